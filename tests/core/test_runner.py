@@ -1,0 +1,193 @@
+"""The attempt loop with a scripted client and fake time: decisions, events, cancellation."""
+
+from __future__ import annotations
+
+import time
+from contextlib import aclosing
+
+import httpx2
+import pytest
+
+from tui_app.retry.policy import RetryPolicy
+from tui_app.retry.runner import CONTINUE_INSTRUCTION, Request, RetryRun
+
+from tests.core.fakes import FakeClient, Step, sse_error, status_error
+
+REQ = Request(prompt="hello", model="claude-sonnet-4-5", max_tokens=50)
+
+
+async def collect(run: RetryRun):
+    return [e async for e in run.events()]
+
+
+def types(events):
+    return [e.type for e in events if e.type != "text"]
+
+
+async def test_success_first_try(fake_time):
+    client = FakeClient([Step(chunks=["Hel", "lo"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert types(events) == ["run_start", "attempt_start", "response_start", "first_token", "success"]
+    success = events[-1]
+    assert success.text == "Hello" and success.stop_reason == "end_turn" and success.attempt == 1
+    assert success.input_tokens == 3 and success.output_tokens == 2
+    assert [e.t for e in events] == sorted(e.t for e in events)
+    assert events[0].timeouts == {"connect": 1.0, "read": 2.0, "write": 3.0, "pool": 4.0}
+
+
+async def test_529_then_ok_backs_off_then_succeeds(fake_time):
+    client = FakeClient([Step(before=status_error(529, "overloaded_error")), Step(chunks=["ok"])])
+    policy = RetryPolicy(base_delay=0.5, max_delay=4.0, jitter="equal")
+    events = await collect(RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert types(events) == ["run_start", "attempt_start", "attempt_error", "backoff", "attempt_start", "response_start", "first_token", "success"]
+    err = events[2]
+    assert err.failure.kind == "overloaded" and err.failure.status == 529 and err.failure.retryable
+    assert err.failure.request_id == "req_529"
+    backoff = events[3]
+    assert backoff.reason == "backoff" and 0.25 <= backoff.delay <= 0.5
+    assert fake_time.sleeps == [backoff.delay]
+    assert len(client.calls) == 2 and client.calls[0] == client.calls[1]
+
+
+async def test_retry_after_header_is_honoured(fake_time):
+    client = FakeClient([Step(before=status_error(429, "rate_limit_error", {"retry-after-ms": "1500"})), Step(chunks=["ok"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    backoff = next(e for e in events if e.type == "backoff")
+    assert backoff.reason == "retry-after" and backoff.delay == pytest.approx(1.5)
+    assert fake_time.sleeps == [pytest.approx(1.5)]
+
+
+async def test_retry_after_beyond_deadline_gives_up_and_says_why(fake_time):
+    client = FakeClient([Step(before=status_error(429, "rate_limit_error", {"retry-after": "30"}))])
+    policy = RetryPolicy(deadline=10)
+    events = await collect(RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep))
+    give_up = events[-1]
+    assert give_up.type == "give_up" and give_up.reason == "deadline"
+    assert "30.0 s" in give_up.detail and "deadline" in give_up.detail
+    assert fake_time.sleeps == [] and len(client.calls) == 1
+
+
+@pytest.mark.parametrize("status, error_type", [(400, "invalid_request_error"), (401, "authentication_error"), (403, "permission_error"), (404, "not_found_error"), (413, "request_too_large")])
+async def test_non_retryable_statuses_give_up_at_once(fake_time, status, error_type):
+    client = FakeClient([Step(before=status_error(status, error_type)), Step(chunks=["never"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert types(events)[-1] == "give_up" and events[-1].reason == "non_retryable"
+    assert len(client.calls) == 1
+
+
+async def test_x_should_retry_true_overrides_a_400(fake_time):
+    client = FakeClient([Step(before=status_error(400, "invalid_request_error", {"x-should-retry": "true"})), Step(chunks=["ok"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert events[-1].type == "success" and len(client.calls) == 2
+
+
+async def test_x_should_retry_false_overrides_a_529(fake_time):
+    client = FakeClient([Step(before=status_error(529, "overloaded_error", {"x-should-retry": "false"}))])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert events[-1].type == "give_up" and "x-should-retry: false" in events[-1].detail
+
+
+async def test_max_attempts_exhausted(fake_time):
+    client = FakeClient([Step(before=status_error(503, "api_error"))])
+    policy = RetryPolicy(max_attempts=3)
+    events = await collect(RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert types(events).count("attempt_start") == 3 and events[-1].reason == "max_attempts"
+    assert len(fake_time.sleeps) == 2
+
+
+async def test_truncated_stream_is_a_failed_attempt_and_restart_discards_partial(fake_time):
+    client = FakeClient([Step(chunks=["par", "tial"], stop=False), Step(chunks=["full ", "answer"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    err = next(e for e in events if e.type == "attempt_error")
+    assert err.failure.kind == "truncated_stream" and err.partial_text == "partial" and err.failure.streamed_chars == 7
+    assert events[-1].text == "full answer"
+    assert client.calls[1]["messages"] == [{"role": "user", "content": "hello"}]
+
+
+async def test_sse_error_mid_stream_classified_by_body_type(fake_time):
+    client = FakeClient([Step(chunks=["a"], after=sse_error("overloaded_error")), Step(chunks=["b"])])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    err = next(e for e in events if e.type == "attempt_error")
+    assert err.failure.kind == "overloaded" and err.failure.status == 200 and err.failure.mid_stream
+    assert err.failure.error_type == "overloaded_error" and err.failure.retryable
+
+
+async def test_transport_errors_mid_stream(fake_time):
+    client = FakeClient([
+        Step(chunks=["a"], after=httpx2.ReadError("reset")),
+        Step(chunks=["b"], after=httpx2.ReadTimeout("stall")),
+        Step(chunks=["ok"]),
+    ])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    kinds = [e.failure.kind for e in events if e.type == "attempt_error"]
+    assert kinds == ["connection_reset", "read_timeout"] and events[-1].type == "success"
+
+
+async def test_continue_policy_asks_in_a_user_turn_and_keeps_partial(fake_time):
+    client = FakeClient([Step(chunks=["Once upon"], after=httpx2.ReadError("reset")), Step(chunks=[" a time"])])
+    policy = RetryPolicy(mid_stream="continue")
+    events = await collect(RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep))
+    second = client.calls[1]["messages"]
+    assert second[-1] == {"role": "user", "content": CONTINUE_INSTRUCTION}
+    assert second[1] == {"role": "assistant", "content": "Once upon"}
+    starts = [e for e in events if e.type == "attempt_start"]
+    assert starts[1].carried_text == "Once upon"
+    assert events[-1].text == "Once upon a time"
+
+
+async def test_cancel_during_backoff_is_immediate():
+    client = FakeClient([Step(before=status_error(529, "overloaded_error", {"retry-after": "30"})), Step(chunks=["x"])])
+    run = RetryRun(REQ, client=client, policy=RetryPolicy(deadline=None))
+    seen = []
+    async for event in run.events():
+        seen.append(event)
+        if event.type == "backoff":
+            started = time.monotonic()
+            run.cancel()
+    assert seen[-1].type == "cancelled" and seen[-1].during == "backoff"
+    assert time.monotonic() - started < 0.1
+
+
+async def test_cancel_during_request_is_immediate():
+    client = FakeClient([Step(chunks=["a"], hang=True)])
+    run = RetryRun(REQ, client=client)
+    seen = []
+    async for event in run.events():
+        seen.append(event)
+        if event.type == "first_token":
+            started = time.monotonic()
+            run.cancel()
+    assert seen[-1].type == "cancelled" and seen[-1].during == "request"
+    assert time.monotonic() - started < 0.1
+
+
+async def test_retry_now_skips_the_wait():
+    client = FakeClient([Step(before=status_error(529, "overloaded_error", {"retry-after": "30"})), Step(chunks=["x"])])
+    run = RetryRun(REQ, client=client, policy=RetryPolicy(deadline=None))
+    started = time.monotonic()
+    async for event in run.events():
+        if event.type == "backoff":
+            run.switch(request=Request(prompt="hello", model="claude-haiku-4-5"))
+            run.retry_now()
+    assert event.type == "success" and time.monotonic() - started < 1
+    assert client.calls[1]["model"] == "claude-haiku-4-5"
+
+
+async def test_deadline_bounds_a_hanging_attempt():
+    client = FakeClient([Step(hang=True)])
+    run = RetryRun(REQ, client=client, policy=RetryPolicy(deadline=0.05))
+    started = time.monotonic()
+    events = await collect(run)
+    assert events[-1].type == "give_up" and events[-1].reason == "deadline"
+    assert events[-2].failure.kind == "deadline_exceeded"
+    assert time.monotonic() - started < 0.5
+
+
+async def test_consumer_leaving_early_stops_the_run():
+    client = FakeClient([Step(chunks=["a"], hang=True)])
+    run = RetryRun(REQ, client=client)
+    async with aclosing(run.events()) as events:
+        async for event in events:
+            if event.type == "first_token":
+                break
+    assert run._task.done()

@@ -1,0 +1,79 @@
+"""Command-line entry point: argument parsing, subcommand dispatch, exit codes.
+
+Kept import-light on purpose: ``claude-tui --help`` and ``--version`` must not import
+``anthropic`` or ``textual``. Each subcommand lives in ``tui_app/commands/<name>.py`` with
+``add_parser(subparsers)`` (cheap) and ``run(args) -> int`` (may import heavy things).
+
+Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import NoReturn
+
+from . import __version__
+
+EXIT_OK = 0
+EXIT_API_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+# Subcommand name -> module in tui_app.commands (each module is import-light).
+COMMANDS = ("run", "simulate", "profiles", "sessions", "replay")
+
+
+class OneLineErrorParser(argparse.ArgumentParser):
+    """Usage errors as one line naming the flag and where to look, exit 2 (no usage dump)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineErrorParser(
+        prog="claude-tui",
+        description=(
+            "Run and watch Claude API prompts with every retry visible. With no subcommand, "
+            "opens the terminal UI (on the built-in simulator when ANTHROPIC_API_KEY is unset)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
+    parser.add_argument("--profile", metavar="NAME", help="open the TUI with this saved profile")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"tui_app.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tui_app.commands.{name}":
+                raise
+            continue  # subcommand not built yet
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from .commands import tui
+
+            return tui.run(args)
+        module = importlib.import_module(f"tui_app.commands.{args.command}")
+        return module.run(args)
+    except KeyboardInterrupt:
+        print("claude-tui: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def entry() -> None:  # pragma: no cover - console script wrapper
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry()

@@ -1,0 +1,33 @@
+"""Build the SDK client the retry core drives: explicit timeouts, no SDK retries.
+
+``max_retries=0`` makes every attempt the core's own, so each one is visible in the
+attempts panel and the events file; ``anthropic.Timeout`` (not ``httpx.Timeout``: the 2.x
+SDK rejects it) carries the preset's connect/read/write/pool values.
+"""
+
+from __future__ import annotations
+
+import os
+
+import anthropic
+
+from .timeouts import Timeouts
+
+SIMULATOR_KEY = "sim-key"
+
+
+def build_client(timeouts: Timeouts, *, api_key: str | None = None, base_url: str | None = None) -> anthropic.AsyncAnthropic:
+    """An ``AsyncAnthropic`` with the given timeouts and ``max_retries=0``.
+
+    ``api_key``/``base_url`` default to ``ANTHROPIC_API_KEY``/``ANTHROPIC_BASE_URL`` (SDK
+    conventions). The key is only ever held in memory.
+    """
+    timeout = anthropic.Timeout(
+        connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
+    )
+    return anthropic.AsyncAnthropic(
+        api_key=api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY"),
+        base_url=base_url if base_url is not None else os.environ.get("ANTHROPIC_BASE_URL") or None,
+        timeout=timeout,
+        max_retries=0,
+    )

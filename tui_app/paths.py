@@ -1,0 +1,62 @@
+"""Every path the app touches, in one place (XDG variables honoured via platformdirs).
+
+Tests point these at temporary directories by setting ``XDG_CONFIG_HOME`` /
+``XDG_DATA_HOME`` (or ``CLAUDE_TUI_CONFIG_DIR`` / ``CLAUDE_TUI_DATA_DIR``), so
+they never touch the real home directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "claude-tui"
+
+
+def config_dir() -> Path:
+    """Directory for user configuration: config.toml and profiles/."""
+    override = os.environ.get("CLAUDE_TUI_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def data_dir() -> Path:
+    """Directory for user data: the sessions database."""
+    override = os.environ.get("CLAUDE_TUI_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The main config file (theme, key bindings, last used model)."""
+    return config_dir() / "config.toml"
+
+
+def profiles_dir() -> Path:
+    """One TOML file per saved profile."""
+    return config_dir() / "profiles"
+
+
+def sessions_db() -> Path:
+    """SQLite database holding every recorded session."""
+    return data_dir() / "sessions.db"
+
+
+def assets_dir() -> Path:
+    """Shipped data (presets, scenarios): inside the wheel, or the repo's assets/."""
+    packaged = Path(__file__).parent / "_assets"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "assets"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by the owner only."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

@@ -1,0 +1,77 @@
+"""Human wording for events, shared by the CLI's stderr lines and the TUI's panels.
+
+One place decides how a failure, a wait or an outcome reads, so the terminal UI, the
+headless run and exports never drift apart.
+"""
+
+from __future__ import annotations
+
+from .retry.events import AttemptError, Backoff, Cancelled, GiveUp, Success
+from .retry.failures import Failure
+
+
+def seconds(value: float | None) -> str:
+    """Times shown to people: seconds with one decimal."""
+    return "–" if value is None else f"{value:.1f} s"
+
+
+def failure_summary(failure: Failure) -> str:
+    """e.g. 'overloaded_error (HTTP 529, mid-stream after 120 chars)'."""
+    parts = []
+    if failure.status is not None:
+        parts.append(f"HTTP {failure.status}")
+    if failure.mid_stream:
+        parts.append(f"mid-stream after {failure.streamed_chars} chars")
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"{failure.label}{detail}: {failure.message}"
+
+
+def request_id_suffix(request_id: str | None) -> str:
+    return f" [request-id {request_id}]" if request_id else ""
+
+
+def attempt_error_line(event: AttemptError, max_attempts: int | None = None) -> str:
+    failure = event.failure
+    assert failure is not None
+    of = f"/{max_attempts}" if max_attempts else ""
+    verdict = "retryable" if failure.retryable else "not retryable"
+    return (
+        f"attempt {event.attempt}{of} failed after {seconds(event.duration)}: "
+        f"{failure_summary(failure)} — {verdict}{request_id_suffix(failure.request_id)}"
+    )
+
+
+def backoff_line(event: Backoff) -> str:
+    why = "server retry-after" if event.reason == "retry-after" else "backoff"
+    return f"waiting {seconds(event.delay)} ({why}: {event.detail}) before attempt {event.attempt + 1}"
+
+
+def success_line(event: Success) -> str:
+    usage = ""
+    if event.input_tokens is not None or event.output_tokens is not None:
+        usage = f", {event.input_tokens or 0} in / {event.output_tokens or 0} out tokens"
+    speed = f", {event.tokens_per_s:.0f} tok/s" if event.tokens_per_s else ""
+    plural = "s" if event.attempt != 1 else ""
+    return (
+        f"done in {seconds(event.elapsed)} after {event.attempt} attempt{plural} "
+        f"({event.stop_reason}{usage}, TTFT {seconds(event.ttft)}{speed})"
+        f"{request_id_suffix(event.request_id)}"
+    )
+
+
+GIVE_UP_REASONS = {
+    "non_retryable": "the failure is not retryable",
+    "max_attempts": "no attempts left",
+    "deadline": "the deadline does not allow another attempt",
+}
+
+
+def give_up_line(event: GiveUp) -> str:
+    reason = GIVE_UP_REASONS.get(event.reason, event.reason)
+    last = f"; last error: {failure_summary(event.failure)}" if event.failure else ""
+    rid = request_id_suffix(event.failure.request_id if event.failure else None)
+    return f"gave up after {event.attempt} attempt(s) in {seconds(event.elapsed)}: {reason} ({event.detail}){last}{rid}"
+
+
+def cancelled_line(event: Cancelled) -> str:
+    return f"cancelled during {event.during} of attempt {event.attempt} after {seconds(event.elapsed)}"

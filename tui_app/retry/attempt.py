@@ -1,0 +1,102 @@
+"""One attempt: open a stream, forward its text as events, decide if it really finished.
+
+An answer is complete only when the API says so: ``message_stop`` after a
+``message_delta`` carrying a stop reason. A body that simply ends is a truncated answer,
+and the SDK raises nothing for it, so this module checks for itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .classify import ratelimit_headers
+from .events import Event, FirstToken, ResponseStart, Success, TextDelta
+from .failures import Failure
+
+if TYPE_CHECKING:
+    from .runner import Request
+
+
+@dataclass(slots=True)
+class AttemptOutcome:
+    """What an attempt got so far; filled in as the stream goes, read after it ends."""
+
+    chunks: list[str] = field(default_factory=list)
+    request_id: str | None = None
+    mid_stream: bool = False
+    result: Success | None = None
+    failure: Failure | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+async def run_attempt(
+    client: Any,
+    request: Request,
+    attempt: int,
+    carried: str,
+    out: AttemptOutcome,
+    *,
+    emit: Callable[[Event], None],
+    now: Callable[[], float],
+) -> None:
+    """Stream one attempt into ``out``, emitting events. Raises whatever the SDK raises."""
+    started = now()
+    kwargs: dict[str, Any] = {
+        "model": request.model,
+        "max_tokens": request.max_tokens,
+        "messages": request.messages(carried),
+    }
+    if request.system:
+        kwargs["system"] = request.system
+    first_at: float | None = None
+    stop_reason: str | None = None
+    stopped = False
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    chunks = out.chunks
+    async with client.messages.stream(**kwargs) as stream:
+        headers = stream.response.headers
+        out.request_id = headers.get("request-id")
+        out.mid_stream = True
+        emit(ResponseStart(t=now(), attempt=attempt, request_id=out.request_id, ratelimit=ratelimit_headers(headers)))
+        async for event in stream:
+            kind = event.type
+            if kind == "text":
+                text = event.text
+                if not text:
+                    continue
+                if first_at is None:
+                    first_at = now()
+                    emit(FirstToken(t=first_at, attempt=attempt, ttft=first_at - started))
+                chunks.append(text)
+                emit(TextDelta(t=now(), attempt=attempt, text=text))
+            elif kind == "message_delta":
+                stop_reason = event.delta.stop_reason or stop_reason
+                output_tokens = getattr(event.usage, "output_tokens", output_tokens)
+            elif kind == "message_start":
+                usage = getattr(event.message, "usage", None)
+                input_tokens = getattr(usage, "input_tokens", None)
+            elif kind == "message_stop":
+                stopped = True
+    if not (stopped and stop_reason):
+        return  # truncated: the caller records the failure
+    finished = now()
+    streaming_time = finished - (first_at if first_at is not None else started)
+    tokens = output_tokens if output_tokens is not None else max(1, len(out.text) // 4)
+    out.result = Success(
+        t=finished,
+        attempt=attempt,
+        text=carried + out.text,
+        stop_reason=stop_reason,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        ttft=(first_at - started) if first_at is not None else None,
+        tokens_per_s=(tokens / streaming_time) if streaming_time > 0 else None,
+        request_id=out.request_id,
+        elapsed=finished,
+    )

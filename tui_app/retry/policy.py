@@ -1,0 +1,90 @@
+"""Retry policy: how many attempts, how long to wait between them, and when to stop.
+
+Backoff follows the AWS Architecture Blog analysis "Exponential Backoff and Jitter":
+*full* jitter (``uniform(0, min(cap, base * 2**n))``) is the default because it spreads
+competing clients best for the least total work; *equal* keeps at least half the
+exponential delay; *decorrelated* (``min(cap, uniform(base, prev * 3))``) grows from the
+previous delay instead of the attempt number.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Jitter = Literal["full", "equal", "decorrelated"]
+MidStreamPolicy = Literal["restart", "continue"]
+
+JITTERS: tuple[str, ...] = ("full", "equal", "decorrelated")
+MID_STREAM_POLICIES: tuple[str, ...] = ("restart", "continue")
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Frozen, documented defaults; override with ``dataclasses.replace`` or ``with_``.
+
+    >>> RetryPolicy(max_attempts=3, base_delay=0.5).with_(jitter="equal").max_attempts
+    3
+    """
+
+    max_attempts: int = 4
+    """Total attempts including the first (1 = never retry)."""
+    base_delay: float = 0.5
+    """Seconds; the first backoff is drawn around this value."""
+    max_delay: float = 8.0
+    """Seconds; no computed backoff exceeds this cap (server hints may, up to the deadline)."""
+    jitter: Jitter = "full"
+    deadline: float | None = 120.0
+    """Seconds for the whole call across attempts and waits; None = no deadline."""
+    mid_stream: MidStreamPolicy = "restart"
+    """On a failure after text arrived: restart from scratch (discard the partial text) or
+    continue (ask the model, in a new user turn, to carry on from the partial text)."""
+
+    def with_(self, **changes: object) -> RetryPolicy:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the field and the fix."""
+        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
+            raise ValueError("max_attempts must be an integer >= 1")
+        for name in ("base_delay", "max_delay"):
+            value = getattr(self, name)
+            if not _finite_non_negative(value):
+                raise ValueError(f"{name} must be a finite number of seconds >= 0")
+        if self.max_delay < self.base_delay:
+            raise ValueError("max_delay must be >= base_delay")
+        if self.deadline is not None and not (_finite_non_negative(self.deadline) and self.deadline > 0):
+            raise ValueError("deadline must be a finite number of seconds > 0 (or unset)")
+        if self.jitter not in JITTERS:
+            raise ValueError(f"jitter must be one of {', '.join(JITTERS)}")
+        if self.mid_stream not in MID_STREAM_POLICIES:
+            raise ValueError(f"mid_stream must be one of {', '.join(MID_STREAM_POLICIES)}")
+
+
+def _finite_non_negative(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
+def backoff_delay(
+    policy: RetryPolicy,
+    retry_number: int,
+    previous_delay: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
+    """Delay before retry number ``retry_number`` (1 = the wait after the first failure).
+
+    Always within ``[0, policy.max_delay]``.
+    """
+    rand = rng or random
+    cap, base = policy.max_delay, policy.base_delay
+    exp = min(cap, base * (2.0 ** min(retry_number - 1, 64)))  # bounded exponent: no overflow
+    if policy.jitter == "full":
+        delay = rand.uniform(0, exp)
+    elif policy.jitter == "equal":
+        delay = exp / 2 + rand.uniform(0, exp / 2)
+    else:  # decorrelated
+        prev = previous_delay if previous_delay is not None else base
+        delay = rand.uniform(base, max(base, prev * 3))
+    return max(0.0, min(cap, delay))

@@ -1,0 +1,285 @@
+"""The attempt loop: one request + one policy -> an async iterator of events.
+
+>>> run = RetryRun(Request(prompt="Hi", model="claude-sonnet-4-5"), client=client)
+>>> async for event in run.events():      # doctest: +SKIP
+...     print(event.to_dict())
+
+The loop runs in its own task and hands events over through a queue, so ``cancel()``
+(escape, Ctrl-C), ``retry_now()`` (skip a backoff wait) and ``switch()`` (another model or
+client for the next attempt) act at once from any other task, whatever the loop is
+awaiting. Time comes from an injectable ``clock``/``sleep`` pair so tests and replay never
+wait for real backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from . import classify as _classify
+from .attempt import AttemptOutcome, run_attempt
+from .events import (
+    AttemptError,
+    AttemptStart,
+    Backoff,
+    Cancelled,
+    Event,
+    GiveUp,
+    RunStart,
+    Success,
+)
+from .failures import Failure
+from .policy import RetryPolicy, backoff_delay
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[Any]]
+
+CONTINUE_INSTRUCTION = (
+    "Your previous answer was cut off by a network failure. Continue exactly where it "
+    "stopped, without repeating anything already written."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What to ask: the parts of a Messages API call that a retry repeats unchanged."""
+
+    prompt: str
+    model: str
+    max_tokens: int = 1024
+    system: str | None = None
+
+    def messages(self, carried_text: str = "") -> list[dict[str, str]]:
+        """The conversation to send; under "continue", a new *user* turn asks to go on —
+        never an assistant prefill, which newer models reject with a 400."""
+        messages = [{"role": "user", "content": self.prompt}]
+        if carried_text:
+            messages += [
+                {"role": "assistant", "content": carried_text},
+                {"role": "user", "content": CONTINUE_INSTRUCTION},
+            ]
+        return messages
+
+
+class RetryRun:
+    """One call with retries. Iterate ``events()`` once; steer it from elsewhere."""
+
+    def __init__(
+        self,
+        request: Request,
+        *,
+        client: Any,
+        policy: RetryPolicy | None = None,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        timeouts: dict[str, float | None] | None = None,
+    ) -> None:
+        self.request = request
+        self.client = client
+        self.policy = policy or RetryPolicy()
+        self.policy.validate()
+        self._clock = clock
+        self._sleep = sleep
+        self._rng = rng or random.Random()
+        self._timeouts = timeouts if timeouts is not None else _client_timeouts(client)
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._cancel_requested = False
+        self._t0 = 0.0
+        self.attempt = 0
+        self.phase: str = "request"
+        """"request" while an attempt runs, "backoff" while waiting for the next one."""
+
+    # -- steering -----------------------------------------------------------------
+    def cancel(self) -> None:
+        """Stop now: the in-flight request or the backoff wait ends with ``Cancelled``."""
+        self._cancel_requested = True
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def retry_now(self) -> None:
+        """End the current backoff wait early and start the next attempt."""
+        self._wake.set()
+
+    def switch(self, *, request: Request | None = None, client: Any = None) -> None:
+        """Use another request (e.g. model) or client (e.g. timeouts) from the next attempt."""
+        if request is not None:
+            self.request = request
+        if client is not None:
+            self.client = client
+            self._timeouts = _client_timeouts(client)
+
+    # -- consuming ----------------------------------------------------------------
+    async def events(self) -> AsyncIterator[Event]:
+        """Yield every event until (and including) the terminal one.
+
+        A consumer that may stop early should wrap this in ``contextlib.aclosing`` so the
+        run is cancelled at once rather than when the generator is collected.
+        """
+        if self._task is not None:
+            raise RuntimeError("RetryRun.events() can only be iterated once")
+        self._t0 = self._clock()
+        self._task = asyncio.create_task(self._drive(), name="claude-tui retry run")
+        try:
+            while True:
+                event = await self._queue.get()
+                yield event
+                if event.type in ("success", "give_up", "cancelled"):
+                    break
+        finally:
+            if not self._task.done():
+                self.cancel()
+                await asyncio.gather(self._task, return_exceptions=True)
+
+    def _now(self) -> float:
+        return self._clock() - self._t0
+
+    def _emit(self, event: Event) -> None:
+        self._queue.put_nowait(event)
+
+    # -- the loop -----------------------------------------------------------------
+    async def _drive(self) -> None:
+        policy = self.policy
+        self._emit(
+            RunStart(
+                t=0.0,
+                model=self.request.model,
+                max_attempts=policy.max_attempts,
+                deadline=policy.deadline,
+                timeouts=dict(self._timeouts),
+            )
+        )
+        carried = ""
+        previous_delay: float | None = None
+        try:
+            while True:
+                self.attempt += 1
+                outcome = await self._one_attempt(carried)
+                if isinstance(outcome, Success):
+                    self._emit(outcome)
+                    return
+                failure, partial = outcome
+                if policy.mid_stream == "continue" and failure.mid_stream:
+                    carried += partial
+                decision = self._next_step(failure, previous_delay)
+                if isinstance(decision, GiveUp):
+                    self._emit(decision)
+                    return
+                previous_delay = decision.delay if decision.reason == "backoff" else previous_delay
+                self._emit(decision)
+                await self._wait(decision.delay)
+        except asyncio.CancelledError:
+            if not self._cancel_requested:
+                raise
+            self._emit(
+                Cancelled(
+                    t=self._now(),
+                    attempt=self.attempt,
+                    during="backoff" if self.phase == "backoff" else "request",
+                    elapsed=self._now(),
+                )
+            )
+
+    async def _one_attempt(self, carried: str) -> Success | tuple[Failure, str]:
+        n, request = self.attempt, self.request
+        self.phase = "request"
+        started = self._now()
+        self._emit(AttemptStart(t=started, attempt=n, model=request.model, carried_text=carried))
+        remaining = self._remaining()
+        outcome = AttemptOutcome()
+        try:
+            async with asyncio.timeout(remaining):
+                await run_attempt(
+                    self.client, request, n, carried, outcome, emit=self._emit, now=self._now
+                )
+        except asyncio.CancelledError:
+            raise
+        except TimeoutError as exc:
+            if outcome.result is None and remaining is not None and self._remaining() <= 0.001:
+                outcome.failure = _classify.deadline_exceeded(
+                    len(outcome.text), outcome.request_id, self.policy.deadline or 0.0
+                )
+            else:
+                outcome.failure = _classify.classify(
+                    exc, streamed_chars=len(outcome.text), mid_stream=outcome.mid_stream,
+                    request_id=outcome.request_id,
+                )
+        except BaseException as exc:  # noqa: BLE001 - every failure is classified and shown
+            outcome.failure = _classify.classify(
+                exc,
+                streamed_chars=len(outcome.text),
+                mid_stream=outcome.mid_stream,
+                request_id=outcome.request_id,
+            )
+        if outcome.result is not None:
+            return replace(outcome.result, elapsed=self._now())
+        failure = outcome.failure or _classify.truncated(len(outcome.text), outcome.request_id)
+        self._emit(
+            AttemptError(
+                t=self._now(),
+                attempt=n,
+                failure=failure,
+                duration=self._now() - started,
+                partial_text=outcome.text,
+            )
+        )
+        return failure, outcome.text
+
+    def _remaining(self) -> float | None:
+        if self.policy.deadline is None:
+            return None
+        return max(0.0, self.policy.deadline - self._now())
+
+    def _next_step(self, failure: Failure, previous_delay: float | None) -> Backoff | GiveUp:
+        """Decide between another attempt (after which wait) and giving up, and say why."""
+        n, now = self.attempt, self._now()
+
+        def give_up(reason: str, detail: str) -> GiveUp:
+            return GiveUp(t=now, attempt=n, reason=reason, failure=failure, detail=detail, elapsed=now)  # type: ignore[arg-type]
+
+        if not failure.retryable:
+            why = "the server said x-should-retry: false" if failure.should_retry is False else "not retryable"
+            return give_up("non_retryable" if failure.kind != "deadline_exceeded" else "deadline", why)
+        if n >= self.policy.max_attempts:
+            return give_up("max_attempts", f"all {self.policy.max_attempts} attempts used")
+        remaining = self._remaining()
+        if failure.retry_after is not None and failure.retry_after > 0:
+            delay, reason = failure.retry_after, "retry-after"
+            detail = f"server asked to wait {delay:.1f} s"
+        else:
+            delay = backoff_delay(self.policy, n, previous_delay, self._rng)
+            reason, detail = "backoff", f"{self.policy.jitter} jitter backoff, retry {n}"
+        if remaining is not None and delay >= remaining:
+            return give_up(
+                "deadline",
+                f"{detail}, but only {remaining:.1f} s left before the {self.policy.deadline:.1f} s deadline",
+            )
+        return Backoff(t=now, attempt=n, delay=delay, reason=reason, detail=detail)  # type: ignore[arg-type]
+
+    async def _wait(self, delay: float) -> None:
+        """Sleep ``delay`` unless ``retry_now()`` wakes us first; ``cancel()`` ends it."""
+        self._wake.clear()
+        self.phase = "backoff"
+        if delay <= 0:
+            return
+        sleeper = asyncio.ensure_future(self._sleep(delay))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for fut in (sleeper, waker):
+                fut.cancel()
+
+
+def _client_timeouts(client: Any) -> dict[str, float | None]:
+    timeout = getattr(client, "timeout", None)
+    fields = ("connect", "read", "write", "pool")
+    if timeout is None or isinstance(timeout, (int, float)):
+        return {f: timeout for f in fields}
+    return {f: getattr(timeout, f, None) for f in fields}

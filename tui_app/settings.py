@@ -1,0 +1,110 @@
+"""Everything that shapes one request: model, prompt options, timeouts, retry policy.
+
+``RunSettings`` is what a profile stores, what ``claude-tui run`` flags build, and what the
+TUI's settings form edits. It stays free of heavy imports so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
+from .timeouts import DEFAULT_PRESET, TIMEOUT_FIELDS, Timeouts, get_preset
+
+DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MAX_TOKENS = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    model: str = DEFAULT_MODEL
+    system: str | None = None
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    preset: str = DEFAULT_PRESET
+    timeout_overrides: dict[str, float] = field(default_factory=dict)
+    """Per-field overrides of the preset's timeouts (connect/read/write/pool)."""
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    deadline_override: bool = False
+    """True when ``policy.deadline`` was set explicitly (else the preset's deadline applies)."""
+    scenario: str | None = None
+    """Simulator scenario (name or file) this settings set prefers, if any."""
+
+    def timeouts(self) -> Timeouts:
+        """The preset's timeouts with overrides applied."""
+        return get_preset(self.preset).timeouts.with_overrides(**self.timeout_overrides)
+
+    def effective_policy(self) -> RetryPolicy:
+        """The policy, with the preset's deadline unless one was set explicitly."""
+        if self.deadline_override:
+            return self.policy
+        return self.policy.with_(deadline=get_preset(self.preset).deadline)
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming the field and the fix."""
+        if not isinstance(self.model, str) or not self.model.strip():
+            raise ValueError("model must be a non-empty model id, e.g. claude-sonnet-4-5")
+        if not isinstance(self.max_tokens, int) or isinstance(self.max_tokens, bool) or not 1 <= self.max_tokens <= 1_000_000:
+            raise ValueError("max_tokens must be an integer between 1 and 1000000")
+        get_preset(self.preset)
+        for key, value in self.timeout_overrides.items():
+            if key not in TIMEOUT_FIELDS:
+                raise ValueError(f"unknown timeout field {key!r}: use one of {', '.join(TIMEOUT_FIELDS)}")
+        self.timeouts()
+        self.effective_policy().validate()
+
+    def with_(self, **changes: Any) -> RunSettings:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for sessions and profiles (no secrets: settings never hold the key)."""
+        data = asdict(self)
+        data["policy"] = asdict(self.policy)
+        data["timeouts"] = self.timeouts().as_dict()
+        data["effective_deadline"] = self.effective_policy().deadline
+        return data
+
+
+def parse_positive_float(text: str) -> float:
+    """argparse ``type=``: a finite number > 0 (argparse prints the flag name on error, exit 2)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number > 0")
+    return value
+
+
+def parse_non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
+    return value
+
+
+def parse_positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be >= 1")
+    return value
+
+
+__all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "DEFAULT_MODEL",
+    "JITTERS",
+    "MID_STREAM_POLICIES",
+    "RunSettings",
+    "parse_non_negative_float",
+    "parse_positive_float",
+    "parse_positive_int",
+]

@@ -1,0 +1,84 @@
+"""Timeout settings and the presets shipped in ``assets/presets.toml``.
+
+The read timeout is per read: in a stream it bounds the longest silence between chunks,
+not the whole answer. The whole call is bounded by the retry policy's deadline.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import asdict, dataclass, replace
+from functools import cache
+from typing import Any
+
+from .paths import assets_dir
+
+TIMEOUT_FIELDS = ("connect", "read", "write", "pool")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds for each phase of one HTTP attempt (``anthropic.Timeout`` fields)."""
+
+    connect: float = 5.0
+    read: float = 30.0
+    write: float = 10.0
+    pool: float = 5.0
+
+    def with_overrides(self, **overrides: float | None) -> Timeouts:
+        """Copy with every non-None override applied (CLI flags, profile fields)."""
+        changes = {k: v for k, v in overrides.items() if v is not None}
+        result = replace(self, **changes)
+        result.validate()
+        return result
+
+    def validate(self) -> None:
+        for name in TIMEOUT_FIELDS:
+            value = getattr(self, name)
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not ok or not math.isfinite(value) or value <= 0 or value > 86400:
+                raise ValueError(f"{name} timeout must be a number of seconds > 0 and <= 86400, got {value!r}")
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Preset:
+    name: str
+    title: str
+    description: str
+    timeouts: Timeouts
+    deadline: float | None
+
+
+@cache
+def load_presets() -> dict[str, Preset]:
+    """Presets by name, in file order (the first is the default)."""
+    with open(assets_dir() / "presets.toml", "rb") as fh:
+        data: dict[str, Any] = tomllib.load(fh)
+    presets: dict[str, Preset] = {}
+    for name, entry in data["presets"].items():
+        timeouts = Timeouts(**{k: float(entry[k]) for k in TIMEOUT_FIELDS})
+        timeouts.validate()
+        presets[name] = Preset(
+            name=name,
+            title=entry.get("title", name),
+            description=entry.get("description", ""),
+            timeouts=timeouts,
+            deadline=entry.get("deadline"),
+        )
+    return presets
+
+
+DEFAULT_PRESET = "quick"
+
+
+def get_preset(name: str) -> Preset:
+    """The named preset, or ``ValueError`` listing the known names."""
+    presets = load_presets()
+    try:
+        return presets[name]
+    except KeyError:
+        raise ValueError(f"unknown preset {name!r}: use one of {', '.join(presets)}") from None
