@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import tempfile
 
 import pytest
+
+_SESSION_HOME = tempfile.mkdtemp(prefix="claude-tui-tests-")
+
+
+def pytest_configure(config):
+    """Process-wide safety net, before any test module is imported: even code that runs
+    outside a test's monkeypatch (threads, workers finishing late, subprocesses started
+    without an explicit env) sees a throw-away home, never the developer's."""
+    os.environ["HOME"] = _SESSION_HOME
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(_SESSION_HOME, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(_SESSION_HOME, "data")
+    os.environ["CLAUDE_TUI_CONFIG_DIR"] = os.path.join(_SESSION_HOME, "config", "claude-tui")
+    os.environ["CLAUDE_TUI_DATA_DIR"] = os.path.join(_SESSION_HOME, "data", "claude-tui")
+    os.environ.pop("ANTHROPIC_API_KEY", None)
 
 
 @pytest.fixture(autouse=True)

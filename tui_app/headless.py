@@ -76,20 +76,25 @@ class HeadlessPrinter:
             self._say(present.cancelled_line(event))
 
 
-def _open_recorder(options: HeadlessOptions, stderr: IO[str]) -> Any:
+def _open_recorder(options: HeadlessOptions, stderr: IO[str], stack: ExitStack) -> Any:
+    """A session recorder, or None (with a warning) when the store cannot be used:
+    a broken history must not block the call, and must not pass silently either."""
     if not options.record:
         return None
-    try:
-        from .store.sessions import SessionStore
+    from .store.errors import StoreError
+    from .store.sessions import SessionStore
 
-        store = SessionStore.open()
+    try:
+        store = stack.enter_context(SessionStore.open())
+        for notice in store.notices:
+            stderr.write(f"{PREFIX}{notice}\n")
         return store.start_session(
             prompt=options.prompt,
             system=options.settings.system,
             model=options.settings.model,
             settings=options.settings.to_dict(),
         )
-    except Exception as exc:  # noqa: BLE001 - a broken store must not block the call; say so
+    except (StoreError, OSError) as exc:
         stderr.write(f"{PREFIX}warning: this run is not recorded ({exc})\n")
         return None
 
@@ -141,10 +146,11 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
             except OSError as exc:
                 stderr.write(f"claude-tui run: --events: cannot write {options.events_path}: {exc.strerror}\n")
                 return 2
-        return asyncio.run(_run(options, stdout, stderr, events_file, base_url, api_key))
+        recorder = _open_recorder(options, stderr, stack)
+        return asyncio.run(_run(options, stdout, stderr, events_file, base_url, api_key, recorder))
 
 
-async def _run(options, stdout, stderr, events_file, base_url, api_key) -> int:
+async def _run(options, stdout, stderr, events_file, base_url, api_key, recorder) -> int:
     from .client import build_client
     from .retry.runner import Request, RetryRun
 
@@ -164,7 +170,6 @@ async def _run(options, stdout, stderr, events_file, base_url, api_key) -> int:
             events_file.flush()
 
         sinks.append(write_event)
-    recorder = _open_recorder(options, stderr)
     if recorder is not None:
         sinks.append(recorder.record)
     try:

@@ -42,8 +42,7 @@ def attempt_error_line(event: AttemptError, max_attempts: int | None = None) -> 
 
 
 def backoff_line(event: Backoff) -> str:
-    why = "server retry-after" if event.reason == "retry-after" else "backoff"
-    return f"waiting {seconds(event.delay)} ({why}: {event.detail}) before attempt {event.attempt + 1}"
+    return f"waiting {seconds(event.delay)} ({event.detail}) before attempt {event.attempt + 1}"
 
 
 def success_line(event: Success) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
 from .timeouts import DEFAULT_PRESET, TIMEOUT_FIELDS, Timeouts, get_preset
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-5-5"
 DEFAULT_MAX_TOKENS = 1024
 
 

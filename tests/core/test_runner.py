@@ -13,7 +13,7 @@ from tui_app.retry.runner import CONTINUE_INSTRUCTION, Request, RetryRun
 
 from tests.core.fakes import FakeClient, Step, sse_error, status_error
 
-REQ = Request(prompt="hello", model="claude-sonnet-4-5", max_tokens=50)
+REQ = Request(prompt="hello", model="claude-sonnet-5-5", max_tokens=50)
 
 
 async def collect(run: RetryRun):

@@ -7,7 +7,9 @@ and the SDK raises nothing for it, so this module checks for itself.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from time import perf_counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,9 @@ from .failures import Failure
 
 if TYPE_CHECKING:
     from .runner import Request
+
+YIELD_EVERY = 0.004
+"""Seconds of back-to-back buffered deltas after which the attempt yields to the loop."""
 
 
 @dataclass(slots=True)
@@ -59,6 +64,7 @@ async def run_attempt(
     input_tokens: int | None = None
     output_tokens: int | None = None
     chunks = out.chunks
+    last_yield = perf_counter()
     async with client.messages.stream(**kwargs) as stream:
         headers = stream.response.headers
         out.request_id = headers.get("request-id")
@@ -70,11 +76,20 @@ async def run_attempt(
                 text = event.text
                 if not text:
                     continue
+                chunks.append(text)
                 if first_at is None:
                     first_at = now()
                     emit(FirstToken(t=first_at, attempt=attempt, ttft=first_at - started))
-                chunks.append(text)
+                    emit(TextDelta(t=first_at, attempt=attempt, text=text))
+                    await asyncio.sleep(0)  # let consumers see the first token at once
+                    last_yield = perf_counter()
+                    continue
                 emit(TextDelta(t=now(), attempt=attempt, text=text))
+                if perf_counter() - last_yield > YIELD_EVERY:
+                    # Bytes already buffered never suspend the SDK's iterator: hand the
+                    # loop to consumers now and then so the screen stays current.
+                    await asyncio.sleep(0)
+                    last_yield = perf_counter()
             elif kind == "message_delta":
                 stop_reason = event.delta.stop_reason or stop_reason
                 output_tokens = getattr(event.usage, "output_tokens", output_tokens)

@@ -251,10 +251,12 @@ class RetryRun:
         remaining = self._remaining()
         if failure.retry_after is not None and failure.retry_after > 0:
             delay, reason = failure.retry_after, "retry-after"
-            detail = f"server asked to wait {delay:.1f} s"
+            detail = f"server asked for {delay:.1f} s via retry-after"
         else:
-            delay = backoff_delay(self.policy, n, previous_delay, self._rng)
-            reason, detail = "backoff", f"{self.policy.jitter} jitter backoff, retry {n}"
+            p = self.policy
+            delay = backoff_delay(p, n, previous_delay, self._rng)
+            reason = "backoff"
+            detail = f"{p.jitter}-jitter backoff, base {p.base_delay:g} s, cap {p.max_delay:g} s"
         if remaining is not None and delay >= remaining:
             return give_up(
                 "deadline",

@@ -1,0 +1,57 @@
+"""The one table format every benchmark prints: what, this project, baseline, ratio, target, pass/fail.
+
+Absolute times are noisy on a shared 2-core machine; the ratio measured side by side in
+one run is the result.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Row:
+    what: str
+    ours: float
+    baseline: float | None
+    unit: str
+    target: str
+    passed: bool
+
+    @property
+    def ratio(self) -> str:
+        if self.baseline in (None, 0):
+            return "–"
+        return f"{self.ours / self.baseline:.2f}×"
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f} {unit}" if unit else f"{value:.2f}"
+
+
+def print_table(title: str, rows: list[Row]) -> bool:
+    """Print a Markdown table (pasteable into the README); return True if all passed."""
+    print(f"\n### {title}\n")
+    print("| what | this project | baseline | ratio | target | result |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for r in rows:
+        print(
+            f"| {r.what} | {fmt(r.ours, r.unit)} | {fmt(r.baseline, r.unit)} | {r.ratio} | {r.target} | "
+            f"{'pass' if r.passed else 'FAIL'} |"
+        )
+    return all(r.passed for r in rows)
+
+
+def median_of(fn: Callable[[], float], repeat: int) -> float:
+    return statistics.median(fn() for _ in range(repeat))
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start

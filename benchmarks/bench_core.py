@@ -1,0 +1,163 @@
+"""Core overhead: the retry core (events + session recording) vs a bare SDK loop.
+
+    .venv/bin/python benchmarks/bench_core.py [--quick]
+
+Measured side by side against the same in-process simulator stream of ~20,000 deltas:
+(a) a bare ``async for text in stream.text_stream`` over ``messages.stream`` and (b) the
+retry core with every event consumed and recorded as a session. Also: time to first token,
+``claude-tui run`` as a process vs a minimal SDK script as a process, and the simulator's
+raw serving speed vs the SDK's consuming speed (the simulator must not be the bottleneck).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _table import Row, print_table  # noqa: E402
+
+PROMPT = "benchmark"
+MODEL = "claude-sonnet-5-5"
+MINIMAL_SDK_SCRIPT = """
+import anthropic, sys
+client = anthropic.Anthropic(max_retries=0)
+with client.messages.stream(model=sys.argv[1], max_tokens=64000,
+                            messages=[{"role": "user", "content": sys.argv[2]}]) as stream:
+    for text in stream.text_stream:
+        sys.stdout.write(text)
+"""
+
+
+def make_client(base_url: str):
+    from tui_app.client import build_client
+    from tui_app.timeouts import Timeouts
+
+    return build_client(Timeouts(connect=5, read=30, write=10, pool=5), api_key="sim-key", base_url=base_url)
+
+
+async def bare_sdk(base_url: str) -> tuple[float, float, int]:
+    """(total seconds, ttft seconds, deltas) for a bare SDK text loop."""
+    client = make_client(base_url)
+    start = time.perf_counter()
+    first = None
+    n = 0
+    async with client.messages.stream(model=MODEL, max_tokens=64000, messages=[{"role": "user", "content": PROMPT}]) as s:
+        async for _text in s.text_stream:
+            if first is None:
+                first = time.perf_counter() - start
+            n += 1
+    total = time.perf_counter() - start
+    await client.close()
+    return total, first or total, n
+
+
+async def core(base_url: str, store) -> tuple[float, float, int]:
+    """The same stream through RetryRun, every event consumed and recorded."""
+    from tui_app.retry.policy import RetryPolicy
+    from tui_app.retry.runner import Request, RetryRun
+
+    client = make_client(base_url)
+    recorder = store.start_session(prompt=PROMPT, system=None, model=MODEL, settings={})
+    run = RetryRun(Request(prompt=PROMPT, model=MODEL, max_tokens=64000), client=client, policy=RetryPolicy())
+    start = time.perf_counter()
+    first = None
+    n = 0
+    async for event in run.events():
+        recorder.record(event)
+        if event.type == "text":
+            if first is None:
+                first = time.perf_counter() - start
+            n += 1
+    recorder.finish()
+    total = time.perf_counter() - start
+    await client.close()
+    assert event.type == "success", event
+    return total, first or total, n
+
+
+async def raw_serve(base_url: str) -> float:
+    """Seconds for the simulator to serve the whole stream to a raw byte reader."""
+    import httpx2
+
+    body = {"model": MODEL, "max_tokens": 64000, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
+    async with httpx2.AsyncClient() as http:
+        start = time.perf_counter()
+        async with http.stream("POST", f"{base_url}/v1/messages", json=body, headers={"x-api-key": "k", "anthropic-version": "2023-06-01"}) as r:
+            async for _chunk in r.aiter_raw():
+                pass
+        return time.perf_counter() - start
+
+
+def process_time(cmd: list[str], env: dict[str, str], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(cmd, env=env, capture_output=True)
+        times.append(time.perf_counter() - start)
+        assert result.returncode == 0, result.stderr.decode()[-500:]
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script runs, not timings")
+    args = parser.parse_args()
+    chars = 3000 if args.quick else 120_000
+    repeat = 1 if args.quick else 5
+    tmp = tempfile.mkdtemp(prefix="claude-tui-bench-")
+    os.environ["CLAUDE_TUI_DATA_DIR"] = tmp
+    os.environ["CLAUDE_TUI_CONFIG_DIR"] = tmp
+
+    from tui_app.simulator import Simulator
+    from tui_app.store.sessions import SessionStore
+
+    with Simulator({"name": "bench", "answer_chars": chars}) as sim, SessionStore.open() as store:
+        async def measure():
+            bare, ours, raw = [], [], []
+            for _ in range(repeat):  # interleaved so drift hits both sides alike
+                bare.append(await bare_sdk(sim.base_url))
+                ours.append(await core(sim.base_url, store))
+                raw.append(await raw_serve(sim.base_url))
+            return bare, ours, raw
+
+        bare, ours, raw = asyncio.run(measure())
+        deltas = bare[0][2]
+        assert ours[0][2] == deltas, (ours[0][2], deltas)
+        bare_t = statistics.median(b[0] for b in bare)
+        ours_t = statistics.median(o[0] for o in ours)
+        raw_t = statistics.median(raw)
+        ttft_bare = statistics.median(b[1] for b in bare) * 1000
+        ttft_ours = statistics.median(o[1] for o in ours) * 1000
+
+        env = {**os.environ, "ANTHROPIC_BASE_URL": sim.base_url, "ANTHROPIC_API_KEY": "sim-key"}
+        cli = [sys.executable, "-m", "tui_app", "run", PROMPT, "--model", MODEL, "--max-tokens", "64000", "--quiet"]
+        sdk = [sys.executable, "-c", MINIMAL_SDK_SCRIPT, MODEL, PROMPT]
+        proc_repeat = 1 if args.quick else 3
+        sdk_proc = process_time(sdk, env, proc_repeat)
+        cli_proc = process_time(cli, env, proc_repeat)
+
+    rows = [
+        Row(f"stream of {deltas} deltas: core+events+recording vs bare SDK loop", ours_t * 1000, bare_t * 1000, "ms", "≤ 1.10×", ours_t / bare_t <= 1.10),
+        Row("time to first token, added by the core (median)", ttft_ours - ttft_bare, None, "ms", "< 5 ms", ttft_ours - ttft_bare < 5),
+        Row("`claude-tui run` process vs minimal SDK script process", cli_proc * 1000, sdk_proc * 1000, "ms", "≤ 1.15×", cli_proc / sdk_proc <= 1.15),
+        Row("simulator serving (raw read) vs SDK consuming, same stream", raw_t * 1000, bare_t * 1000, "ms", "≤ 0.33×", raw_t / bare_t <= 1 / 3),
+    ]
+    ok = print_table("Core overhead", rows)
+    if args.quick:
+        return 0
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""Every shape a failure arrives in maps to one named kind with the right retry verdict."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import anthropic
+import httpx2
+import pytest
+
+from tui_app.retry.classify import classify, parse_retry_after, parse_should_retry
+from tests.core.fakes import URL, sse_error, status_error
+
+
+@pytest.mark.parametrize(
+    "status, error_type, kind, retryable",
+    [
+        (400, "invalid_request_error", "client_error", False),
+        (401, "authentication_error", "auth_error", False),
+        (403, "permission_error", "auth_error", False),
+        (404, "not_found_error", "client_error", False),
+        (408, "timeout_error", "client_error", True),
+        (409, "invalid_request_error", "client_error", True),
+        (413, "request_too_large", "client_error", False),
+        (429, "rate_limit_error", "rate_limited", True),
+        (500, "api_error", "server_error", True),
+        (502, "api_error", "server_error", True),
+        (503, "api_error", "server_error", True),
+        (504, "timeout_error", "server_error", True),
+        (529, "overloaded_error", "overloaded", True),
+    ],
+)
+def test_status_errors(status, error_type, kind, retryable):
+    failure = classify(status_error(status, error_type))
+    assert (failure.kind, failure.retryable, failure.status, failure.error_type) == (kind, retryable, status, error_type)
+    assert failure.request_id == f"req_{status}" and not failure.mid_stream
+
+
+def test_headers_carried_on_the_failure():
+    exc = status_error(429, "rate_limit_error", {"retry-after": "2", "anthropic-ratelimit-requests-remaining": "0"})
+    failure = classify(exc)
+    assert failure.retry_after == 2.0
+    assert failure.headers == {"anthropic-ratelimit-requests-remaining": "0"}
+
+
+@pytest.mark.parametrize(
+    "error_type, kind, retryable",
+    [("overloaded_error", "overloaded", True), ("rate_limit_error", "rate_limited", True),
+     ("api_error", "server_error", True), ("invalid_request_error", "client_error", False),
+     ("brand_new_error", "stream_error", False)],
+)
+def test_sse_error_events(error_type, kind, retryable):
+    failure = classify(sse_error(error_type), streamed_chars=12, mid_stream=True)
+    assert (failure.kind, failure.retryable, failure.status, failure.mid_stream) == (kind, retryable, 200, True)
+    assert failure.streamed_chars == 12
+
+
+def _wrapped(wrapper, cause):
+    try:
+        try:
+            raise cause
+        except Exception as inner:
+            raise wrapper(request=httpx2.Request("POST", URL)) from inner
+    except Exception as exc:  # noqa: BLE001
+        return exc
+
+
+@pytest.mark.parametrize(
+    "exc, kind",
+    [
+        (_wrapped(anthropic.APITimeoutError, httpx2.ConnectTimeout("c")), "connect_timeout"),
+        (_wrapped(anthropic.APITimeoutError, httpx2.ReadTimeout("r")), "read_timeout"),
+        (_wrapped(anthropic.APITimeoutError, httpx2.WriteTimeout("w")), "write_timeout"),
+        (_wrapped(anthropic.APITimeoutError, httpx2.PoolTimeout("p")), "pool_timeout"),
+        (_wrapped(anthropic.APIConnectionError, httpx2.ConnectError("refused")), "connect_failed"),
+        (_wrapped(anthropic.APIConnectionError, httpx2.RemoteProtocolError("closed")), "connection_reset"),
+        (httpx2.ReadTimeout("stall"), "read_timeout"),
+        (httpx2.ReadError("reset"), "connection_reset"),
+        (httpx2.RemoteProtocolError("incomplete"), "connection_reset"),
+        (json.JSONDecodeError("bad", "x", 0), "malformed_stream"),
+    ],
+)
+def test_transport_and_parse_failures_are_retryable(exc, kind):
+    failure = classify(exc)
+    assert failure.kind == kind and failure.retryable
+
+
+def test_unknown_exception_is_shown_not_retried():
+    failure = classify(RuntimeError("boom"))
+    assert failure.kind == "unexpected" and not failure.retryable and "boom" in failure.message
+
+
+def test_retry_after_forms():
+    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    later = (now + timedelta(seconds=7)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
+    assert parse_retry_after({"retry-after": "3"}) == 3.0
+    assert parse_retry_after({"retry-after": later}, now=lambda: now) == pytest.approx(7.0)
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert parse_retry_after({"retry-after-ms": "nan", "retry-after": "1"}) == 1.0
+    assert parse_retry_after({}) is None
+
+
+def test_should_retry_header():
+    assert parse_should_retry({"x-should-retry": "true"}) is True
+    assert parse_should_retry({"x-should-retry": "FALSE"}) is False
+    assert parse_should_retry({"x-should-retry": "maybe"}) is None

@@ -1,0 +1,170 @@
+"""The black-box contract of ``claude-tui run``: stdout, stderr, events file, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tui_app.simulator import answer_for
+
+PROMPT = "What is jitter?"
+FAST = ["--base-delay", "0.01", "--max-delay", "0.02", "--read-timeout", "0.5"]
+
+
+def test_no_key_and_no_sim_exits_2_with_a_hint(run_cli):
+    result = run_cli("run", PROMPT)
+    assert result.returncode == 2 and result.stdout == ""
+    line = result.stderr.strip()
+    assert "\n" not in line and "ANTHROPIC_API_KEY" in line and "--sim" in line
+
+
+def test_happy_run_prints_exactly_the_answer(run_cli):
+    result = run_cli("run", PROMPT, "--sim")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer_for(PROMPT)
+    assert "SIMULATOR" in result.stderr and "done in" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_retries_then_success_with_events_file(run_cli, scenario_file, tmp_path):
+    scenario = scenario_file("""
+        name = "t"
+        then = "happy"
+        [[steps]]
+        fault = "status"
+        status = 529
+        [[steps]]
+        fault = "status"
+        status = 429
+        retry_after_ms = 50
+        [[steps]]
+        fault = "reset_mid_stream"
+        after_chars = 10
+    """)
+    events_path = tmp_path / "events.jsonl"
+    result = run_cli("run", PROMPT, f"--sim={scenario}", "--events", str(events_path), *FAST)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer_for(PROMPT)
+    lines = result.stderr.splitlines()
+    assert sum("failed" in line for line in lines) == 3
+    assert any("overloaded_error (HTTP 529" in line and "request-id req_" in line for line in lines)
+    events = [json.loads(line) for line in events_path.read_text().splitlines()]
+    ts = [e["t"] for e in events]
+    assert ts == sorted(ts) and all("type" in e for e in events)
+    errs = [e for e in events if e["type"] == "attempt_error"]
+    assert [(e["attempt"], e["status"], e["error"], e["retryable"]) for e in errs] == [
+        (1, 529, "overloaded_error", True),
+        (2, 429, "rate_limit_error", True),
+        (3, None, "connection_reset", True),
+    ]
+    backoffs = [e for e in events if e["type"] == "backoff"]
+    assert [b["reason"] for b in backoffs] == ["backoff", "retry-after", "backoff"]
+    assert backoffs[1]["delay"] == pytest.approx(0.05)
+    assert events[-1]["type"] == "success" and events[-1]["attempt"] == 4
+    assert [e["attempt"] for e in events if e["type"] == "attempt_start"] == [1, 2, 3, 4]
+
+
+def test_non_retryable_exits_1(run_cli, scenario_file):
+    scenario = scenario_file('name = "t"\n[[steps]]\nfault = "status"\nstatus = 401\n')
+    result = run_cli("run", PROMPT, f"--sim={scenario}")
+    assert result.returncode == 1 and result.stdout == ""
+    assert "authentication_error" in result.stderr and "gave up" in result.stderr
+
+
+def test_attempts_exhausted_exits_1(run_cli, scenario_file):
+    scenario = scenario_file('name = "t"\nthen = "last"\n[[steps]]\nfault = "status"\nstatus = 503\n')
+    result = run_cli("run", PROMPT, f"--sim={scenario}", "--max-attempts", "2", *FAST)
+    assert result.returncode == 1 and "no attempts left" in result.stderr
+
+
+def test_prompt_from_stdin(run_cli):
+    result = run_cli("run", "-", "--sim", input="from stdin\n")
+    assert result.returncode == 0 and result.stdout == answer_for("from stdin\n")
+
+
+def test_events_to_stdout(run_cli):
+    result = run_cli("run", PROMPT, "--sim", "--events", "-")
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert events[0]["type"] == "run_start" and events[-1]["type"] == "success"
+    assert events[-1]["text"] == answer_for(PROMPT)
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--max-attempts", "zero"], "--max-attempts"),
+        (["--read-timeout", "-1"], "--read-timeout"),
+        (["--deadline", "nan"], "--deadline"),
+        (["--preset", "nope"], "preset"),
+        (["--base-delay", "5", "--max-delay", "1"], "--max-delay"),
+        (["--jitter", "wild"], "--jitter"),
+        (["--profile", "missing"], "missing"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(run_cli, args, needle):
+    result = run_cli("run", PROMPT, "--sim", *args)
+    assert result.returncode == 2, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and needle in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_empty_prompt_exits_2(run_cli):
+    result = run_cli("run", "   ", "--sim")
+    assert result.returncode == 2 and "empty" in result.stderr
+
+
+def test_bad_scenario_exits_2(run_cli, scenario_file):
+    scenario = scenario_file('name = "t"\n[[steps]]\nfault = "explode"\n')
+    result = run_cli("run", PROMPT, f"--sim={scenario}")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env):
+    scenario = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 30\n')
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_app", "run", PROMPT, f"--sim={scenario}", "--deadline", "100"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+    )
+    deadline = time.monotonic() + 30
+    seen = ""
+    while "waiting" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()
+    assert "waiting 30.0 s" in seen
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=10)
+    assert time.monotonic() - sent < 2
+    assert proc.returncode == 130 and "cancelled during backoff" in err and "Traceback" not in err
+
+
+def test_help_on_every_subcommand(run_cli):
+    import importlib.util
+
+    from tui_app.cli import COMMANDS
+
+    assert run_cli("--help").returncode == 0
+    version = run_cli("--version")
+    assert version.returncode == 0 and version.stdout.startswith("claude-tui ")
+    built = [c for c in COMMANDS if importlib.util.find_spec(f"tui_app.commands.{c}")]
+    assert {"run", "simulate", "profiles", "sessions"} <= set(built)
+    for command in built:
+        result = run_cli(command, "--help")
+        assert result.returncode == 0 and "usage: claude-tui" in result.stdout, command
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["run", "--help"]])
+def test_help_and_version_import_neither_anthropic_nor_textual(argv):
+    code = (
+        "import sys\nfrom tui_app.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('anthropic', 'textual', 'httpx2', 'rich'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
+    assert "HEAVY []" in result.stderr, result.stderr

@@ -1,0 +1,196 @@
+"""`claude-tui sessions ...` and `claude-tui profiles ...` through the real entry point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui_app import paths
+from tui_app.commands.sessions import format_table
+from tui_app.settings import DEFAULT_MODEL
+from tui_app.store.profiles import load_profile
+
+from .conftest import gave_up, overloaded_then_ok
+
+
+@pytest.fixture
+def two_sessions(record) -> tuple[int, int]:
+    first = record(gave_up(), prompt="Why is the sky blue?")
+    second = record(overloaded_then_ok(answer="Pelicans glide."), prompt="Tell me about pelicans\nsecond line")
+    return first, second
+
+
+def test_sessions_list_json(cli, two_sessions):
+    code, out, err = cli("sessions", "list", "--json")
+    assert code == 0 and err == ""
+    rows = json.loads(out)
+    assert [r["id"] for r in rows] == list(reversed(two_sessions))
+    assert {"id", "created_at", "model", "status", "attempts", "prompt"} <= rows[0].keys()
+    assert (rows[0]["status"], rows[0]["attempts"], rows[1]["status"]) == ("ok", 2, "failed")
+
+
+def test_sessions_list_table_search_and_limit(cli, two_sessions):
+    code, out, _ = cli("sessions", "list")
+    lines = out.splitlines()
+    assert lines[0].split() == ["ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "PROMPT"]
+    assert "Tell me about pelicans" in lines[1] and "second line" not in out
+    _, out, _ = cli("sessions", "list", "--search", "glide", "--json")
+    assert [r["id"] for r in json.loads(out)] == [two_sessions[1]]
+    _, out, _ = cli("sessions", "list", "--limit", "1", "--json")
+    assert len(json.loads(out)) == 1
+    code, out, err = cli("sessions", "list", "--search", "nothing-like-this")
+    assert (code, out, err) == (0, "", "no sessions match\n")
+
+
+def test_table_fits_the_terminal_width(store, two_sessions):
+    wide = format_table(store.list_sessions(), 200).splitlines()
+    narrow = format_table(store.list_sessions(), 75).splitlines()
+    assert wide[1].endswith("Tell me about pelicans") and narrow[1].endswith("Tell me about pelic…")
+    assert len(narrow[1]) <= 80  # the prompt keeps at least 20 columns
+
+
+def test_sessions_list_empty(cli):
+    assert cli("sessions", "list") == (0, "", "no sessions recorded yet\n")
+    assert cli("sessions", "list", "--json") == (0, "[]\n", "")
+
+
+def test_sessions_show_json_has_response_and_events(cli, two_sessions):
+    code, out, _ = cli("sessions", "show", str(two_sessions[1]), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["response"] == "Pelicans glide."
+    assert [e["type"] for e in data["events"]][:3] == ["run_start", "attempt_start", "attempt_error"]
+
+
+def test_sessions_show_is_the_markdown_export(cli, two_sessions):
+    _, shown, _ = cli("sessions", "show", str(two_sessions[0]))
+    _, exported, _ = cli("sessions", "export", str(two_sessions[0]), "--format", "md")
+    assert shown == exported and shown.startswith(f"# Session {two_sessions[0]} — failed")
+
+
+def test_sessions_export_to_file(cli, two_sessions, tmp_path):
+    target = tmp_path / "s.json"
+    code, out, err = cli("sessions", "export", str(two_sessions[1]), "--format", "json", "--output", str(target))
+    assert (code, out) == (0, "") and err == f"wrote session {two_sessions[1]} to {target}\n"
+    assert json.loads(target.read_text())["response"] == "Pelicans glide."
+
+
+def test_sessions_delete(cli, two_sessions):
+    assert cli("sessions", "delete", str(two_sessions[0])) == (0, "", f"deleted session {two_sessions[0]}\n")
+    _, out, _ = cli("sessions", "list", "--json")
+    assert [r["id"] for r in json.loads(out)] == [two_sessions[1]]
+
+
+@pytest.mark.parametrize("action", [("show", "99"), ("export", "99"), ("delete", "99"), ("show", "99", "--json")])
+def test_unknown_id_is_one_line_exit_2(cli, two_sessions, action):
+    code, out, err = cli("sessions", *action)
+    assert (code, out) == (2, "")
+    assert err == "claude-tui sessions: no session with id 99 (see `claude-tui sessions list`)\n"
+
+
+def test_newer_database_is_one_line_exit_2(cli):
+    import sqlite3
+
+    paths.ensure_private_dir(paths.data_dir())
+    with sqlite3.connect(paths.sessions_db()) as conn:
+        conn.execute("PRAGMA user_version = 42")
+    conn.close()
+    code, _, err = cli("sessions", "list")
+    assert code == 2 and err.count("\n") == 1 and "newer claude-tui (schema v42" in err
+
+
+def test_moved_aside_notice_goes_to_stderr(cli):
+    paths.ensure_private_dir(paths.data_dir())
+    paths.sessions_db().write_text("not a database")
+    code, out, err = cli("sessions", "list", "--json")
+    assert (code, out) == (0, "[]\n") and "moved it to" in err and "sessions.db.corrupt-" in err
+
+
+def test_sessions_check(cli, two_sessions):
+    assert cli("sessions", "check") == (0, f"{paths.sessions_db()}: ok\n", "")
+
+
+def test_profiles_save_list_show_delete(cli):
+    code, _, err = cli("profiles", "save", "fast", "--preset", "streaming", "--read-timeout", "45",
+                       "--max-attempts", "5", "--deadline", "120", "--jitter", "equal")
+    assert code == 0 and err.startswith("saved profile 'fast' to ")
+    settings = load_profile("fast")
+    assert (settings.preset, settings.timeout_overrides, settings.policy.max_attempts) == ("streaming", {"read": 45.0}, 5)
+    assert (settings.effective_policy().deadline, settings.policy.jitter) == (120.0, "equal")
+    assert cli("profiles", "list") == (0, f"fast  {DEFAULT_MODEL}  preset streaming\n", "")
+    code, out, _ = cli("profiles", "show", "fast")
+    assert "read = 45.0" in out and out.rstrip().endswith(
+        "# effective timeouts: connect 5 s, read 45 s, write 10 s, pool 5 s; deadline 120 s"
+    )
+    _, out, _ = cli("profiles", "show", "fast", "--json")
+    assert json.loads(out)["timeouts"]["read"] == 45.0
+    assert cli("profiles", "delete", "fast")[0] == 0
+    assert cli("profiles", "list") == (0, "", "no profiles saved yet: `claude-tui profiles save NAME [flags]` creates one\n")
+
+
+def test_profiles_save_from_another_profile_changes_only_the_flags_given(cli):
+    cli("profiles", "save", "base", "--model", "claude-opus-4-1", "--max-tokens", "300")
+    cli("profiles", "save", "base", "--profile", "base", "--max-tokens", "500")
+    settings = load_profile("base")
+    assert (settings.model, settings.max_tokens) == ("claude-opus-4-1", 500)
+
+
+def test_profiles_list_shows_invalid_ones(cli, profile_file):
+    profile_file("bad", "max_tokens = -1\n")
+    cli("profiles", "save", "good")
+    code, out, _ = cli("profiles", "list", "--json")
+    entries = {e["name"]: e for e in json.loads(out)}
+    assert entries["good"]["valid"] and not entries["bad"]["valid"]
+    assert entries["bad"]["error"] == "max_tokens must be an integer between 1 and 1000000, got -1"
+    _, out, _ = cli("profiles", "list")
+    assert "bad   INVALID: max_tokens must be" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (("profiles", "show", "nope"), "no such profile"),
+        (("profiles", "show", "bad"), "max_tokens must be an integer"),
+        (("profiles", "delete", "nope"), "no such profile"),
+        (("profiles", "save", "bad"), "the existing file is invalid"),
+        (("profiles", "save", "x", "--preset", "turbo"), "--preset: unknown preset 'turbo'"),
+        (("profiles", "save", "../x"), "is not a valid profile name"),
+        (("profiles", "save", "x", "--profile", "bad"), "max_tokens must be an integer"),
+    ],
+)
+def test_profile_errors_are_one_line_exit_2(cli, profile_file, argv, message):
+    path = profile_file("bad", "max_tokens = -1\n")
+    code, out, err = cli(*argv)
+    assert (code, out) == (2, "") and err.startswith("claude-tui profiles: ") and err.count("\n") == 1
+    assert message in err
+    assert path.read_text() == "max_tokens = -1\n"
+
+
+def test_profiles_save_force_replaces_an_invalid_file(cli, profile_file):
+    profile_file("bad", "max_tokens = -1\n")
+    assert cli("profiles", "save", "bad", "--force", "--max-tokens", "9")[0] == 0
+    assert load_profile("bad").max_tokens == 9
+
+
+LIGHT = """
+import json, sys
+from tui_app.cli import main
+code = main(sys.argv[1:])
+heavy = sorted(m for m in ("anthropic", "textual", "httpx2") if m in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy}), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("argv", [("sessions", "list", "--json"), ("profiles", "list"), ("sessions", "show", "1")])
+def test_commands_stay_import_light_in_a_real_process(python_subprocess, record, argv):
+    record(overloaded_then_ok())
+    proc = python_subprocess(LIGHT, *argv)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report == {"code": 0, "heavy": []}, proc.stderr
+
+
+def test_installed_entry_point_lists_sessions(python_subprocess, record):
+    sid = record(overloaded_then_ok())
+    proc = python_subprocess("import sys; from tui_app.cli import entry; sys.argv[0] = 'claude-tui'; entry()",
+                             "sessions", "list", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)[0]["id"] == sid

@@ -1,0 +1,183 @@
+"""The recorder batches text deltas and writes everything else at once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from tui_app.retry.events import AttemptError, AttemptStart, Backoff, Cancelled, RunStart, Success, TextDelta
+from tui_app.store import recorder as recorder_module
+from tui_app.store.errors import StoreError
+from tui_app.store.recorder import FLUSH_EVERY, MIN_FLUSH_GAP, SessionRecorder
+
+from .conftest import OVERLOADED, count_events
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def rec(store, clock) -> SessionRecorder:
+    """A recorder on a fake clock (so the 100 ms rule fires only when a test says so)."""
+    started = store.start_session(prompt="p", model="m")
+    return SessionRecorder(store, started.session_id, clock=clock)
+
+
+@pytest.fixture
+def stored(raw_db, rec):
+    """How many events another connection can see for ``rec``'s session."""
+    conn = raw_db()
+    return lambda: count_events(conn, rec.session_id)
+
+
+def delta(i: int) -> TextDelta:
+    return TextDelta(t=0.001 * i, attempt=1, text="x")
+
+
+def test_non_text_events_are_written_at_once(rec, stored):
+    rec.record(RunStart(t=0.0, model="m"))
+    rec.record(AttemptStart(t=0.0, attempt=1, model="m"))
+    assert stored() == 2
+
+
+def test_deltas_wait_for_a_batch_of_fifty(rec, stored):
+    for i in range(FLUSH_EVERY - 1):
+        rec.record(delta(i))
+    assert stored() == 0
+    rec.record(delta(FLUSH_EVERY))
+    assert stored() == FLUSH_EVERY
+
+
+def test_a_fast_stream_is_written_at_most_every_20_ms(rec, stored, clock):
+    for i in range(FLUSH_EVERY):
+        rec.record(delta(i))
+    assert stored() == FLUSH_EVERY  # the first batch: nothing was written before
+    for i in range(3 * FLUSH_EVERY):
+        rec.record(delta(i))
+    assert stored() == FLUSH_EVERY  # no time has passed: keep gathering
+    clock.now += MIN_FLUSH_GAP
+    rec.record(delta(0))
+    assert stored() == 4 * FLUSH_EVERY + 1
+
+
+def test_deltas_older_than_100_ms_are_flushed_with_the_next_one(rec, stored, clock):
+    rec.record(delta(1))
+    clock.now += 0.05
+    rec.record(delta(2))
+    assert stored() == 0
+    clock.now += 0.06
+    rec.record(delta(3))
+    assert stored() == 3
+
+
+def test_flush_makes_buffered_deltas_visible(rec, stored):
+    for i in range(3):
+        rec.record(delta(i))
+    rec.flush()
+    assert stored() == 3
+
+
+@pytest.mark.parametrize(
+    "urgent",
+    [
+        Backoff(t=1.0, attempt=1, delay=0.5),
+        Success(t=1.0, attempt=1, text="xxx"),
+        Cancelled(t=1.0, attempt=1),
+    ],
+    ids=lambda e: e.type,
+)
+def test_errors_backoffs_and_outcomes_flush_what_came_before(rec, stored, urgent):
+    for i in range(3):
+        rec.record(delta(i))
+    rec.record(urgent)
+    assert stored() == 4
+
+
+def test_attempt_count_is_kept_up_to_date_during_the_run(store, rec, raw_db):
+    rec.record(AttemptStart(t=0.0, attempt=1, model="m"))
+    rec.record(AttemptStart(t=1.0, attempt=2, model="m"))
+    row = raw_db().execute("SELECT attempts, status FROM sessions WHERE id = ?", (rec.session_id,)).fetchone()
+    assert row == (2, "running")
+
+
+async def test_a_quiet_stream_is_flushed_by_a_timer(rec, stored, monkeypatch):
+    monkeypatch.setattr(recorder_module, "FLUSH_INTERVAL", 0.01)
+    rec.record(delta(1))
+    assert stored() == 0
+    for _ in range(200):
+        await asyncio.sleep(0.005)
+        if stored():
+            break
+    assert stored() == 1
+
+
+def test_a_failed_flush_keeps_the_events_for_the_next_one(rec, stored, raw_db):
+    for i in range(3):
+        rec.record(delta(i))
+    blocker = raw_db()
+    blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock...
+    rec._store._conn.execute("PRAGMA busy_timeout = 0")  # ...longer than we wait
+    with pytest.raises(StoreError, match="database is locked"):
+        rec.flush()
+    blocker.execute("ROLLBACK")
+    rec.flush()
+    assert stored() == 3
+
+
+def test_failure_event_round_trips_through_the_recorder(store, rec):
+    event = AttemptError(t=0.2, attempt=1, failure=OVERLOADED, duration=0.2, partial_text="par")
+    rec.record(event)
+    rec.finish()
+    assert store.get_session(rec.session_id).events == [event]
+
+
+def test_consecutive_deltas_share_a_row_and_keep_their_times(store, rec, raw_db):
+    events = [
+        TextDelta(t=0.5, attempt=1, text="hé"),
+        TextDelta(t=0.6000000000000001, attempt=1, text='"q"'),
+        TextDelta(t=0.7, attempt=2, text="new attempt"),
+        Success(t=0.8, attempt=2, text="new attempt"),
+    ]
+    for event in events:
+        rec.record(event)
+    rows = raw_db().execute("SELECT seq, t, type, data FROM events WHERE session_id = ?", (rec.session_id,)).fetchall()
+    assert rows[:2] == [
+        (1, 0.5, "text", '{"attempt":1,"texts":["hé","\\"q\\""],"ts":[0.5,0.6000000000000001]}'),
+        (2, 0.7, "text", '{"attempt":2,"texts":["new attempt"],"ts":[0.7]}'),
+    ]
+    assert store.get_session(rec.session_id).events == events
+
+
+def test_one_delta_rows_are_read_too(store, raw_db):
+    """The plain per-event form (written when deltas cannot be coalesced) reads back."""
+    rec = store.start_session(prompt="p", model="m")
+    with raw_db() as conn:
+        conn.execute("INSERT INTO events VALUES (?, 1, 0.25, 'text', '{\"attempt\":1,\"text\":\"hi\"}')", (rec.session_id,))
+    assert store.get_session(rec.session_id).events == [TextDelta(t=0.25, attempt=1, text="hi")]
+
+
+def test_store_is_usable_from_another_thread(store):
+    """The TUI may record from a worker thread: one connection, guarded by a lock."""
+    results = []
+
+    def work():
+        with store.start_session(prompt="threaded", model="m") as rec:
+            rec.record(Success(t=0.1, attempt=1, text="done"))
+        results.append(rec.session_id)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert store.get_session(results[0]).response == "done"

@@ -1,0 +1,151 @@
+"""``claude-tui sessions``: list, search, show, export, delete and check recorded sessions.
+
+Import-light (argparse and stdlib at the top) because ``--help`` builds every parser, and
+``sessions list`` must stay a cheap process: nothing here imports anthropic or textual.
+``show`` prints the same Markdown as ``export --format md``: one rendering of a session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..settings import parse_positive_int
+
+if TYPE_CHECKING:
+    from ..store.sessions import SessionStore, SessionSummary
+
+EPILOG = """\
+Sessions are stored in sessions.db in the data directory (CLAUDE_TUI_DATA_DIR overrides it).
+A session whose process died mid-run is listed as `interrupted` with what had arrived.
+exit codes: 0 ok; 2 unknown id, bad arguments or unusable database.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "sessions",
+        help="list, search, show, export or delete recorded sessions",
+        description="Browse the history of recorded runs (newest first).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = p.add_subparsers(dest="sessions_action", metavar="ACTION", required=True)
+    lst = actions.add_parser("list", help="newest sessions first, optionally matching --search")
+    lst.add_argument("--search", metavar="TEXT", help="words (or word prefixes) in the prompt or the answer")
+    lst.add_argument("--limit", metavar="N", type=parse_positive_int, default=50, help="at most N sessions (default 50)")
+    lst.add_argument("--json", action="store_true", help="a JSON array instead of a table")
+    show = actions.add_parser("show", help="one session: prompt, settings, attempts timeline, answer")
+    show.add_argument("id", type=parse_positive_int, metavar="ID")
+    show.add_argument("--json", action="store_true", help="JSON with the response and every event")
+    export = actions.add_parser("export", help="write one session as Markdown or JSON")
+    export.add_argument("id", type=parse_positive_int, metavar="ID")
+    export.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    delete = actions.add_parser("delete", help="delete one session and its events")
+    delete.add_argument("id", type=parse_positive_int, metavar="ID")
+    actions.add_parser("check", help="verify the database file (PRAGMA quick_check)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..store.errors import StoreError
+    from ..store.sessions import SessionStore
+
+    try:
+        store = SessionStore.open()
+    except StoreError as exc:
+        return _fail(str(exc))
+    with store:
+        for notice in store.notices:
+            print(f"claude-tui: {notice}", file=sys.stderr)
+        try:
+            return _ACTIONS[args.sessions_action](store, args)
+        except StoreError as exc:
+            return _fail(str(exc))
+
+
+def _fail(message: str) -> int:
+    print(f"claude-tui sessions: {message}", file=sys.stderr)
+    return 2
+
+
+def _list(store: SessionStore, args: argparse.Namespace) -> int:
+    sessions = store.list_sessions(search=args.search, limit=args.limit)
+    if args.json:
+        print(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+    elif not sessions:
+        print("no sessions match" if args.search else "no sessions recorded yet", file=sys.stderr)
+    else:
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None  # pipes get whole lines
+        print(format_table(sessions, width))
+    return 0
+
+
+def format_table(sessions: list[SessionSummary], width: int | None) -> str:
+    """Aligned columns; the prompt's first line fills what is left of ``width`` (None: all of it)."""
+    rows = [("ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "PROMPT")]
+    for s in sessions:
+        elapsed = "" if s.elapsed is None else f"{s.elapsed:.1f}s"
+        first_line = s.prompt.strip().splitlines()[0] if s.prompt.strip() else ""
+        rows.append((str(s.id), _local_time(s.created_at), s.status, str(s.attempts), elapsed, s.model, first_line))
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    room = max(20, width - sum(widths) - 2 * 6) if width else None
+    lines = []
+    for row in rows:
+        cells = [row[i].rjust(widths[i]) if i in (0, 3, 4) else row[i].ljust(widths[i]) for i in range(6)]
+        prompt = row[6] if room is None or len(row[6]) <= room else row[6][: room - 1] + "…"
+        lines.append("  ".join([*cells, prompt]).rstrip())
+    return "\n".join(lines)
+
+
+def _local_time(created_at: str) -> str:
+    try:
+        return datetime.fromisoformat(created_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created_at
+
+
+def _show(store: SessionStore, args: argparse.Namespace) -> int:
+    from ..store.export import export_session
+
+    sys.stdout.write(export_session(store.get_session(args.id), "json" if args.json else "md"))
+    return 0
+
+
+def _export(store: SessionStore, args: argparse.Namespace) -> int:
+    from ..store.export import export_session
+
+    text = export_session(store.get_session(args.id), args.format)
+    if not args.output or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
+    print(f"wrote session {args.id} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _delete(store: SessionStore, args: argparse.Namespace) -> int:
+    store.delete_session(args.id)
+    print(f"deleted session {args.id}", file=sys.stderr)
+    return 0
+
+
+def _check(store: SessionStore, args: argparse.Namespace) -> int:
+    problems = store.check()
+    if problems:
+        for line in problems:
+            print(line)
+        return _fail(f"{store.path} is damaged: move it aside (the next start creates a new one)")
+    print(f"{store.path}: ok")
+    return 0
+
+
+_ACTIONS = {"list": _list, "show": _show, "export": _export, "delete": _delete, "check": _check}

@@ -1,0 +1,146 @@
+"""A recorded session as a Markdown report or as JSON.
+
+The Markdown reads top to bottom the way the run happened: what was asked, under which
+settings, what each attempt did, and the answer. Event wording comes from
+``tui_app.present`` so an export says exactly what the live stderr lines and panels said.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .. import present
+from ..retry.events import AttemptError, Backoff, Cancelled, Event, FirstToken, GiveUp, ResponseStart, Success, TextDelta
+from .sessions import SessionDetail
+
+FORMATS = ("md", "json")
+
+
+def export_session(detail: SessionDetail, fmt: str) -> str:
+    """``fmt`` is ``md`` or ``json``; the text ends with a newline."""
+    if fmt == "json":
+        return json.dumps(detail.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return to_markdown(detail)
+    raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def to_markdown(detail: SessionDetail) -> str:
+    parts = [
+        f"# Session {detail.id} — {detail.status}",
+        _facts(detail),
+        "## Prompt",
+        *([f"**System:**\n\n{_fenced(detail.system)}"] if detail.system else []),
+        _fenced(detail.prompt),
+        "## Settings",
+        _settings(detail.settings),
+        "## Attempts",
+        _timeline(detail.events),
+        "## Answer",
+        _answer(detail),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _facts(d: SessionDetail) -> str:
+    rows = [
+        ("Created", d.created_at),
+        ("Model", f"`{d.model}`"),
+        ("Status", d.status + (f" ({d.error})" if d.error else "")),
+        ("Attempts", str(d.attempts)),
+        ("Elapsed", present.seconds(d.elapsed)),
+    ]
+    if d.input_tokens is not None or d.output_tokens is not None:
+        rows.append(("Tokens", f"{d.input_tokens or 0} in / {d.output_tokens or 0} out"))
+    if d.parent_id is not None:
+        rows.append(("Re-run of", f"session {d.parent_id}"))
+    return _table(("", ""), rows)
+
+
+def _settings(settings: dict[str, Any]) -> str:
+    if not settings:
+        return "_(not recorded)_"
+    timeouts = settings.get("timeouts") or {}
+    policy = settings.get("policy") or {}
+    lines = [f"- Max tokens: {settings.get('max_tokens', '?')}"]
+    lines.append(
+        f"- Timeouts (preset `{settings.get('preset', '?')}`): "
+        + ", ".join(f"{name} {present.seconds(value)}" for name, value in timeouts.items())
+    )
+    if policy:
+        lines.append(
+            f"- Retry: up to {policy.get('max_attempts')} attempts, backoff {present.seconds(policy.get('base_delay'))}"
+            f" to {present.seconds(policy.get('max_delay'))} ({policy.get('jitter')} jitter), "
+            f"deadline {present.seconds(settings.get('effective_deadline', policy.get('deadline')))}, "
+            f"mid-stream: {policy.get('mid_stream')}"
+        )
+    if settings.get("scenario"):
+        lines.append(f"- Simulator scenario: `{settings['scenario']}`")
+    return "\n".join(lines)
+
+
+def _timeline(events: list[Event]) -> str:
+    """One row per event; runs of text deltas folded into one row."""
+    if not events:
+        return "_(no events recorded)_"
+    max_attempts = next((getattr(e, "max_attempts", None) for e in events if e.type == "run_start"), None)
+    rows: list[tuple[str, str]] = []
+    chars = chunks = 0
+    for i, event in enumerate(events):
+        if isinstance(event, TextDelta):
+            chars, chunks = chars + len(event.text), chunks + 1
+            if i + 1 == len(events) or events[i + 1].type != "text":
+                rows.append((present.seconds(event.t), f"attempt {event.attempt}: streamed {chars} chars in {chunks} chunks"))
+                chars = chunks = 0
+            continue
+        rows.append((present.seconds(event.t), _event_line(event, max_attempts)))
+    return _table(("t", "event"), rows)
+
+
+def _event_line(event: Event, max_attempts: int | None) -> str:
+    if isinstance(event, AttemptError):
+        return present.attempt_error_line(event, max_attempts)
+    if isinstance(event, Backoff):
+        return present.backoff_line(event)
+    if isinstance(event, Success):
+        return present.success_line(event)
+    if isinstance(event, GiveUp):
+        return present.give_up_line(event)
+    if isinstance(event, Cancelled):
+        return present.cancelled_line(event)
+    if isinstance(event, ResponseStart):
+        return f"attempt {event.attempt}: response headers{present.request_id_suffix(event.request_id)}"
+    if isinstance(event, FirstToken):
+        return f"attempt {event.attempt}: first token after {present.seconds(event.ttft)}"
+    if event.type == "attempt_start":
+        return f"attempt {event.attempt} started"  # type: ignore[attr-defined]
+    if event.type == "run_start":
+        return "run started"
+    return event.type
+
+
+def _answer(d: SessionDetail) -> str:
+    if d.response is not None:
+        return d.response
+    partial = d.partial_text
+    if not partial:
+        return f"_No answer ({d.status})._"
+    return f"_No complete answer ({d.status}); text of the last attempt so far:_\n\n{_fenced(partial)}"
+
+
+def _fenced(text: str) -> str:
+    """A code fence longer than any backtick run inside ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def _table(header: tuple[str, str], rows: list[tuple[str, str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [f"| {header[0]} | {header[1]} |", "| --- | --- |"]
+    lines += [f"| {cell(a)} | {cell(b)} |" for a, b in rows]
+    return "\n".join(lines)

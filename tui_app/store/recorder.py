@@ -1,0 +1,181 @@
+"""Record one run's events into its session row, as the run goes.
+
+Text deltas are batched because a long answer is tens of thousands of them: they are
+written as soon as ``FLUSH_EVERY`` are waiting (but at most one write per
+``MIN_FLUSH_GAP``, so a full-speed stream does not pay a transaction every few
+milliseconds), and never later than ``FLUSH_INTERVAL`` after the oldest arrived — under
+asyncio a timer sees to that even when the stream goes quiet, so a kill loses at most
+that much text. Every other event (attempt start, error, backoff, outcome) is rare and is
+what a post-mortem needs, so it is written at once, with the deltas before it.
+How rows look: ``rows.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from ..retry.events import TERMINAL_TYPES, Cancelled, Event, GiveUp, Success
+from .errors import StoreError
+from .rows import CAN_COALESCE, Row, encode, encode_texts
+
+if TYPE_CHECKING:
+    from .sessions import SessionStore
+
+FLUSH_EVERY = 50
+MIN_FLUSH_GAP = 0.02
+FLUSH_INTERVAL = 0.1
+
+
+class SessionRecorder:
+    """Feeds one session. ``record`` each event, then ``finish`` (or use ``with``)."""
+
+    def __init__(self, store: SessionStore, session_id: int, *, clock: Any = time.monotonic) -> None:
+        self._store = store
+        self.session_id = session_id
+        self._clock = clock
+        self._rows: list[Row] = []
+        self._texts: list[str] = []  # the open run of deltas (one attempt), not yet a row
+        self._ts: list[float] = []
+        self._texts_attempt = 0
+        self._pending = 0  # text deltas waiting, in rows or in the open run
+        self._pending_since = 0.0
+        self._last_flush = float("-inf")
+        self._seq = 0
+        self._attempts = self._stored_attempts = 0
+        self._last_t = 0.0
+        self._terminal: Event | None = None
+        self._timer: Any = None  # asyncio.TimerHandle
+        self.finished = False
+
+    def __enter__(self) -> SessionRecorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.finish()
+
+    def record(self, event: Event) -> None:
+        """Buffer ``event``; write it now unless it is a text delta that can wait a little."""
+        if self.finished:
+            raise StoreError(f"session {self.session_id} is finished: start a new session to record more")
+        self._last_t = event.t
+        attempt = getattr(event, "attempt", 0) or 0
+        if attempt > self._attempts:
+            self._attempts = attempt
+        if event.type != "text":
+            self._close_texts()
+            self._append(event.t, event.type, encode(event))
+            if event.type in TERMINAL_TYPES:
+                self._terminal = event
+            self.flush()
+            return
+        if not CAN_COALESCE:
+            self._append(event.t, "text", encode(event))
+        else:
+            if self._texts and attempt != self._texts_attempt:
+                self._close_texts()
+            self._texts_attempt = attempt
+            self._texts.append(event.text)  # type: ignore[attr-defined]
+            self._ts.append(event.t)
+        self._pending += 1
+        now = self._clock()
+        if self._pending == 1:
+            self._pending_since = now
+            self._arm_timer()
+        elif (self._pending >= FLUSH_EVERY and now - self._last_flush >= MIN_FLUSH_GAP) or (
+            now - self._pending_since >= FLUSH_INTERVAL
+        ):
+            self.flush()
+
+    def _append(self, t: float, type_: str, data: str) -> None:
+        self._seq += 1
+        self._rows.append((self.session_id, self._seq, t, type_, data))
+
+    def _close_texts(self) -> None:
+        if self._texts:
+            self._append(self._ts[0], "text", encode_texts(self._texts_attempt, self._texts, self._ts))
+            self._texts, self._ts = [], []
+
+    def flush(self) -> None:
+        """Write the buffered events (and the attempt count) in one transaction.
+
+        On failure the events stay buffered and ``StoreError`` is raised; the next flush
+        retries them.
+        """
+        self._cancel_timer()
+        self._close_texts()
+        if not self._rows and self._attempts == self._stored_attempts:
+            return
+        with self._store.transaction() as conn:
+            conn.executemany("INSERT INTO events (session_id, seq, t, type, data) VALUES (?, ?, ?, ?, ?)", self._rows)
+            if self._attempts != self._stored_attempts:
+                conn.execute("UPDATE sessions SET attempts = ? WHERE id = ?", (self._attempts, self.session_id))
+        self._rows.clear()
+        self._pending = 0
+        self._stored_attempts = self._attempts
+        self._last_flush = self._clock()
+
+    def finish(self) -> None:
+        """Flush and store the outcome of the terminal event; idempotent.
+
+        Without a terminal event (the consumer stopped early) the session is stored as
+        ``interrupted``, with what had arrived.
+        """
+        if self.finished:
+            return
+        self.flush()
+        status, response, error = _outcome(self._terminal)
+        ev = self._terminal
+        with self._store.transaction() as conn:
+            conn.execute(
+                "UPDATE sessions SET status = ?, response = ?, error = ?, input_tokens = ?, output_tokens = ?,"
+                " attempts = ?, elapsed = ? WHERE id = ?",
+                (
+                    status,
+                    response,
+                    error,
+                    ev.input_tokens if isinstance(ev, Success) else None,
+                    ev.output_tokens if isinstance(ev, Success) else None,
+                    self._attempts,
+                    getattr(ev, "elapsed", None) if ev is not None else self._last_t,
+                    self.session_id,
+                ),
+            )
+        self.finished = True
+
+    def _arm_timer(self) -> None:
+        if self._timer is not None:
+            return
+        asyncio = sys.modules.get("asyncio")  # not imported here: `sessions list` need not pay for it
+        if asyncio is None:
+            return  # so no event loop runs: the age check in record() still bounds the batch
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._timer = loop.call_later(FLUSH_INTERVAL, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        try:
+            self.flush()
+        except StoreError:
+            pass  # the events stay buffered; the next record()/flush()/finish() retries and raises
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+
+def _outcome(event: Event | None) -> tuple[str, str | None, str | None]:
+    """(status, response, error) stored for a terminal event."""
+    if isinstance(event, Success):
+        return "ok", event.text, None
+    if isinstance(event, GiveUp):
+        label = event.failure.label if event.failure else None
+        return "failed", None, f"{event.reason}: {label}" if label else event.reason
+    if isinstance(event, Cancelled):
+        return "cancelled", None, f"cancelled during {event.during}"
+    return "interrupted", None, None

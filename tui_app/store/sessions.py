@@ -1,0 +1,275 @@
+"""Session history in SQLite: every run recorded as it goes, listed, searched, shown, deleted.
+
+>>> store = SessionStore.open()                                  # doctest: +SKIP
+>>> with store.start_session(prompt="Hi", model="claude-sonnet-4-5") as rec:
+...     async for event in run.events():
+...         rec.record(event)
+>>> store.list_sessions(search="hi")[0].status
+'ok'
+
+Written as the run goes — not only at the end — so a crash or a SIGKILL leaves a readable
+session with whatever had arrived; its row stays ``running`` with the writer's pid, and is
+reported (and, at the next open, stored) as ``interrupted`` once that process is gone.
+One connection per process, shared by every recorder; calls are synchronous because
+batched SQLite writes take well under a millisecond (see ``recorder.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from ..retry.events import Event
+from . import rows, schema
+from .errors import SessionNotFound, StoreError
+from .recorder import SessionRecorder
+
+STATUSES = ("running", "ok", "failed", "cancelled", "interrupted")
+
+_SUMMARY_COLUMNS = (
+    "id, created_at, model, status, attempts, prompt, elapsed, "
+    "input_tokens, output_tokens, parent_id, error, pid"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """One row of ``sessions list``. ``status`` already says ``interrupted`` for dead writers."""
+
+    id: int
+    created_at: str
+    model: str
+    status: str
+    attempts: int
+    prompt: str
+    elapsed: float | None
+    input_tokens: int | None
+    output_tokens: int | None
+    parent_id: int | None
+    """The session this one re-ran, if any."""
+    error: str | None
+    """One-line reason for ``failed``/``cancelled`` sessions."""
+    pid: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionDetail(SessionSummary):
+    """Everything recorded for one session, events rebuilt as ``Event`` objects."""
+
+    system: str | None
+    settings: dict[str, Any]
+    response: str | None
+    events: list[Event]
+
+    @property
+    def partial_text(self) -> str:
+        """Text streamed by the last attempt (the answer so far of an interrupted run)."""
+        last = max((getattr(e, "attempt", 0) for e in self.events if e.type == "text"), default=0)
+        return "".join(e.text for e in self.events if e.type == "text" and e.attempt == last)  # type: ignore[attr-defined]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {f: getattr(self, f) for f in SessionDetail.__dataclass_fields__}
+        data["events"] = [event.to_dict() for event in self.events]
+        return data
+
+
+class SessionStore:
+    """The sessions database of this process. Open with ``SessionStore.open()``."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, notices: list[str]) -> None:
+        self._conn = conn
+        self._lock = threading.RLock()
+        self.path = path
+        self.notices = notices
+        """Messages for the user from opening (e.g. a damaged file moved aside)."""
+
+    @classmethod
+    def open(cls, path: Path | str | None = None) -> SessionStore:
+        """Open (create, migrate) the database; ``StoreError`` when it cannot be used."""
+        db = Path(path) if path is not None else paths.sessions_db()
+        try:
+            conn, notices = schema.connect(db)
+        except OSError as exc:
+            raise StoreError(f"cannot open {db}: {exc.strerror or exc}") from exc
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open {db}: {exc}") from exc
+        store = cls(conn, db, notices)
+        store._store_interrupted()
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SessionStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- recording -------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        prompt: str,
+        model: str,
+        system: str | None = None,
+        settings: dict[str, Any] | None = None,
+        parent_id: int | None = None,
+    ) -> SessionRecorder:
+        """Insert a ``running`` row for this process and return its recorder."""
+        created_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        if parent_id is not None and not self._exists(parent_id):
+            raise StoreError(f"cannot link to session {parent_id}: no session with that id")
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions (created_at, prompt, system, model, settings, status, pid, parent_id)"
+                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
+                (created_at, prompt, system, model, json.dumps(settings or {}), os.getpid(), parent_id),
+            )
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return SessionRecorder(self, session_id)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; ``BEGIN IMMEDIATE`` so a busy database waits, not fails."""
+        with self._lock, self._errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            hint = " (the file is damaged: move it aside)" if isinstance(exc, sqlite3.DatabaseError) and schema.is_corruption(exc) else ""
+            raise StoreError(f"{self.path}: {exc}{hint}") from exc
+
+    # -- reading ---------------------------------------------------------------------
+
+    def list_sessions(self, search: str | None = None, limit: int | None = 50) -> list[SessionSummary]:
+        """Newest first; ``search`` matches words (and word prefixes) in prompts and answers."""
+        sql = f"SELECT {_SUMMARY_COLUMNS} FROM sessions"
+        params: list[Any] = []
+        if search is not None and search.strip():
+            query = fts_query(search)
+            if query is None:
+                return []
+            # The limit inside too: FTS5 walks its matches newest first and stops early.
+            sql += " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+            params += [query, -1 if limit is None else limit]
+        sql += " ORDER BY id DESC LIMIT ?"
+        params.append(-1 if limit is None else limit)
+        with self._lock, self._errors():
+            rows = self._conn.execute(sql, params).fetchall()
+        return [SessionSummary(*_effective(row)) for row in rows]
+
+    def get_session(self, session_id: int) -> SessionDetail:
+        """The session with its events; ``SessionNotFound`` for an unknown id."""
+        with self._lock, self._errors():
+            row = self._conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS}, system, settings, response FROM sessions WHERE id = ?",
+                (session_id,),
+            ).fetchone()
+            if row is None:
+                raise SessionNotFound(session_id)
+            event_rows = self._conn.execute(
+                "SELECT t, type, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
+            ).fetchall()
+        summary, (system, settings, response) = _effective(row[:12]), row[12:]
+        events = [event for event_row in event_rows for event in rows.decode(session_id, *event_row)]
+        return SessionDetail(*summary, system, json.loads(settings), response, events)
+
+    def delete_session(self, session_id: int) -> None:
+        """Delete a session and its events; refuses one still being recorded by a live process."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status, pid FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise SessionNotFound(session_id)
+            if row[0] == "running" and pid_alive(row[1]):
+                raise StoreError(f"session {session_id} is still running (pid {row[1]}): cancel it first")
+            conn.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def check(self) -> list[str]:
+        """Problems ``PRAGMA quick_check`` finds (empty when healthy). Reads the whole file."""
+        with self._lock, self._errors():
+            return schema.quick_check(self._conn)
+
+    def _exists(self, session_id: int) -> bool:
+        with self._lock, self._errors():
+            return self._conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is not None
+
+    def _store_interrupted(self) -> None:
+        """Persist ``interrupted`` for sessions whose writer died (live writers untouched)."""
+        with self._lock, self._errors():
+            pids = [r[0] for r in self._conn.execute("SELECT DISTINCT pid FROM sessions WHERE status = 'running'")]
+        dead = [pid for pid in pids if not pid_alive(pid)]
+        if not dead:
+            return
+        try:
+            with self.transaction() as conn:
+                conn.executemany(
+                    "UPDATE sessions SET status = 'interrupted' WHERE status = 'running' AND pid IS ?",
+                    [(pid,) for pid in dead],
+                )
+        except StoreError:
+            pass  # read-only or busy file: listing still reports them as interrupted (_effective)
+
+
+def _effective(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The row with ``running`` turned into ``interrupted`` when its writer is gone."""
+    if row[3] == "running" and not pid_alive(row[11]):
+        return (*row[:3], "interrupted", *row[4:])
+    return tuple(row)
+
+
+def fts_query(text: str) -> str | None:
+    """User text -> a safe FTS5 query: every word quoted (so ``"``, ``*``, ``AND``, ``NEAR``
+    are plain text), each a prefix, all required. None when the text has no words."""
+    words = re.findall(r"\w+", text.replace("\x00", " "))
+    return " ".join(f'"{word}"*' for word in words) if words else None
+
+
+def pid_alive(pid: int | None) -> bool:
+    """Whether the process that wrote a ``running`` session may still be writing it.
+
+    Errs on the side of "alive": a session is only reported interrupted when its writer
+    is surely gone. A reused pid keeps a dead session ``running`` until that pid exits.
+    """
+    if pid is None or pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rsplit(b")", 1)[1].split()[0]
+        return state != b"Z"  # a zombie has finished writing: it only awaits its parent
+    except (OSError, IndexError):
+        return True
