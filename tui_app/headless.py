@@ -163,7 +163,8 @@ async def _run(options, stdout, stderr, events_file, base_url, api_key, recorder
         stdout=stdout, stderr=stderr, quiet=options.quiet,
         answer_to_stdout=events_file is not stdout, max_attempts=policy.max_attempts,
     )
-    sinks = [printer.handle]
+    # Machine-readable sinks first: once a person sees a line, the file already has it.
+    sinks = []
     if events_file is not None:
         def write_event(event: Event) -> None:
             events_file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
@@ -172,6 +173,7 @@ async def _run(options, stdout, stderr, events_file, base_url, api_key, recorder
         sinks.append(write_event)
     if recorder is not None:
         sinks.append(recorder.record)
+    sinks.append(printer.handle)
     try:
         last = await _consume(run, sinks)
     finally:

@@ -126,6 +126,13 @@ async def test_deadline_cuts_a_slow_stream(simulator, scenario_file):
     assert time.monotonic() - started < 1.5
 
 
+async def test_latency_before_headers_within_read_timeout_is_not_a_failure(simulator, scenario_file):
+    path = scenario_file('name = "t"\n[[steps]]\nfault = "latency"\nseconds = 0.1\n')
+    events = await drive(simulator, path)
+    assert events[-1].type == "success" and events[-1].attempt == 1
+    assert events[-1].ttft >= 0.1
+
+
 async def test_read_timeout_reaches_the_server(simulator, scenario_file):
     path = scenario_file('name = "t"\n[[steps]]\nfault = "none"\n')
     await drive(simulator, path, timeouts=Timeouts(connect=1, read=7.5, write=1, pool=1))

@@ -125,10 +125,11 @@ def test_bad_scenario_exits_2(run_cli, scenario_file):
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env):
+def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env, tmp_path):
     scenario = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 30\n')
+    events_path = tmp_path / "events.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_app", "run", PROMPT, f"--sim={scenario}", "--deadline", "100"],
+        [sys.executable, "-m", "tui_app", "run", PROMPT, f"--sim={scenario}", "--deadline", "100", "--events", str(events_path)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
     )
     deadline = time.monotonic() + 30
@@ -136,6 +137,9 @@ def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env):
     while "waiting" not in seen and time.monotonic() < deadline:
         seen += proc.stderr.readline()
     assert "waiting 30.0 s" in seen
+    # The events file is flushed as events happen, not at exit.
+    written = [json.loads(line)["type"] for line in events_path.read_text().splitlines()]
+    assert written[-2:] == ["attempt_error", "backoff"]
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=10)
@@ -168,3 +172,13 @@ def test_help_and_version_import_neither_anthropic_nor_textual(argv):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert "HEAVY []" in result.stderr, result.stderr
+
+
+def test_profile_scenario_drives_sim_and_flags_override_profile(run_cli, scenario_file, tmp_path):
+    scenario = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 503\n')
+    saved = run_cli("profiles", "save", "rehearse", "--scenario", str(scenario), "--max-attempts", "1")
+    assert saved.returncode == 0, saved.stderr
+    result = run_cli("run", PROMPT, "--profile", "rehearse", "--sim")
+    assert result.returncode == 1 and "503" in result.stderr and "no attempts left" in result.stderr
+    result = run_cli("run", PROMPT, "--profile", "rehearse", "--sim", "--max-attempts", "2", *FAST)
+    assert result.returncode == 0 and result.stdout == answer_for(PROMPT)

@@ -41,6 +41,10 @@ def add_request_flags(parser: argparse.ArgumentParser, *, with_profile: bool = T
         "--mid-stream", choices=("restart", "continue"),
         help="after a failure mid-answer: restart from scratch (default) or ask to continue",
     )
+    parser.add_argument(
+        "--scenario", metavar="NAME|FILE",
+        help="simulator scenario these settings prefer (used by --sim and the TUI's simulator)",
+    )
 
 
 def _preset_help() -> str:
@@ -58,7 +62,7 @@ def settings_from_args(args: argparse.Namespace, base: RunSettings | None = None
     """
     settings = base or RunSettings()
     changes: dict[str, Any] = {}
-    for attr in ("model", "system", "max_tokens", "preset"):
+    for attr in ("model", "system", "max_tokens", "preset", "scenario"):
         value = getattr(args, attr, None)
         if value is not None:
             changes[attr] = value

@@ -39,8 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     out.add_argument("--no-record", action="store_true", help="do not record this run as a session")
     sim = p.add_argument_group("simulator")
     sim.add_argument(
-        "--sim", nargs="?", const="happy", metavar="SCENARIO",
-        help="use the built-in simulator (default scenario: happy); write --sim=NAME before the prompt",
+        "--sim", nargs="?", const="", metavar="SCENARIO",
+        help="use the built-in simulator with SCENARIO (default: --scenario, the profile's, or happy); "
+        "write --sim=NAME before the prompt",
     )
     sim.add_argument("--seed", type=int, default=0, help="random seed for simulator scenarios")
 
@@ -97,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         events_path=args.events,
         quiet=args.quiet,
         record=not args.no_record,
-        sim_scenario=args.sim,
+        sim_scenario=None if args.sim is None else (args.sim or settings.scenario or "happy"),
         sim_seed=args.seed,
     )
     return run_headless(options)

@@ -17,6 +17,10 @@ from typing import Literal
 Jitter = Literal["full", "equal", "decorrelated"]
 MidStreamPolicy = Literal["restart", "continue"]
 
+SECONDS_LIMIT = 86400
+"""No delay or deadline above a day: a typo (36000 for 3600) should fail loudly."""
+MAX_ATTEMPTS_LIMIT = 1000
+
 JITTERS: tuple[str, ...] = ("full", "equal", "decorrelated")
 MID_STREAM_POLICIES: tuple[str, ...] = ("restart", "continue")
 
@@ -47,16 +51,18 @@ class RetryPolicy:
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming the field and the fix."""
-        if not isinstance(self.max_attempts, int) or self.max_attempts < 1:
-            raise ValueError("max_attempts must be an integer >= 1")
+        if not isinstance(self.max_attempts, int) or not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
+            raise ValueError(f"max_attempts must be an integer between 1 and {MAX_ATTEMPTS_LIMIT}")
         for name in ("base_delay", "max_delay"):
             value = getattr(self, name)
-            if not _finite_non_negative(value):
-                raise ValueError(f"{name} must be a finite number of seconds >= 0")
+            if not _finite_non_negative(value) or value > SECONDS_LIMIT:
+                raise ValueError(f"{name} must be a number of seconds between 0 and {SECONDS_LIMIT}")
         if self.max_delay < self.base_delay:
             raise ValueError("max_delay must be >= base_delay")
-        if self.deadline is not None and not (_finite_non_negative(self.deadline) and self.deadline > 0):
-            raise ValueError("deadline must be a finite number of seconds > 0 (or unset)")
+        if self.deadline is not None and not (
+            _finite_non_negative(self.deadline) and 0 < self.deadline <= SECONDS_LIMIT
+        ):
+            raise ValueError(f"deadline must be a number of seconds > 0 and <= {SECONDS_LIMIT} (or unset)")
         if self.jitter not in JITTERS:
             raise ValueError(f"jitter must be one of {', '.join(JITTERS)}")
         if self.mid_stream not in MID_STREAM_POLICIES:
