@@ -34,18 +34,28 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         ),
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, metavar="N", help=f"port to listen on; 0 = any free port (default {DEFAULT_PORT})"
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        metavar="N",
+        help=f"port to listen on; 0 = any free port (default {DEFAULT_PORT})",
     )
     parser.add_argument(
-        "--scenario", default="happy", metavar="NAME|FILE", help="built-in scenario name or a .toml/.json file (default happy)"
+        "--scenario",
+        default="happy",
+        metavar="NAME|FILE",
+        help="built-in scenario name or a .toml/.json file (default happy)",
     )
-    parser.add_argument("--seed", type=int, default=0, metavar="N", help="seed for random scenarios such as chaos (default 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, metavar="N", help="seed for random scenarios such as chaos (default 0)"
+    )
     parser.add_argument("--list", action="store_true", help="list the built-in scenarios and exit")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
     from ..simulator import BUILTIN_SCENARIOS, ScenarioError, Simulator, load_scenario
+    from ..simulator.api import known_models
 
     if args.list:
         width = max(map(len, BUILTIN_SCENARIOS))
@@ -63,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
         problem = f"port {args.port} is already in use" if exc.errno == errno.EADDRINUSE else str(exc)
         print(f"claude-tui simulate: {problem} (pass --port 0 for a free port)", file=sys.stderr)
         return EXIT_USAGE
+    # Known models come from the SDK: import it (about a second) before announcing the
+    # URL, so the first request does not pay for it.
+    known_models()
     print(f"claude-tui simulator (scenario: {sim.scenario.name}) listening on {sim.base_url}", flush=True)
     print(f"export ANTHROPIC_BASE_URL={sim.base_url} ANTHROPIC_API_KEY=sim-key", flush=True)
     try:

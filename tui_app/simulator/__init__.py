@@ -10,7 +10,7 @@ streams, refused connections. Importing this package does not import ``anthropic
 from .answers import answer_for
 from .host import Simulator
 from .scenarios import BUILTIN_SCENARIOS, Scenario, load_scenario, scenario_from_dict
-from .server import RecordedRequest
+from .records import RecordedRequest
 from .steps import FAULTS, ScenarioError, Step
 
 __all__ = [

@@ -15,8 +15,9 @@ from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .records import RecordedRequest
 from .scenarios import Scenario, load_scenario
-from .server import RecordedRequest, SimulatorServer
+from .server import SimulatorServer
 
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 10.0
@@ -27,9 +28,18 @@ ScenarioSpec = str | Path | Scenario | Mapping[str, Any]
 class Simulator:
     """A fault-injecting Anthropic Messages API server on ``127.0.0.1``.
 
-    >>> with Simulator("529-then-ok", seed=0) as sim:     # doctest: +SKIP
-    ...     client = anthropic.Anthropic(base_url=sim.base_url, api_key="sim-key")
-    ...     sim.requests[0].step.status                    # after a call: 529
+    >>> import anthropic
+    >>> from tui_app.simulator import Simulator, answer_for
+    >>> with Simulator("529-then-ok") as sim:
+    ...     client = anthropic.Anthropic(base_url=sim.base_url, api_key="sim-key", max_retries=0)
+    ...     ask = dict(model="claude-sonnet-4-6", max_tokens=1024, messages=[{"role": "user", "content": "Hi"}])
+    ...     try:
+    ...         client.messages.create(**ask)
+    ...     except anthropic.OverloadedError as err:
+    ...         print(err.status_code, err.response.headers["retry-after"])
+    ...     print(client.messages.create(**ask).content[0].text == answer_for("Hi"))
+    529 0.5
+    True
 
     ``scenario`` is a built-in name, a ``.toml``/``.json`` path, a dict or a
     :class:`Scenario` (validated here, in the caller's thread: a bad one raises
@@ -77,8 +87,10 @@ class Simulator:
         """Stop serving, drop every connection and end the thread. Safe to call twice."""
         if self._thread is None:
             return
-        self._call(self._server.close())
-        self._shutdown_loop()
+        try:
+            self._call(self._server.close())
+        finally:
+            self._shutdown_loop()
 
     def _shutdown_loop(self) -> None:
         loop, thread = self._loop, self._thread

@@ -26,6 +26,7 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 _BATCH_BYTES = 64 * 1024
 _DRAIN_ABOVE = 256 * 1024
 LAST_CHUNK = b"0\r\n\r\n"
+RST_GRACE_SECONDS = 0.05
 
 
 class BadRequest(Exception):
@@ -180,8 +181,18 @@ class Connection:
             self.keep_alive = False
         return True
 
-    def reset(self) -> None:
-        """Abort with a TCP RST (SO_LINGER 0), as a crashed proxy or load balancer does."""
+    async def hang_up(self, *, reset: bool = False) -> None:
+        """End the connection now: a clean close (FIN), or an abort with a TCP RST
+        (SO_LINGER 0) as a crashed proxy or load balancer does.
+
+        Before a RST the server pauses briefly: a RST makes the client's kernel drop
+        whatever it has not read yet, and the text sent before the fault must arrive.
+        """
+        self.keep_alive = False
+        if not reset:
+            self.close()
+            return
+        await asyncio.sleep(RST_GRACE_SECONDS)
         sock = self.writer.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -22,12 +22,9 @@ from email.utils import formatdate
 
 from .api import AnswerPlan, error_body
 from .http import Connection, json_bytes, response_head
+from .records import RecordedRequest
 from .sse import frame, raw_frame, text_delta_frame
 from .steps import ERROR_TYPE_STATUS, MID_STREAM_FAULTS, Step
-
-RST_GRACE_SECONDS = 0.05
-"""Pause between the last bytes and a reset, so the client reads them before the RST
-(a RST makes the peer's kernel drop data it has not read yet)."""
 
 _MALFORMED_DATA = '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "unterminated'
 
@@ -40,12 +37,13 @@ class Reply:
     request_id: str
     headers: list[tuple[str, str]]
     tokens_per_second: float = 0.0
-    status: int | None = None
-    """The status line sent, once it is sent (None: nothing sent yet, or never)."""
+    record: RecordedRequest | None = None
+    """The log entry whose ``status`` is set the moment the status line is written."""
 
     def head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
         """The status line and headers, with request-id, rate limits and Connection added."""
-        self.status = status
+        if self.record is not None:
+            self.record.status = status
         extra = [] if self.conn.keep_alive else [("connection", "close")]
         return response_head(status, [("request-id", self.request_id), *self.headers, *extra, *headers])
 
@@ -81,14 +79,13 @@ def _step_message(step: Step) -> str:
 
 
 async def respond(reply: Reply, plan: AnswerPlan, step: Step, *, stream: bool) -> None:
-    """Answer one attempt (``reply.status`` tells what status line, if any, went out)."""
+    """Answer one attempt (``reply.record.status`` tells what status line, if any, went out)."""
     conn, fault = reply.conn, step.fault
     if fault in ("latency", "stall_before_headers") and not await conn.wait_or_gone(step.seconds or 0):
         return
     if fault in ("stall_before_headers", "close_without_response", "connection_refused"):
         # connection_refused here means the client got in before the listener closed.
-        conn.keep_alive = False
-        conn.close()
+        await conn.hang_up()
         return
     if fault == "status":
         assert step.status is not None and step.error_type is not None
@@ -131,18 +128,11 @@ async def _stream(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> Non
 async def _mid_stream_fault(reply: Reply, step: Step) -> bool:
     """Apply a mid-stream fault; True when the response is over (ended or aborted)."""
     conn, fault = reply.conn, step.fault
-    if fault == "stall_mid_stream":
+    if fault in ("stall_mid_stream", "reset_mid_stream"):
         await conn.flush(force_drain=True)
-        if await conn.wait_or_gone(step.seconds or 0):
-            return False
-        conn.keep_alive = False
-        conn.close()
-        return True
-    if fault == "reset_mid_stream":
-        await conn.flush(force_drain=True)
-        await asyncio.sleep(RST_GRACE_SECONDS)
-        conn.keep_alive = False
-        conn.reset()
+        if fault == "stall_mid_stream" and await conn.wait_or_gone(step.seconds or 0):
+            return False  # the client waited: carry on
+        await conn.hang_up(reset=fault == "reset_mid_stream")
         return True
     if fault == "sse_error":
         error = {"type": "error", "error": {"type": step.error_type, "message": _step_message(step)}}
@@ -174,10 +164,5 @@ async def _whole(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> None
     if fault == "stall_mid_stream" and await conn.wait_or_gone(step.seconds or 0):
         conn.write(body[cut:])
         await conn.drain()
-    elif fault == "reset_mid_stream":
-        await asyncio.sleep(RST_GRACE_SECONDS)
-        conn.keep_alive = False
-        conn.reset()
-    elif fault != "malformed_sse":  # truncated, or the client left during the stall
-        conn.keep_alive = False
-        conn.close()
+    elif fault != "malformed_sse":  # reset, truncated, or the client left during the stall
+        await conn.hang_up(reset=fault == "reset_mid_stream")

@@ -117,11 +117,12 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     if not isinstance(answer_chars, int) or isinstance(answer_chars, bool) or answer_chars < 1:
         raise FieldError("answer_chars", f"must be a whole number >= 1, not {answer_chars!r}", "e.g. 600")
     tps = data.get("tokens_per_second", 0)
-    tps = 0.0 if tps == 0 and not isinstance(tps, bool) else positive_number(tps, "tokens_per_second", "0 or e.g. 30")
+    if tps != 0 or isinstance(tps, bool):  # 0 means "as fast as possible"
+        tps = positive_number(tps, "tokens_per_second", "0 or e.g. 30")
     models = data.get("models", [])
     if not isinstance(models, list) or not all(isinstance(m, str) and m for m in models):
         raise FieldError("models", "must be a list of model ids", 'e.g. models = ["my-model"]')
-    return Scenario(name, description, steps, then, choices, answer_chars, tps, tuple(models), source)
+    return Scenario(name, description, steps, then, choices, answer_chars, float(tps), tuple(models), source)
 
 
 def _string(data: Mapping[str, Any], key: str, default: str) -> str:

@@ -20,64 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from .api import AnswerPlan, ApiError, RateLimits, check_auth, known_models, models_page, parse_messages_body
+from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
 from .http import MAX_HEADER_BYTES, BadRequest, Connection, Request, read_request
+from .records import RecordedRequest
 from .respond import Reply, respond
 from .scenarios import Scenario, StepSequence, load_scenario, scenario_from_dict
 from .steps import ScenarioError, Step
 
-_MASKED = {"x-api-key", "authorization"}
 _RELISTEN_TRIES = 40
-
-
-@dataclass(slots=True)
-class RecordedRequest:
-    """One API request as the simulator saw it (admin ``/_sim/*`` requests are not logged)."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    """Lower-case names; ``x-api-key`` and ``authorization`` values are masked."""
-    body: Any
-    """The JSON body, or None when empty or not JSON."""
-    attempt: int | None = None
-    """1-based count of ``POST /v1/messages`` since start/reset; None for other endpoints."""
-    step: Step | None = None
-    """The step this attempt got (even when validation answered instead of the fault)."""
-    read_timeout: float | None = None
-    """The client's read timeout, from the SDK's ``x-stainless-read-timeout`` header."""
-    status: int | None = field(default=None)
-    """HTTP status sent; None while in flight or when no status line was sent."""
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "headers": self.headers,
-            "body": self.body,
-            "attempt": self.attempt,
-            "step": self.step.to_dict() if self.step else None,
-            "read_timeout": self.read_timeout,
-            "status": self.status,
-        }
-
-
-def _mask(headers: dict[str, str]) -> dict[str, str]:
-    masked = dict(headers)
-    for name in _MASKED & masked.keys():
-        scheme = "Bearer " if masked[name].lower().startswith("bearer ") else ""
-        masked[name] = scheme + "***"
-    return masked
-
-
-def _read_timeout(headers: dict[str, str]) -> float | None:
-    try:
-        return float(headers["x-stainless-read-timeout"])
-    except (KeyError, ValueError):
-        return None
 
 
 class SimulatorServer:
@@ -105,12 +57,9 @@ class SimulatorServer:
 
     async def start(self, host: str, port: int) -> int:
         """Bind and listen; return the port (the ephemeral one when ``port`` is 0)."""
-        self._host, self.port = host, port
+        self._host, self.port, self._closing = host, port, False
         await self._listen(retry=False)
         self._maybe_begin_outage(None)
-        # Import the SDK's model list off the loop now, not during the first request
-        # (importing anthropic takes about a second).
-        asyncio.get_running_loop().run_in_executor(None, known_models)
         return self.port
 
     async def close(self) -> None:
@@ -261,9 +210,7 @@ class SimulatorServer:
             self.on_request(record)
 
     async def _api(self, reply: Reply, request: Request) -> None:
-        record = RecordedRequest(
-            request.method, request.path, _mask(request.headers), request.json(), read_timeout=_read_timeout(request.headers)
-        )
+        record = reply.record = RecordedRequest.of(request)
         self.requests.append(record)
         route = (request.method, request.path)
         try:
@@ -276,8 +223,7 @@ class SimulatorServer:
                 raise ApiError(404, "not_found_error", f"{request.method} {request.path}: no such endpoint")
         except ApiError as err:
             await reply.send_error(err.status, err.error_type, err.message)
-        finally:  # also when the client hung up mid-answer: the log shows what was sent
-            record.status = reply.status
+        finally:  # also when the client hung up mid-answer
             self._notify(record)
 
     async def _messages(self, reply: Reply, request: Request, record: RecordedRequest) -> None:

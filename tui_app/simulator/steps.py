@@ -133,14 +133,14 @@ class Step:
 
     @property
     def label(self) -> str:
-        """Short human description, e.g. ``status 529 overloaded_error`` or ``latency 1.0s``."""
+        """Short human description, e.g. ``status 529 overloaded_error`` or ``latency 1.5s``."""
         parts = [self.fault]
         if self.status is not None:
             parts.append(str(self.status))
         if self.error_type is not None:
             parts.append(self.error_type)
         if self.seconds is not None:
-            parts.append(f"{self.seconds:.1f}s")
+            parts.append(f"{self.seconds:g}s")
         if self.tokens_per_second is not None:
             parts.append(f"{self.tokens_per_second:g} tok/s")
         if self.after_chars is not None:
@@ -148,16 +148,12 @@ class Step:
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        """The step as scenario-file data: the fault plus every field that is set."""
+        """The step as scenario-file data: the fault plus every field not at its default."""
         out: dict[str, Any] = {"fault": self.fault}
         for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name != "fault" and value not in (None, False) and f.name != "weight":
-                out[f.name] = value
-        if self.weight != 1.0:
-            out["weight"] = self.weight
+            if f.name != "fault" and getattr(self, f.name) != f.default:
+                out[f.name] = getattr(self, f.name)
         return out
-
 
 
 def parse_step(data: object, where: str, *, weighted: bool = False) -> Step:
