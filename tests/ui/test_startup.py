@@ -1,0 +1,41 @@
+"""The first screen must not wait for heavy imports: checked in a fresh interpreter."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+FIRST_PAINT_PROBE = textwrap.dedent(
+    """
+    import asyncio, sys
+    from tui_app.commands import tui  # what cli.py imports for a TUI start
+    assert "textual" not in sys.modules, "commands.tui imports textual at module level"
+    from tui_app.ui.app import ClaudeTUI
+    from tui_app.ui.screens.main import MainScreen
+
+    seen = {}
+    mount = MainScreen.on_mount
+    def on_mount(self):
+        mount(self)
+        seen["heavy at mount"] = sorted(m for m in ("anthropic", "httpx2", "tui_app.simulator") if m in sys.modules)
+
+    MainScreen.on_mount = on_mount
+
+    async def main():
+        app = ClaudeTUI()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await app.backend.ready()
+            await pilot.pause()
+            seen["loaded later"] = "anthropic" in sys.modules
+    asyncio.run(main())
+    print(seen)
+    """
+)
+
+
+def test_first_screen_paints_before_anthropic_is_imported():
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert "{'heavy at mount': [], 'loaded later': True}" in out, out

@@ -1,0 +1,118 @@
+"""The composition root: build the backend, the controller and the main screen, then get out.
+
+>>> ClaudeTUI().run()                                                  # doctest: +SKIP
+
+Everything is injectable so tests drive the real app against an in-process simulator:
+``ClaudeTUI(backend=Backend(BackendChoice("simulator"), simulator=sim), clock=lambda: 0.0)``.
+The first frame paints before ``anthropic`` is imported: the backend loads it in a thread
+once the screen is up (a send pressed earlier waits for it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+
+from ..settings import RunSettings
+from .backend import Backend, BackendChoice
+from .config import UIConfig
+from .controller import RunController
+from .keys import KEYS, effective_keys
+from .screens.main import MainScreen
+
+
+class ClaudeTUI(App[None]):
+    """claude-tui's terminal UI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "claude-tui"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+
+    def __init__(
+        self,
+        *,
+        backend: Backend | None = None,
+        config: UIConfig | None = None,
+        settings: RunSettings | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Any = None,
+        notices: Iterable[str] = (),
+        cursor_blink: bool = True,
+        replay: tuple[Any, float | None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or UIConfig.load()
+        self.backend = backend or Backend(BackendChoice.from_env(scenario=settings.scenario if settings else None))
+        self.controller = RunController(self.backend, clock=clock, sleep=sleep)
+        self.clock = clock
+        self._start_settings = self._initial_settings(settings)
+        self._notices = [*self.config.problems, *notices]
+        self._cursor_blink = cursor_blink
+        self._replay = replay
+        """(session, speed) to play at start: ``claude-tui replay ID``."""
+        self.main_screen: MainScreen
+
+    def _initial_settings(self, settings: RunSettings | None) -> RunSettings:
+        """A profile from ``--profile`` wins; else the defaults with the last used model."""
+        if settings is not None:
+            return settings
+        if self.config.last_model:
+            return RunSettings(model=self.config.last_model)
+        return RunSettings()
+
+    async def on_mount(self) -> None:
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
+        self.main_screen = MainScreen(self.controller, self._start_settings, clock=self.clock, keymap=self.config.keys)
+        await self.push_screen(self.main_screen)
+        if not self._cursor_blink:
+            self.cursor_blink_off()
+        for notice in self._notices:
+            self.notify(notice, title="Configuration", severity="warning", timeout=10)
+        self.call_after_refresh(self._load_backend)
+        if self._replay is not None:
+            self.main_screen.replay(*self._replay)
+
+    @work(group="backend", exit_on_error=False)
+    async def _load_backend(self) -> None:
+        """Import the SDK and start the simulator after the first paint."""
+        try:
+            await self.backend.ready()
+        except Exception as exc:  # noqa: BLE001 - shown; a send will show it as a failed attempt too
+            self.notify(f"Could not start the backend: {exc}", title="Backend", severity="error", timeout=15)
+            return
+        self.main_screen.backend_loaded()
+
+    def remember(self, **changes: str) -> None:
+        """Persist preferences (theme, last model); a failure is a notice, never a crash."""
+        problem = self.config.remember(**changes)
+        if problem:
+            self.notify(problem, severity="warning")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists every bound action (with its current key) beside Textual's own."""
+        yield from super().get_system_commands(screen)
+        if not isinstance(screen, MainScreen):
+            return
+        keys = effective_keys(self.config.keys)
+        for key in KEYS:
+            yield SystemCommand(key.palette_title, f"{key.tooltip} ({keys[key.id]})",
+                                lambda action=key.action: self.run_action(action, screen))
+
+    async def on_unmount(self) -> None:
+        await self.backend.aclose()
+
+    def cursor_blink_off(self) -> None:
+        """For snapshot tests: a blinking cursor makes screenshots differ from run to run."""
+        for widget in self.main_screen.query("TextArea, Input"):
+            if isinstance(widget, (TextArea, Input)):
+                widget.cursor_blink = False

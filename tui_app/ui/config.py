@@ -1,0 +1,106 @@
+"""The TUI's own preferences in ``config.toml``: theme, last used model, key remapping.
+
+Format (every key optional)::
+
+    theme = "nord"
+    last_model = "claude-sonnet-4-5"
+
+    [keys]               # binding id -> keys (comma-separated), see tui_app/ui/keys.py
+    send = "ctrl+j,alt+enter"
+
+A broken file never stops the app: it starts with defaults and says what is wrong and
+where. Writes keep every key the app does not own (and the user's [keys]) and are atomic
+(temp file + rename), so an interrupted save never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import paths
+from .keys import KEY_IDS
+
+
+@dataclass(slots=True)
+class UIConfig:
+    """What the app remembers between runs, plus the problems found reading it."""
+
+    path: Path
+    theme: str | None = None
+    last_model: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    """One line per problem found in the file, shown to the user as notices."""
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> UIConfig:
+        path = path or paths.config_file()
+        config = cls(path=path)
+        data = config._read()
+        if data is None:
+            return config
+        config.theme = config._string(data, "theme")
+        config.last_model = config._string(data, "last_model")
+        config.keys = config._keys(data.get("keys", {}))
+        return config
+
+    def _read(self) -> dict[str, Any] | None:
+        try:
+            with open(self.path, "rb") as fh:
+                return tomllib.load(fh)
+        except FileNotFoundError:
+            return None
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            self.problems.append(f"{self.path}: cannot read ({exc}); using defaults — fix or delete the file")
+            return None
+
+    def _string(self, data: dict[str, Any], key: str) -> str | None:
+        value = data.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        self.problems.append(f'{self.path}: {key} must be a string, e.g. {key} = "..." (ignored)')
+        return None
+
+    def _keys(self, table: Any) -> dict[str, str]:
+        if not isinstance(table, dict):
+            self.problems.append(f"{self.path}: [keys] must be a table of binding id = \"keys\" (ignored)")
+            return {}
+        keys: dict[str, str] = {}
+        for binding_id, value in table.items():
+            if binding_id not in KEY_IDS:
+                known = ", ".join(sorted(KEY_IDS))
+                self.problems.append(f"{self.path}: [keys] unknown binding id {binding_id!r} (known: {known})")
+            elif not isinstance(value, str) or not value.strip():
+                self.problems.append(f'{self.path}: [keys] {binding_id} must be a string like "ctrl+j,f9"')
+            else:
+                keys[binding_id] = ",".join(part.strip() for part in value.split(","))
+        return keys
+
+    def remember(self, **changes: str) -> str | None:
+        """Store ``changes`` (theme, last_model) in the file; return a problem line or None."""
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if not changes:
+            return None
+        for key, value in changes.items():
+            setattr(self, key, value)
+        if self.problems and self.path.exists():
+            return None  # never overwrite a file we could not read: the user's data is in it
+        data = self._read() or {}
+        data.update(changes)
+        try:
+            _atomic_write(self.path, data)
+        except OSError as exc:
+            return f"cannot save preferences to {self.path}: {exc.strerror}"
+        return None
+
+
+def _atomic_write(path: Path, data: dict[str, Any]) -> None:
+    import tomli_w
+
+    from ..store.profiles import atomic_write  # one atomic-write routine for every config file
+
+    paths.ensure_private_dir(path.parent)
+    atomic_write(path, tomli_w.dumps(data))

@@ -1,0 +1,98 @@
+"""The app's key bindings, declared once: footer, command palette, keymap and README use this.
+
+Every binding has a stable ``id``; users remap it in ``config.toml``::
+
+    [keys]
+    send = "ctrl+j,alt+enter"
+    copy-answer = "f9"
+
+Keys are chosen to stay clear of the prompt editor's own (``TextArea`` uses ctrl+a/e/k/u/w/
+x/c/v/z/y/d, f6 and f7) and of terminal quirks: ``ctrl+j`` is what terminals send for ctrl+enter-less
+"send", and function keys reach the app through tmux unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """One user-facing action: its id (for remapping), default keys, and words."""
+
+    id: str
+    keys: str
+    action: str
+    label: str
+    tooltip: str
+    priority: bool = False
+    """Priority bindings win over the focused widget (the editor must not eat ctrl+j)."""
+    command: str = ""
+    """The command palette's title when the footer's short label is not enough."""
+
+    @property
+    def palette_title(self) -> str:
+        return self.command or self.label
+
+
+KEYS: tuple[Key, ...] = (
+    Key("send", "ctrl+j", "send", "Send", "Send the prompt with the current settings.",
+        priority=True, command="Send prompt"),
+    Key("cancel", "escape", "cancel", "Cancel",
+        "Cancel the request in flight or the backoff wait (give up) at once.", command="Cancel request / give up"),
+    Key("retry-now", "ctrl+r", "retry_now", "Retry",
+        "During a backoff: skip the wait and start the next attempt.", command="Retry now"),
+    Key("retry-with-settings", "ctrl+t", "retry_with_settings", "Switch",
+        "During a backoff: apply the edited model and timeouts to the next attempt and retry now.",
+        command="Retry with edited settings"),
+    Key("copy-answer", "ctrl+o", "copy_answer", "Copy", "Copy the last answer to the clipboard.",
+        priority=True, command="Copy answer"),
+    Key("save-profile", "ctrl+s", "save_profile", "Save", "Save the current settings as a named profile.",
+        command="Save settings as profile"),
+    Key("load-profile", "ctrl+l", "load_profile", "Profile",
+        "Switch to a saved profile (applies at once during a backoff).", command="Switch profile"),
+    Key("sessions", "ctrl+g", "sessions", "Sessions", "Open the history of recorded sessions.",
+        command="Open sessions"),
+    Key("focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt"),
+    Key("focus-settings", "f3", "focus_settings", "Settings",
+        "Show and focus the model, timeout and retry settings.", command="Focus settings"),
+    Key("focus-answer", "f4", "focus_answer", "Answer", "Focus the answer panel (scroll with arrows).",
+        command="Focus answer"),
+    Key("focus-attempts", "f5", "focus_attempts", "Attempts",
+        "Focus the attempts table; enter inspects an attempt.", command="Focus attempts"),
+    Key("scenario", "f8", "pick_scenario", "Scenario", "Choose the fault scenario the simulator plays.",
+        command="Choose simulator scenario"),
+    Key("refresh-models", "f9", "refresh_models", "Models", "Refresh the model list from the API's /v1/models.",
+        command="Refresh model list"),
+    Key("replay-pause", "f10", "replay_pause", "Pause", "During a replay: pause or resume it.",
+        command="Pause / resume replay"),
+    Key("replay-step", "f11", "replay_step", "Step", "During a paused replay: play the next event only.",
+        command="Step replay"),
+)
+
+KEY_IDS = frozenset(k.id for k in KEYS)
+
+
+def bindings() -> list:
+    """Textual ``Binding`` objects for ``KEYS`` (imported lazily: keeps this module light)."""
+    from textual.binding import Binding
+
+    return [
+        Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority)
+        for k in KEYS
+    ]
+
+
+def effective_keys(keymap: dict[str, str]) -> dict[str, str]:
+    """Binding id -> keys in force, after the user's ``[keys]`` remapping."""
+    return {k.id: keymap.get(k.id, k.keys) for k in KEYS}
+
+
+def markdown_table(keymap: dict[str, str] | None = None) -> str:
+    """The README's key table, generated so docs and code cannot disagree."""
+    keys = effective_keys(keymap or {})
+    rows = ["| Keys | Action | Binding id |", "| --- | --- | --- |"]
+    rows += [f"| `{keys[k.id]}` | {k.tooltip} | `{k.id}` |" for k in KEYS]
+    rows.append("| `ctrl+p` | Command palette (every action above, themes). | — |")
+    rows.append("| `ctrl+q` | Quit. | — |")
+    return "\n".join(rows)

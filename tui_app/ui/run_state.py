@@ -1,0 +1,157 @@
+"""What the status line and the backoff countdown show, folded from the event stream.
+
+Pure data: events go in, words come out, with ``now`` passed in rather than read, so a
+snapshot test can freeze time and a replay can drive it. Times shown come from events
+(``t``, ``ttft``, ``elapsed``) whenever the run is over, and from the clock only while it
+is live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..retry.events import (
+    AttemptError,
+    AttemptStart,
+    Backoff,
+    Cancelled,
+    Event,
+    FirstToken,
+    GiveUp,
+    ResponseStart,
+    RunStart,
+    Success,
+    TextDelta,
+)
+
+LIVE_STATES = frozenset({"loading", "connecting", "waiting", "streaming", "attempt failed", "backing off"})
+
+
+@dataclass(slots=True)
+class RunState:
+    """The current run as the user sees it: state, speed, time used, tokens."""
+
+    state: str = "idle"
+    attempt: int = 0
+    max_attempts: int = 0
+    deadline: float | None = None
+    started_at: float | None = None
+    """Clock reading when the run started (live elapsed = now - started_at)."""
+    final_elapsed: float | None = None
+    first_token_at: float | None = None
+    chars: int = 0
+    ttft: float | None = None
+    tokens_per_s: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    backoff: Backoff | None = None
+    backoff_until: float | None = None
+    ratelimit: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def live(self) -> bool:
+        return self.state in LIVE_STATES
+
+    def reset(self) -> None:
+        """Back to the defaults: a new run shows nothing of the previous one."""
+        self.__init__()  # type: ignore[misc]
+
+    def loading(self, now: float) -> None:
+        """Send was pressed before the SDK finished loading: the run waits for it."""
+        self.reset()
+        self.state, self.started_at = "loading", now
+
+    def apply(self, event: Event, now: float) -> None:
+        """Fold one event in; ``now`` is the clock reading when it arrived."""
+        handler = _HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event, now)
+
+    def elapsed(self, now: float) -> float | None:
+        if self.final_elapsed is not None:
+            return self.final_elapsed
+        return None if self.started_at is None else max(0.0, now - self.started_at)
+
+    def backoff_left(self, now: float) -> float | None:
+        if self.state != "backing off" or self.backoff_until is None:
+            return None
+        return max(0.0, self.backoff_until - now)
+
+    def live_tokens_per_s(self, now: float) -> float | None:
+        """Final speed when known; while streaming an estimate (about 4 characters a token)."""
+        if self.tokens_per_s is not None or self.state != "streaming" or self.first_token_at is None:
+            return self.tokens_per_s
+        span = now - self.first_token_at
+        return (self.chars / 4) / span if span > 0.05 else None
+
+    def state_text(self, now: float) -> str:
+        if self.state == "backing off":
+            left = self.backoff_left(now) or 0.0
+            return f"backing off {left:.1f} s"
+        if self.state in ("connecting", "waiting", "streaming") and self.max_attempts > 1:
+            return f"{_STATE_WORDS.get(self.state, self.state)} (attempt {self.attempt}/{self.max_attempts})"
+        return _STATE_WORDS.get(self.state, self.state)
+
+
+_STATE_WORDS = {"waiting": "waiting for first token", "loading": "loading SDK…"}
+
+
+def _run_start(s: RunState, e: RunStart, now: float) -> None:
+    s.reset()
+    s.state, s.started_at, s.max_attempts, s.deadline = "connecting", now, e.max_attempts, e.deadline
+
+
+def _attempt_start(s: RunState, e: AttemptStart, now: float) -> None:
+    s.state, s.attempt, s.chars, s.first_token_at, s.ttft = "connecting", e.attempt, len(e.carried_text), None, None
+    s.backoff = s.backoff_until = None
+
+
+def _response_start(s: RunState, e: ResponseStart, now: float) -> None:
+    s.state = "waiting"
+    if e.ratelimit:
+        s.ratelimit = dict(e.ratelimit)
+
+
+def _first_token(s: RunState, e: FirstToken, now: float) -> None:
+    s.state, s.ttft, s.first_token_at = "streaming", e.ttft, now
+
+
+def _text(s: RunState, e: TextDelta, now: float) -> None:
+    s.chars += len(e.text)
+
+
+def _attempt_error(s: RunState, e: AttemptError, now: float) -> None:
+    s.state = "attempt failed"
+    if e.failure is not None and e.failure.headers:
+        s.ratelimit = dict(e.failure.headers)
+
+
+def _backoff(s: RunState, e: Backoff, now: float) -> None:
+    s.state, s.backoff, s.backoff_until = "backing off", e, now + e.delay
+
+
+def _success(s: RunState, e: Success, now: float) -> None:
+    s.state, s.final_elapsed, s.ttft, s.tokens_per_s = "done", e.elapsed, e.ttft, e.tokens_per_s
+    s.input_tokens, s.output_tokens = e.input_tokens, e.output_tokens
+
+
+def _give_up(s: RunState, e: GiveUp, now: float) -> None:
+    s.state, s.final_elapsed, s.backoff_until = "failed", e.elapsed, None
+
+
+def _cancelled(s: RunState, e: Cancelled, now: float) -> None:
+    s.state, s.final_elapsed, s.backoff_until = "cancelled", e.elapsed, None
+
+
+_HANDLERS = {
+    RunStart: _run_start,
+    AttemptStart: _attempt_start,
+    ResponseStart: _response_start,
+    FirstToken: _first_token,
+    TextDelta: _text,
+    AttemptError: _attempt_error,
+    Backoff: _backoff,
+    Success: _success,
+    GiveUp: _give_up,
+    Cancelled: _cancelled,
+}

@@ -1,0 +1,59 @@
+"""One attempt in full: what failed, why, its request-id, and the text it streamed.
+
+A failed attempt's partial text is discarded from the answer (restart policy) but not
+from the user's reach: this is where it can be read, selected and copied.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static, TextArea
+
+from ... import present
+from ..widgets.response.attempts import AttemptRecord
+
+
+class AttemptDetail(ModalScreen[None]):
+    """Modal view of one :class:`AttemptRecord`."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Close", id="attempt-close", tooltip="Back to the main screen."),
+        Binding("c", "copy", "Copy text", id="attempt-copy", tooltip="Copy the text this attempt streamed."),
+    ]
+
+    def __init__(self, record: AttemptRecord) -> None:
+        super().__init__(classes="dialog")
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        r = self.record
+        with Vertical(classes="dialog-box wide"):
+            yield Label(f"Attempt {r.number} · {r.outcome}", classes="dialog-title")
+            yield Static(self._facts(), classes="attempt-facts", markup=False)
+            text = TextArea(r.text, read_only=True, soft_wrap=True, id="partial-text")
+            fate = "discarded: the attempt failed" if r.failure is not None else "the answer"
+            text.border_title = f"streamed text, {len(r.text)} chars ({fate})"
+            yield text
+            yield Label("c copy text · escape close", classes="dialog-hint")
+
+    def _facts(self) -> str:
+        r = self.record
+        lines = [
+            f"model {r.model or '–'} · started at {present.seconds(r.start)} · lasted {present.seconds(r.duration)}",
+            f"request-id {r.request_id or '– (no response)'}",
+        ]
+        if r.error is not None:
+            lines.append(present.attempt_error_line(r.error))
+        elif r.failure is not None:
+            lines.append(present.failure_summary(r.failure))
+        return "\n".join(lines)
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.record.text)
+        self.notify(f"Copied {len(self.record.text)} characters")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

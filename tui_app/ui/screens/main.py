@@ -1,0 +1,280 @@
+"""The main screen: compose a prompt, send it, watch the answer and every attempt live.
+
+Messages up, attributes down: the screen turns key presses into calls on the
+``RunController`` and folds the events it gets back into the panels (``show_event``). It
+never speaks HTTP and never recomposes a panel per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.lazy import Lazy
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Input, Select, TabbedContent, TabPane, TextArea
+
+from ...retry.events import Event, TextDelta
+from ...settings import RunSettings
+from ..controller import RunController
+from ..keys import bindings, effective_keys
+from ..run_state import RunState
+from ..widgets.request.prompt import PromptPanel
+from ..widgets.request.settings_form import SettingsForm
+from ..widgets.response.attempts import AttemptsPanel
+from ..widgets.response.output import OutputPanel
+from ..widgets.status.banner import SimulatorBanner
+from ..widgets.status.status_line import StatusLine
+from .attempt_detail import AttemptDetail
+from .main_side import SideActions
+
+TICK_SECONDS = 0.1
+"""How often the countdown, elapsed time and streamed-characters cells repaint."""
+
+
+class MainScreen(SideActions, Screen[None]):
+    """Prompt and settings beside the answer; attempts, status line and keys below."""
+
+    BINDINGS = bindings()
+
+    def __init__(self, controller: RunController, settings: RunSettings, *, clock: Any,
+                 keymap: dict[str, str] | None = None) -> None:
+        super().__init__(id="main")
+        self.keys = effective_keys(keymap or {})
+        """Binding id -> keys in force: panel titles show how to reach each panel."""
+        self.controller = controller
+        self.backend = controller.backend
+        self.settings = settings
+        """The base settings (a profile or the defaults) the form edits."""
+        self.clock = clock
+        self.run_state = RunState()
+        self.form = SettingsForm(id="settings-form")
+        """Kept by reference: it is mounted lazily, so a query may not find it at first."""
+        self._sending = False
+        self._shown_phase = "idle"
+        self._replaying: int | None = None
+        """The id of the session being replayed, if any."""
+        self._replay_gate = asyncio.Event()
+        self._replay_stepping = False
+
+    # -- layout -----------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        if self.backend.choice.kind == "simulator":
+            yield SimulatorBanner(self.backend.scenario_name, pick_key=self.keys["scenario"], id="banner")
+        with Horizontal(id="body"):
+            with TabbedContent(id="request", initial="tab-prompt"):
+                with TabPane(f"Prompt {self.keys['focus-prompt']}", id="tab-prompt"):
+                    yield PromptPanel(send_key=self.keys["send"], id="prompt-panel")
+                with TabPane(f"Settings {self.keys['focus-settings']}", id="tab-settings"):
+                    yield Lazy(self.form)
+            output = OutputPanel(id="output")
+            output.border_title = f"Answer {self.keys['focus-answer']}"
+            yield output
+        attempts = AttemptsPanel(id="attempts")  # full width: its columns fit even at 80x24
+        attempts.border_title = f"Attempts {self.keys['focus-attempts']}"
+        yield attempts
+        yield StatusLine(id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.apply_settings(self.settings, announce=False)
+        status = self.query_one(StatusLine)
+        status.backend_label = self.backend.choice.label
+        k = self.keys
+        self.query_one(AttemptsPanel).backoff_hint = (
+            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
+            f"{k['load-profile']} profile · {k['cancel']} give up"
+        )
+        self.render_live()
+        self.query_one("#prompt", TextArea).focus()
+        self.set_interval(TICK_SECONDS, self._tick)
+
+    def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
+        """Show ``settings`` in the form (a profile picked, the defaults at start)."""
+        self.settings = settings
+        self.form.load(settings)
+        self.query_one(PromptPanel).load(settings)
+        status = self.query_one(StatusLine)
+        status.model, status.preset = settings.model, settings.preset
+        if announce:
+            self.notify(f"Settings: {settings.model}, preset {settings.preset}")
+
+    def backend_loaded(self) -> None:
+        """The SDK (and simulator) finished loading in the background: offer what it knows."""
+        self.form.set_models(self.backend.known_models)
+        if self.backend.scenarios:
+            if self.settings.scenario and self.settings.scenario != self.backend.scenario_name:
+                self.use_scenario(self.settings.scenario)
+        self.flush_notices()
+
+    def current_settings(self) -> RunSettings:
+        """The form's values over the base settings; ``ValueError`` naming the bad field."""
+        settings = self.form.read(self.settings)
+        return self.query_one(PromptPanel).read(settings)
+
+    def settings_or_notice(self) -> RunSettings | None:
+        """``current_settings()``, or None after telling the user which field to fix."""
+        try:
+            return self.current_settings()
+        except ValueError as exc:
+            self.notify(str(exc), title="Settings", severity="error")
+            return None
+
+    # -- sending and steering -----------------------------------------------------------
+    def action_send(self) -> None:
+        """Send, once the editor has handled the keys typed before ctrl+j.
+
+        ctrl+j is a priority binding, handled as it arrives, while the characters typed
+        (or pasted) just before it may still wait in the editor's queue: queueing the send
+        behind them means the prompt read is the prompt the user saw.
+        """
+        self.query_one("#prompt", TextArea).call_later(self._send_now)
+
+    @property
+    def is_busy(self) -> bool:
+        """A run or a replay owns the panels: a second one would interleave with it."""
+        return self._sending or self.controller.busy or self._replaying is not None
+
+    def _send_now(self) -> None:
+        if self.is_busy:
+            self.notify("A request is running: wait for it or press escape to cancel it first.",
+                        title="Not sent", severity="warning")
+            return
+        prompt = self.query_one(PromptPanel).prompt
+        if not prompt.strip():
+            self.notify("Type a prompt first.", title="Not sent", severity="warning")
+            return
+        settings = self.settings_or_notice()
+        if settings is not None:
+            self.start_run(prompt, settings)
+
+    def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
+        self._sending = True
+        self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
+        self.run_prompt(prompt, settings, parent_id)
+
+    @work(group="run", exit_on_error=False)
+    async def run_prompt(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> None:
+        """Consume one run's events into the panels; nothing that happens here crashes the app."""
+        try:
+            await self.query_one(OutputPanel).begin_turn(prompt)
+            if not self.backend.is_ready:
+                self.run_state.loading(self.clock())
+                self.render_live()
+            await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave a crash screen
+            self.log.error("run failed", exc)
+            self.run_state.state = "failed"
+            self.notify(f"{type(exc).__name__}: {exc}", title="Internal error", severity="error")
+        finally:
+            self._sending = False
+            self.render_live()
+            self._refresh_keys()
+            self.flush_notices()
+
+    async def show_event(self, event: Event) -> None:
+        """The sink for every event of a run (live or replayed): fold it into each panel."""
+        now = self.clock()
+        self.query_one(AttemptsPanel).apply(event)
+        await self.query_one(OutputPanel).apply(event)
+        self.run_state.apply(event, now)  # last: a state of "done" means everything is shown
+        if not isinstance(event, TextDelta):
+            self.render_live()
+            self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Re-check which steering keys apply, only when the phase changed: the footer
+        rebuilds itself on every refresh, which is too dear to do per event."""
+        phase = self.controller.phase
+        if phase != self._shown_phase:
+            self._shown_phase = phase
+            self.refresh_bindings()
+
+    def render_live(self) -> None:
+        """Repaint what depends on the clock: status line, countdown, streamed chars."""
+        now = self.clock()
+        self.query_one(StatusLine).show(self.run_state, now)
+        attempts = self.query_one(AttemptsPanel)
+        attempts.flush()
+        attempts.show_state(self.run_state, now)
+
+    def _tick(self) -> None:
+        if self.run_state.live:
+            self.render_live()
+
+    def action_cancel(self) -> None:
+        if self.controller.cancel():
+            return
+        if self.is_busy:  # a replay, or a run not started yet: stop it where it is
+            self.workers.cancel_group(self, "run")
+            self.run_state.state = "cancelled"
+            self.render_live()
+            return
+        self.notify("Nothing to cancel.", severity="information")
+
+    def action_retry_now(self) -> None:
+        if not self.controller.retry_now():
+            self.notify("Retry now works during a backoff wait.", severity="warning")
+
+    def action_retry_with_settings(self) -> None:
+        if self.controller.phase != "backoff":
+            self.notify("Switching settings mid-run works during a backoff wait.", severity="warning")
+            return
+        settings = self.settings_or_notice()
+        if settings is not None:
+            self.switch_and_retry(settings)
+
+    def switch_and_retry(self, settings: RunSettings) -> None:
+        """Next attempt uses ``settings``' model and timeouts, starting now."""
+        self.controller.switch(settings)
+        self.controller.retry_now()
+        self.query_one(StatusLine).model = settings.model
+        self.notify(f"Retrying now with {settings.model}, preset {settings.preset}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out steering keys when they cannot act (the footer shows them dimmed)."""
+        if action in ("retry_now", "retry_with_settings"):
+            return True if self.controller.phase == "backoff" else None
+        if action == "cancel":
+            return True if self.is_busy else None
+        if action in ("replay_pause", "replay_step"):
+            return True if self._replaying is not None else None
+        if action == "pick_scenario":
+            return self.backend.choice.kind == "simulator"
+        return True
+
+    # -- focus --------------------------------------------------------------------------
+    def action_focus_prompt(self) -> None:
+        self.query_one(TabbedContent).active = "tab-prompt"
+        self.query_one("#prompt", TextArea).focus()
+
+    def action_focus_settings(self) -> None:
+        self.query_one(TabbedContent).active = "tab-settings"
+        self.query_one("#model", Input).focus()
+
+    def action_focus_answer(self) -> None:
+        self.query_one(OutputPanel).focus()
+
+    def action_focus_attempts(self) -> None:
+        self.query_one("#attempt-table", DataTable).focus()
+
+    # -- messages from panels ---------------------------------------------------------------
+    @on(AttemptsPanel.Inspect)
+    def _inspect(self, message: AttemptsPanel.Inspect) -> None:
+        self.app.push_screen(AttemptDetail(message.record))
+
+    @on(Input.Changed, "#model")
+    def _model_edited(self, event: Input.Changed) -> None:
+        self.query_one(StatusLine).model = event.value.strip()
+
+    @on(Button.Pressed, "#refresh-models")
+    def _refresh_pressed(self) -> None:
+        self.refresh_models()
+
+    @on(Select.Changed, "#preset")
+    def _preset_edited(self, event: Select.Changed) -> None:
+        if event.value != Select.BLANK:
+            self.query_one(StatusLine).preset = str(event.value)

@@ -1,0 +1,199 @@
+"""The attempts panel: one row per attempt, updated in place, a live backoff countdown.
+
+Rows are added once and their cells updated (``update_cell``), never recomposed per event:
+a long answer is thousands of text deltas, so the streamed-characters cell is only marked
+dirty per delta and written by the screen's ticker (``flush``) ten times a second.
+Selecting a row (enter) posts :class:`AttemptsPanel.Inspect` so the screen can open the
+attempt's details and partial text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from .... import present
+from ....retry.events import (
+    AttemptError,
+    AttemptStart,
+    Cancelled,
+    Event,
+    FirstToken,
+    ResponseStart,
+    RunStart,
+    Success,
+    TextDelta,
+)
+from ....retry.failures import Failure
+from ...run_state import RunState
+
+COLUMNS = (("#", "n"), ("start", "start"), ("dur", "dur"), ("outcome", "outcome"), ("chars", "chars"),
+           ("request-id", "rid"))
+
+
+@dataclass(slots=True)
+class AttemptRecord:
+    """Everything known about one attempt (the inspect modal shows it)."""
+
+    number: int
+    start: float
+    model: str
+    request_id: str | None = None
+    chars: int = 0
+    duration: float | None = None
+    outcome: str = "connecting"
+    failure: Failure | None = None
+    error: AttemptError | None = None
+    text: str = ""
+    """What this attempt streamed: the answer, or the partial text a failure discarded."""
+
+
+class AttemptsPanel(Vertical):
+    """Live table of attempts plus the countdown and rate-limit lines under it."""
+
+    class Inspect(Message):
+        """The user asked to see one attempt in full."""
+
+        def __init__(self, record: AttemptRecord) -> None:
+            super().__init__()
+            self.record = record
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.records: dict[int, AttemptRecord] = {}
+        self._dirty: set[int] = set()
+        self.backoff_hint = ""
+        """What the user can do during a wait (keys included), shown under the countdown."""
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
+        table.tooltip = "enter: inspect the attempt (failure details, partial text)"
+        yield table
+        yield Static("", id="countdown", markup=False)
+        yield Static("", id="ratelimit", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+
+    @property
+    def table(self) -> DataTable[str]:
+        return self.query_one("#attempt-table", DataTable)
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the rows."""
+        if isinstance(event, TextDelta):
+            if event.attempt in self.records:
+                self.records[event.attempt].chars += len(event.text)
+                self._dirty.add(event.attempt)
+        elif isinstance(event, RunStart):
+            self.records.clear()
+            self._dirty.clear()
+            self.table.clear()
+        elif isinstance(event, AttemptStart):
+            self._add(AttemptRecord(event.attempt, event.t, event.model))
+        elif isinstance(event, (ResponseStart, FirstToken)):
+            self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=_live_outcome(event))
+        elif isinstance(event, AttemptError):
+            self._failed(event)
+        elif isinstance(event, Success) and event.attempt in self.records:
+            record = self.records[event.attempt]
+            record.text = event.text
+            self._update(event.attempt, duration=event.t - record.start,
+                         outcome=f"ok {event.stop_reason or ''}".strip(), chars=len(event.text))
+        elif isinstance(event, Cancelled) and event.during == "request" and event.attempt in self.records:
+            record = self.records[event.attempt]
+            self._update(event.attempt, duration=event.t - record.start, outcome="cancelled")
+
+    def _add(self, record: AttemptRecord) -> None:
+        self.records[record.number] = record
+        self.table.add_row(*_cells(record), key=str(record.number))
+        self.table.move_cursor(row=self.table.row_count - 1)
+
+    def _failed(self, event: AttemptError) -> None:
+        if event.attempt not in self.records:  # e.g. a run that failed before it started
+            self._add(AttemptRecord(event.attempt, event.t, ""))
+        record = self.records[event.attempt]
+        failure = event.failure
+        record.failure, record.error, record.text = failure, event, event.partial_text
+        outcome = _failure_outcome(failure) if failure else "failed"
+        self._update(event.attempt, duration=event.duration, outcome=outcome,
+                     chars=len(event.partial_text), request_id=failure.request_id if failure else None)
+
+    def _update(self, number: int, **changes: object) -> None:
+        record = self.records.get(number)
+        if record is None:
+            return
+        for name, value in changes.items():
+            if value is not None:
+                setattr(record, name, value)
+        self._dirty.add(number)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write dirty rows' cells (called per structural event and by the ticker)."""
+        table = self.table
+        for number in sorted(self._dirty):
+            record = self.records.get(number)
+            if record is None:
+                continue
+            for (_label, key), value in zip(COLUMNS, _cells(record), strict=True):
+                table.update_cell(str(number), key, value, update_width=True)
+        self._dirty.clear()
+
+    def show_state(self, state: RunState, now: float) -> None:
+        """The countdown (during a backoff) and the last response's rate-limit headers."""
+        left = state.backoff_left(now)
+        countdown = self.query_one("#countdown", Static)
+        if left is None or state.backoff is None:
+            countdown.display = False
+        else:
+            countdown.display = True
+            countdown.update(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
+        limits = self.query_one("#ratelimit", Static)
+        text = ratelimit_summary(state.ratelimit)
+        limits.display = bool(text)
+        limits.update(text)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record = self.records.get(int(str(event.row_key.value)))
+        if record is not None:
+            self.post_message(self.Inspect(record))
+
+
+def _cells(r: AttemptRecord) -> tuple[str, ...]:
+    duration = "…" if r.duration is None else f"{r.duration:.1f}"
+    return (str(r.number), f"{r.start:.1f}", duration, r.outcome, str(r.chars), r.request_id or "–")
+
+
+def _live_outcome(event: Event) -> str:
+    return "streaming" if isinstance(event, FirstToken) else "waiting"
+
+
+def _failure_outcome(failure: Failure) -> str:
+    """e.g. '529 overloaded_error', 'read_timeout', '200 overloaded_error (mid)'."""
+    status = f"{failure.status} " if failure.status is not None else ""
+    mid = " (mid)" if failure.mid_stream else ""
+    return f"{status}{failure.label}{mid}"
+
+
+def ratelimit_summary(headers: dict[str, str]) -> str:
+    """'limits: requests 998/1000 · tokens 399000/400000 · reset 12:00:05' from the headers."""
+    prefix = "anthropic-ratelimit-"
+    parts = []
+    for kind in ("requests", "tokens", "input-tokens", "output-tokens"):
+        remaining, limit = headers.get(f"{prefix}{kind}-remaining"), headers.get(f"{prefix}{kind}-limit")
+        if remaining is not None and limit is not None:
+            parts.append(f"{kind} {remaining}/{limit}")
+    reset = headers.get(f"{prefix}requests-reset") or headers.get(f"{prefix}tokens-reset")
+    if reset:
+        parts.append(f"reset {reset[11:19] if len(reset) >= 19 else reset}")
+    return ("limits: " + " · ".join(parts)) if parts else ""

@@ -1,0 +1,76 @@
+"""The one-line summary at the bottom: where requests go, with what, and how it is going."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from ...run_state import RunState
+
+_STATE_STYLE = {
+    "done": "$success",
+    "failed": "bold $error",
+    "cancelled": "$warning",
+    "backing off": "bold $warning",
+    "attempt failed": "$error",
+}
+
+
+class StatusLine(Static):
+    """Backend, model, preset, state, TTFT, tokens/s, elapsed vs deadline, usage."""
+
+    backend_label: reactive[str] = reactive("", layout=True)
+    """``SIMULATOR``, ``real API`` or ``API <base url>``: never ambiguous."""
+    model: reactive[str] = reactive("", layout=True)
+    preset: reactive[str] = reactive("", layout=True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._state = RunState()
+        self._now = 0.0
+
+    def show(self, state: RunState, now: float) -> None:
+        """Render ``state`` as of clock reading ``now`` (the screen's ticker calls this)."""
+        self._state, self._now = state, now
+        self.update(self._content())
+
+    def watch_backend_label(self) -> None:
+        self.update(self._content())
+
+    def watch_model(self) -> None:
+        self.update(self._content())
+
+    def watch_preset(self) -> None:
+        self.update(self._content())
+
+    def _content(self) -> Content:
+        s, now = self._state, self._now
+        sim = self.backend_label == "SIMULATOR"
+        backend_style = "bold reverse $warning" if sim else "bold $success"
+        parts = [
+            Content.styled(f" {self.backend_label} ", backend_style),
+            Content(self.model),
+            Content.styled(self.preset, "dim"),
+            Content.styled(s.state_text(now), _STATE_STYLE.get(s.state, "bold")),
+        ]
+        parts += [Content(text) for text in _measures(s, now)]
+        return Content(" · ").join(parts)
+
+
+def _measures(s: RunState, now: float) -> list[str]:
+    """TTFT, speed, elapsed/deadline and usage, each only once it means something."""
+    out = []
+    if s.ttft is not None:
+        out.append(f"TTFT {s.ttft:.1f} s")
+    speed = s.live_tokens_per_s(now)
+    if speed is not None:
+        prefix = "" if s.tokens_per_s is not None else "~"
+        out.append(f"{prefix}{speed:.0f} tok/s")
+    elapsed = s.elapsed(now)
+    if elapsed is not None:
+        limit = f"/{s.deadline:.0f}" if s.deadline else ""
+        out.append(f"{elapsed:.1f}{limit} s")
+    if s.input_tokens is not None or s.output_tokens is not None:
+        out.append(f"{s.input_tokens or 0} in/{s.output_tokens or 0} out")
+    return out
