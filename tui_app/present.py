@@ -58,18 +58,12 @@ def success_line(event: Success) -> str:
     )
 
 
-GIVE_UP_REASONS = {
-    "non_retryable": "the failure is not retryable",
-    "max_attempts": "no attempts left",
-    "deadline": "the deadline does not allow another attempt",
-}
-
-
 def give_up_line(event: GiveUp) -> str:
-    reason = GIVE_UP_REASONS.get(event.reason, event.reason)
+    """The detail already says why (written by the core for each give-up reason)."""
     last = f"; last error: {failure_summary(event.failure)}" if event.failure else ""
     rid = request_id_suffix(event.failure.request_id if event.failure else None)
-    return f"gave up after {event.attempt} attempt(s) in {seconds(event.elapsed)}: {reason} ({event.detail}){last}{rid}"
+    plural = "s" if event.attempt != 1 else ""
+    return f"gave up after {event.attempt} attempt{plural} in {seconds(event.elapsed)}: {event.detail}{last}{rid}"
 
 
 def cancelled_line(event: Cancelled) -> str:

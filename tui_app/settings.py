@@ -55,6 +55,31 @@ class RunSettings:
         self.timeouts()
         self.effective_policy().validate()
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunSettings:
+        """Inverse of ``to_dict`` (derived keys ignored); validated.
+
+        Raises ``ValueError`` (also for missing or mistyped keys) so a caller such as
+        re-run can fall back and say why, rather than crash on an old record.
+        """
+        try:
+            known = RetryPolicy.__dataclass_fields__
+            policy = RetryPolicy(**{k: v for k, v in (data.get("policy") or {}).items() if k in known})
+            settings = cls(
+                model=data["model"],
+                system=data.get("system"),
+                max_tokens=data["max_tokens"],
+                preset=data["preset"],
+                timeout_overrides=dict(data.get("timeout_overrides") or {}),
+                policy=policy,
+                deadline_override=bool(data.get("deadline_override")),
+                scenario=data.get("scenario"),
+            )
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"settings record is incomplete or malformed ({exc})") from None
+        settings.validate()
+        return settings
+
     def with_(self, **changes: Any) -> RunSettings:
         return replace(self, **changes)
 

@@ -191,3 +191,20 @@ async def test_consumer_leaving_early_stops_the_run():
             if event.type == "first_token":
                 break
     assert run._task.done()
+
+
+async def test_cancel_before_iteration_yields_cancelled_and_sends_nothing():
+    client = FakeClient([Step(chunks=["x"])])
+    run = RetryRun(REQ, client=client)
+    run.cancel()
+    events = await collect(run)
+    assert [e.type for e in events] == ["cancelled"] and client.calls == []
+
+
+async def test_give_up_details_say_why(fake_time):
+    client = FakeClient([Step(before=status_error(401, "authentication_error"))])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert events[-1].detail == "HTTP 401 (authentication_error) is not retried"
+    client = FakeClient([Step(chunks=["a"], after=sse_error("invalid_request_error"))])
+    events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
+    assert events[-1].detail == "invalid_request_error is not retried"

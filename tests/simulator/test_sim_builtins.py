@@ -19,7 +19,7 @@ from tui_app.simulator import BUILTIN_SCENARIOS, answer_for
 EXPECTED = {
     "happy": [],
     "529-then-ok": ["OverloadedError"],
-    "overload-storm": ["OverloadedError"] * 4,
+    "overload-storm": ["OverloadedError"] * 3,
     "rate-limited": ["RateLimitError"] * 3,
     "flaky-network": ["ReadError", "APIConnectionError", "truncated"],
     "stalls": ["APITimeoutError", "ReadTimeout"],

@@ -224,7 +224,7 @@ def synthetic_states() -> dict[str, list[Any]]:
     rest = [TextDelta(t=2.7, attempt=2, text=ANSWER[70:])]
     done = [Success(t=2.9, attempt=2, text=ANSWER, stop_reason="end_turn", input_tokens=12, output_tokens=48,
                     ttft=0.2, tokens_per_s=120.0, request_id="req_sim_000002", elapsed=2.9)]
-    give_up = [GiveUp(t=0.3, attempt=1, reason="non_retryable", failure=_BAD_REQUEST, detail="not retryable",
+    give_up = [GiveUp(t=0.3, attempt=1, reason="non_retryable", failure=_BAD_REQUEST, detail="HTTP 400 (invalid_request_error) is not retried",
                       elapsed=0.3)]
     return {
         "idle": [],

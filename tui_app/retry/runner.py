@@ -125,6 +125,11 @@ class RetryRun:
         if self._task is not None:
             raise RuntimeError("RetryRun.events() can only be iterated once")
         self._t0 = self._clock()
+        if self._cancel_requested:  # cancelled before it started: say so, send nothing
+            self._task = asyncio.get_running_loop().create_future()  # type: ignore[assignment]
+            self._task.set_result(None)  # type: ignore[union-attr]
+            yield Cancelled(t=0.0, attempt=0, during="request", elapsed=0.0)
+            return
         self._task = asyncio.create_task(self._drive(), name="claude-tui retry run")
         try:
             while True:
@@ -243,11 +248,18 @@ class RetryRun:
         def give_up(reason: str, detail: str) -> GiveUp:
             return GiveUp(t=now, attempt=n, reason=reason, failure=failure, detail=detail, elapsed=now)  # type: ignore[arg-type]
 
+        if failure.kind == "deadline_exceeded":
+            return give_up("deadline", failure.message)
         if not failure.retryable:
-            why = "the server said x-should-retry: false" if failure.should_retry is False else "not retryable"
-            return give_up("non_retryable" if failure.kind != "deadline_exceeded" else "deadline", why)
+            if failure.should_retry is False:
+                why = "the server said x-should-retry: false"
+            elif failure.status not in (None, 200):
+                why = f"HTTP {failure.status} ({failure.label}) is not retried"
+            else:
+                why = f"{failure.label} is not retried"
+            return give_up("non_retryable", why)
         if n >= self.policy.max_attempts:
-            return give_up("max_attempts", f"all {self.policy.max_attempts} attempts used")
+            return give_up("max_attempts", f"no attempts left (all {self.policy.max_attempts} used)")
         remaining = self._remaining()
         if failure.retry_after is not None and failure.retry_after > 0:
             delay, reason = failure.retry_after, "retry-after"
