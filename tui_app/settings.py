@@ -92,28 +92,30 @@ class RunSettings:
         return data
 
 
-def parse_positive_float(text: str) -> float:
-    """argparse ``type=``: a finite number > 0 (argparse prints the flag name on error, exit 2)."""
+def _parse_seconds(text: str, *, allow_zero: bool) -> float:
+    """argparse ``type=`` body: argparse names the flag on error and exits 2."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number > 0")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {bound}")
     return value
+
+
+def parse_positive_float(text: str) -> float:
+    """A finite number > 0 (timeouts, deadline)."""
+    return _parse_seconds(text, allow_zero=False)
 
 
 def parse_non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number >= 0")
-    return value
+    """A finite number >= 0 (backoff delays)."""
+    return _parse_seconds(text, allow_zero=True)
 
 
 def parse_positive_int(text: str) -> int:
+    """A whole number >= 1 (attempts, max tokens)."""
     try:
         value = int(text)
     except ValueError:
