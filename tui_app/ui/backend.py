@@ -82,6 +82,8 @@ class Backend:
         return self._loading is not None and self._loading.done() and self._loading.exception() is None
 
     def _load(self) -> None:
+        if self._record:  # first: SQLite opens in milliseconds, the SDK import takes seconds
+            self.store = self._open_store()
         from ..retry.runner import RetryRun  # noqa: F401 - the point: pay the imports here
         from ..simulator.api import known_models
 
@@ -96,8 +98,6 @@ class Backend:
             else:
                 self.scenario_name = self.simulator.scenario.name
         self._base_client = self._build_base_client()
-        if self._record:
-            self.store = self._open_store()
 
     def _open_store(self) -> Any:
         try:
