@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +63,49 @@ class FakeTime:
 @pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
+
+
+@pytest.fixture
+def scenario_file(tmp_path):
+    """Write a scenario TOML (dedented) and return its path."""
+    counter = iter(range(1000))
+
+    def write(text: str) -> Path:
+        path = tmp_path / f"scenario{next(counter)}.toml"
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_cli(isolated_env):
+    """Run the real ``claude-tui`` process; returns CompletedProcess (text mode)."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None, timeout: float = 60):
+        full_env = {**os.environ, **(env or {})}
+        return subprocess.run(
+            [sys.executable, "-m", "tui_app", *args],
+            input=input, capture_output=True, text=True, env=full_env, timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``tui_app.cli.main(argv)`` in-process; returns (exit code, stdout, stderr).
+
+    A usage error (argparse's ``SystemExit``) gives its exit code like any other.
+    """
+    from tui_app.cli import main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 2
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -29,7 +29,9 @@ class OneLineErrorParser(argparse.ArgumentParser):
     """Usage errors as one line naming the flag and where to look, exit 2 (no usage dump)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        from .safe_text import one_line  # an argument may hold anything, escape sequences too
+
+        self.exit(EXIT_USAGE, one_line(f"{self.prog}: {message} (see {self.prog} --help)") + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import os
 
 import anthropic
 
+from .secrets import api_key_problem, mask_key
 from .timeouts import Timeouts
 
 SIMULATOR_KEY = "sim-key"
@@ -22,11 +23,16 @@ def build_client(timeouts: Timeouts, *, api_key: str | None = None, base_url: st
     ``api_key``/``base_url`` default to ``ANTHROPIC_API_KEY``/``ANTHROPIC_BASE_URL`` (SDK
     conventions). The key is only ever held in memory.
     """
+    key = api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY")
+    if key:
+        problem = api_key_problem(key)
+        if problem:  # the HTTP layer would quote the whole header (key included) in its error
+            raise ValueError(f"ANTHROPIC_API_KEY {mask_key(key)} {problem}: set it again without it")
     timeout = anthropic.Timeout(
         connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
     )
     return anthropic.AsyncAnthropic(
-        api_key=api_key if api_key is not None else os.environ.get("ANTHROPIC_API_KEY"),
+        api_key=key,
         base_url=base_url if base_url is not None else os.environ.get("ANTHROPIC_BASE_URL") or None,
         timeout=timeout,
         max_retries=0,

@@ -1,6 +1,9 @@
 """The headless consumer of the event stream: stdout, stderr lines, JSONL, session record.
 
 The same ``RetryRun`` events the TUI shows drive this; nothing here decides retries.
+Every stderr line is one safe line (:func:`~tui_app.safe_text.one_line`): server messages
+and file names reach a terminal with their control characters escaped. Answer text on a
+terminal is shown with :func:`~tui_app.safe_text.visible`; redirected, it stays byte-exact.
 """
 
 from __future__ import annotations
@@ -14,10 +17,17 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from . import present
+from .safe_text import one_line, visible
 from .retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
 from .settings import RunSettings
 
 PREFIX = "claude-tui: "
+
+
+def say(stream: IO[str], line: str, prefix: str = PREFIX) -> None:
+    """Write one human line (escaped, bounded) and flush it."""
+    stream.write(prefix + one_line(line) + "\n")
+    stream.flush()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +53,12 @@ class HeadlessPrinter:
         self._printed_partial = False
 
     def _say(self, line: str) -> None:
-        self.stderr.write(PREFIX + line + "\n")
-        self.stderr.flush()
+        say(self.stderr, line)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, TextDelta):
             if self.live:
-                self.stdout.write(event.text)
+                self.stdout.write(visible(event.text))
                 self.stdout.flush()
                 self._printed_partial = True
         elif isinstance(event, AttemptError):
@@ -87,7 +96,7 @@ def _open_recorder(options: HeadlessOptions, stderr: IO[str], stack: ExitStack) 
     try:
         store = stack.enter_context(SessionStore.open())
         for notice in store.notices:
-            stderr.write(f"{PREFIX}{notice}\n")
+            say(stderr, notice)
         return store.start_session(
             prompt=options.prompt,
             system=options.settings.system,
@@ -95,7 +104,7 @@ def _open_recorder(options: HeadlessOptions, stderr: IO[str], stack: ExitStack) 
             settings=options.settings.to_dict(),
         )
     except (StoreError, OSError) as exc:
-        stderr.write(f"{PREFIX}warning: this run is not recorded ({exc})\n")
+        say(stderr, f"warning: this run is not recorded ({exc})")
         return None
 
 
@@ -132,11 +141,11 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
             try:
                 sim = Simulator(scenario=options.sim_scenario, seed=options.sim_seed)
             except ScenarioError as exc:
-                stderr.write(f"claude-tui run: --sim: {exc}\n")
+                say(stderr, f"--sim: {exc}", prefix="claude-tui run: ")
                 return 2
             stack.enter_context(sim)
             base_url, api_key = sim.base_url, "sim-key"
-            stderr.write(f"{PREFIX}using the built-in SIMULATOR (scenario {options.sim_scenario}): answers are simulated\n")
+            say(stderr, f"using the built-in SIMULATOR (scenario {options.sim_scenario}): answers are simulated")
         events_file: IO[str] | None = None
         if options.events_path == "-":
             events_file = stdout
@@ -144,7 +153,7 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
             try:
                 events_file = stack.enter_context(open(options.events_path, "w", encoding="utf-8"))
             except OSError as exc:
-                stderr.write(f"claude-tui run: --events: cannot write {options.events_path}: {exc.strerror}\n")
+                say(stderr, f"--events: cannot write {options.events_path}: {exc.strerror}", prefix="claude-tui run: ")
                 return 2
         recorder = _open_recorder(options, stderr, stack)
         return asyncio.run(_run(options, stdout, stderr, events_file, base_url, api_key, recorder))

@@ -57,6 +57,22 @@ def assets_dir() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) readable by the owner only."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``path`` and its missing parents readable by the owner only (0700).
+
+    Every missing component gets 0700, as the XDG base directory spec asks, not only the
+    last: ``mkdir(parents=True)`` would create ``claude-tui/`` world-readable on the way to
+    ``claude-tui/profiles/``. Directories that already exist are left as they are.
+    """
+    missing = []
+    ancestor = path
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        missing.append(ancestor)
+        ancestor = ancestor.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it meanwhile
+            pass
+    if not path.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(path))
     return path

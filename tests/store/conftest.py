@@ -1,7 +1,8 @@
-"""Fixtures for the store: an open session store, sample runs, raw profile files, the CLI.
+"""Fixtures for the store: an open session store, sample runs, raw profile files.
 
 The suite-wide ``isolated_env`` fixture (tests/conftest.py) already points
 CLAUDE_TUI_CONFIG_DIR / CLAUDE_TUI_DATA_DIR at temp dirs; everything here builds on it.
+The in-process ``cli`` fixture lives there too.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from tui_app import paths
-from tui_app.cli import main
 from tui_app.retry.events import (
     AttemptError,
     AttemptStart,
@@ -145,18 +145,6 @@ def profile_file():
 def known_scenarios(monkeypatch):
     """The simulator's scenario list, fixed so tests do not depend on shipped assets."""
     monkeypatch.setattr(profile_format, "scenario_names", lambda: ["happy", "overload-storm"])
-
-
-@pytest.fixture
-def cli(capsys):
-    """Run ``tui_app.cli.main(argv)`` in-process; returns (exit code, stdout, stderr)."""
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -49,12 +49,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..safe_text import one_line
     from ..store.profiles import ProfileError
 
     try:
         return _ACTIONS[args.profiles_action](args)
     except (ProfileError, ValueError) as exc:
-        print(f"claude-tui profiles: {exc}", file=sys.stderr)
+        print(f"claude-tui profiles: {one_line(str(exc))}", file=sys.stderr)
         return 2
 
 
@@ -75,10 +76,12 @@ def _list(args: argparse.Namespace) -> int:
     elif not entries:
         print("no profiles saved yet: `claude-tui profiles save NAME [flags]` creates one", file=sys.stderr)
     else:
+        from ..safe_text import one_line
+
         width = max(len(e["name"]) for e in entries)
         for e in entries:
             what = f"{e['model']}  preset {e['preset']}" if e["valid"] else f"INVALID: {e['error']}"
-            print(f"{e['name'].ljust(width)}  {what}")
+            print(one_line(f"{e['name'].ljust(width)}  {what}"))
     return 0
 
 

@@ -36,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
         with SessionStore.open() as store:
             detail = store.get_session(args.id)
     except StoreError as exc:
-        print(f"claude-tui replay: {exc}", file=sys.stderr)
+        from ..safe_text import one_line
+
+        print(f"claude-tui replay: {one_line(str(exc))}", file=sys.stderr)
         return 2
     speed = SPEEDS[args.speed]
     if args.print:

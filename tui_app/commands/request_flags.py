@@ -94,7 +94,7 @@ def _flag_hint(message: str) -> str:
     for field_name, flag in (
         ("max_delay", "--max-delay"), ("base_delay", "--base-delay"), ("deadline", "--deadline"),
         ("max_attempts", "--max-attempts"), ("preset", "--preset"), ("model", "--model"),
-        ("max_tokens", "--max-tokens"),
+        ("max_tokens", "--max-tokens"), *((f"{t} timeout", f"--{t}-timeout") for t in TIMEOUT_FLAGS),
     ):
         if message.startswith(field_name) or f" {field_name} " in message or message.startswith(f"unknown {field_name}"):
             return f"{flag}: {message}"

@@ -47,8 +47,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"claude-tui run: {message}", file=sys.stderr)
+    from ..safe_text import one_line
+
+    print(f"claude-tui run: {one_line(message)}", file=sys.stderr)
     return 2
+
+
+def api_key_error() -> str | None:
+    """Why ``ANTHROPIC_API_KEY`` cannot be used (the key shown masked), or None when it can."""
+    from ..secrets import api_key_problem, mask_key
+
+    key = os.environ.get("ANTHROPIC_API_KEY")
+    if not key:
+        return (
+            "ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=sk-ant-... to use the API, "
+            "or pass --sim to use the built-in simulator"
+        )
+    problem = api_key_problem(key)
+    if problem:
+        return f"ANTHROPIC_API_KEY ({mask_key(key)}) {problem}: export it again without that character"
+    return None
 
 
 def read_prompt(args: argparse.Namespace) -> str:
@@ -85,11 +103,8 @@ def run(args: argparse.Namespace) -> int:
         prompt = read_prompt(args)
     except ValueError as exc:
         return _fail(str(exc))
-    if args.sim is None and not os.environ.get("ANTHROPIC_API_KEY"):
-        return _fail(
-            "ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=sk-ant-... to use the API, "
-            "or pass --sim to use the built-in simulator"
-        )
+    if args.sim is None and (problem := api_key_error()):
+        return _fail(problem)
     from ..headless import HeadlessOptions, run_headless
 
     options = HeadlessOptions(

@@ -3,6 +3,8 @@
 Import-light (argparse and stdlib at the top) because ``--help`` builds every parser, and
 ``sessions list`` must stay a cheap process: nothing here imports anthropic or textual.
 ``show`` prints the same Markdown as ``export --format md``: one rendering of a session.
+What goes to a terminal has its control characters escaped (a recorded prompt or answer
+may hold escape sequences); what goes to a pipe or a file is byte-exact.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..safe_text import one_line, visible
 from ..settings import parse_positive_int
 
 if TYPE_CHECKING:
@@ -62,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     with store:
         for notice in store.notices:
-            print(f"claude-tui: {notice}", file=sys.stderr)
+            print(f"claude-tui: {one_line(notice)}", file=sys.stderr)
         try:
             return _ACTIONS[args.sessions_action](store, args)
         except StoreError as exc:
@@ -70,8 +73,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"claude-tui sessions: {message}", file=sys.stderr)
+    print(f"claude-tui sessions: {one_line(message)}", file=sys.stderr)
     return 2
+
+
+def _write_out(text: str) -> None:
+    """Text to stdout: escaped for a terminal, exact for a pipe."""
+    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
 
 
 def _list(store: SessionStore, args: argparse.Namespace) -> int:
@@ -91,7 +99,7 @@ def format_table(sessions: list[SessionSummary], width: int | None) -> str:
     rows = [("ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "PROMPT")]
     for s in sessions:
         elapsed = "" if s.elapsed is None else f"{s.elapsed:.1f}s"
-        first_line = s.prompt.strip().splitlines()[0] if s.prompt.strip() else ""
+        first_line = one_line(s.prompt.strip().splitlines()[0]) if s.prompt.strip() else ""
         rows.append((str(s.id), _local_time(s.created_at), s.status, str(s.attempts), elapsed, s.model, first_line))
     widths = [max(len(row[i]) for row in rows) for i in range(6)]
     room = max(20, width - sum(widths) - 2 * 6) if width else None
@@ -113,7 +121,7 @@ def _local_time(created_at: str) -> str:
 def _show(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
-    sys.stdout.write(export_session(store.get_session(args.id), "json" if args.json else "md"))
+    _write_out(export_session(store.get_session(args.id), "json" if args.json else "md"))
     return 0
 
 
@@ -122,7 +130,7 @@ def _export(store: SessionStore, args: argparse.Namespace) -> int:
 
     text = export_session(store.get_session(args.id), args.format)
     if not args.output or args.output == "-":
-        sys.stdout.write(text)
+        _write_out(text)
         return 0
     try:
         Path(args.output).write_text(text, encoding="utf-8")

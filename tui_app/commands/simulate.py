@@ -16,6 +16,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
+from ..safe_text import one_line
+
 if TYPE_CHECKING:
     from ..simulator import RecordedRequest
 
@@ -35,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     parser.add_argument(
         "--port",
-        type=int,
+        type=_port,
         default=DEFAULT_PORT,
         metavar="N",
         help=f"port to listen on; 0 = any free port (default {DEFAULT_PORT})",
@@ -53,6 +55,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     return parser
 
 
+def _port(text: str) -> int:
+    """argparse ``type=``: a TCP port, 0-65535 (socket.bind raises OverflowError past that)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535; 0 = any free port)")
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     from ..simulator import BUILTIN_SCENARIOS, ScenarioError, Simulator, load_scenario
     from ..simulator.api import known_models
@@ -65,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         sim = Simulator(args.scenario, seed=args.seed, port=args.port, on_request=_log_request)
     except ScenarioError as exc:
-        print(f"claude-tui simulate: {exc}", file=sys.stderr)
+        print(f"claude-tui simulate: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     try:
         sim.start()
@@ -95,4 +108,4 @@ def _log_request(record: RecordedRequest) -> None:
     step = record.step.label if record.step else ""
     status = record.status if record.status is not None else "no response"
     step_part = f"  [{step}]" if step else ""
-    print(f"{attempt:>5}  {where}{step_part}  -> {status}", file=sys.stderr, flush=True)
+    print(one_line(f"{attempt:>5}  {where}{step_part}  -> {status}"), file=sys.stderr, flush=True)

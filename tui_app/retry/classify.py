@@ -90,6 +90,16 @@ def ratelimit_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {k.lower(): v for k, v in headers.items() if k.lower().startswith("anthropic-ratelimit-")}
 
 
+MAX_MESSAGE_CHARS = 1000
+
+
+def _bounded(message: str) -> str:
+    """Keep a failure message readable and storable: a 2 MB error body is not a message."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return f"{message[:MAX_MESSAGE_CHARS]}… ({len(message) - MAX_MESSAGE_CHARS} more characters)"
+
+
 def _status_kind(status: int) -> FailureKind:
     if status == 429:
         return "rate_limited"
@@ -133,7 +143,7 @@ def _from_status_error(
     return Failure(
         kind=kind,
         retryable=retryable,
-        message=message or str(exc.message),
+        message=_bounded(message or str(exc.message)),
         status=status,
         error_type=error_type,
         request_id=request_id,
@@ -184,7 +194,9 @@ def classify(
     if isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError)) or (
         isinstance(exc, (anthropic.APIResponseValidationError, ValueError, KeyError, TypeError))
         and not isinstance(cause, OSError)
-    ):
+    ) or (mid_stream and isinstance(exc, AttributeError)):
+        # AttributeError mid-stream: the SDK's accumulator met an event missing a field
+        # (e.g. no `usage` in message_start) — a malformed stream, not a bug of ours.
         return Failure(
             kind="malformed_stream",
             retryable=True,
