@@ -6,9 +6,6 @@ one run is the result.
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -45,13 +42,3 @@ def print_table(title: str, rows: list[Row]) -> bool:
             f"{'pass' if r.passed else 'FAIL'} |"
         )
     return all(r.passed for r in rows)
-
-
-def median_of(fn: Callable[[], float], repeat: int) -> float:
-    return statistics.median(fn() for _ in range(repeat))
-
-
-def timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start

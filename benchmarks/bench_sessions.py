@@ -1,43 +1,31 @@
-"""How the session store scales: `sessions list/search/show` over 100k sessions, and what
-recording costs a 20,000-delta run.
+"""Session store: `sessions list`/`--search` over 100,000 sessions, and what recording costs.
 
-    .venv/bin/python benchmarks/bench_sessions.py [--sessions 100000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_sessions.py [--quick] [--sessions 100000] [--repeat 5]
 
-Process timings are printed beside `claude-tui --version` (the floor: interpreter start +
-argument parsing), as ratios, because absolute times depend on the machine. Everything
-runs in a temporary data directory; the real history is never touched.
+Query times are in-process (``SessionStore.list_sessions``); process times are printed
+beside ``claude-tui --version`` (the floor: interpreter start and argument parsing), as
+ratios, interleaved. Recording: a ~20,000-delta answer from the simulator run headless
+with and without recording, interleaved. Everything runs in a temporary data directory;
+the real history is never touched.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import os
 import random
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+from _measure import claude_tui, interleaved_medians, load_note, parse_args, run_seconds, throwaway_home
+from _table import Row, print_table
 
 WORDS = (
     "retry backoff jitter deadline stream socket timeout overload pelican python rust sqlite "
     "terminal answer prompt latency token model cache header budget policy event replay"
 ).split()
-
-
-def median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def build_history(n: int, rng: random.Random) -> None:
@@ -68,95 +56,100 @@ def build_history(n: int, rng: random.Random) -> None:
                 conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", events)
 
 
-def bench_processes(repeat: int, n: int) -> None:
-    def cli(*args: str):
-        return lambda: subprocess.run([sys.executable, "-m", "tui_app", *args], check=True, stdout=subprocess.DEVNULL, cwd=REPO)
-
-    floor = median_ms(cli("--version"), repeat)
-    print(f"\nprocess timings over {n:,} sessions (median of {repeat}):")
-    print(f"  {'claude-tui --version':44} {floor:7.0f} ms   1.00x")
-    for args in (
-        ("sessions", "list"),
-        ("sessions", "list", "--json", "--limit", "200"),
-        ("sessions", "list", "--search", "pelican"),  # a common word: matches ~half the sessions
-        ("sessions", "list", "--search", f"#{n // 2}"),  # a rare one
-        ("sessions", "show", str(n // 2), "--json"),
-        ("sessions", "export", str(n // 2), "--format", "md"),
-    ):
-        ms = median_ms(cli(*args), repeat)
-        print(f"  {'claude-tui ' + ' '.join(args):44} {ms:7.0f} ms   {ms / floor:.2f}x")
+def process_rows(repeat: int) -> list[Row]:
+    ours = claude_tui()
+    ms = {name: t * 1000 for name, t in interleaved_medians({
+        "version": lambda: run_seconds([*ours, "--version"]),
+        "list": lambda: run_seconds([*ours, "sessions", "list"]),
+        "search": lambda: run_seconds([*ours, "sessions", "list", "--search", "pelican"]),
+    }, repeat).items()}
+    return [
+        Row("`claude-tui sessions list` process vs `claude-tui --version`", ms["list"], ms["version"], "ms", "≤ 1.30×",
+            ms["list"] <= 1.3 * ms["version"]),
+        Row("`claude-tui sessions list --search pelican` process vs `--version`", ms["search"], ms["version"], "ms",
+            "–", True),
+    ]
 
 
-def bench_in_process(repeat: int) -> None:
+def query_rows(repeat: int, n: int) -> list[Row]:
     from tui_app.store.sessions import SessionStore
 
     with SessionStore.open() as store:
-        print("\nin-process (median):")
-        for label, fn in (
-            ("list_sessions(limit=50)", lambda: store.list_sessions()),
-            ("list_sessions(search='pelican')", lambda: store.list_sessions(search="pelican")),
-            ("list_sessions(search='pel', limit=None)", lambda: store.list_sessions(search="pel", limit=None)),
-            ("get_session(1)", lambda: store.get_session(1)),
-        ):
-            print(f"  {label:44} {median_ms(fn, repeat):7.1f} ms")
+        ms = {name: t * 1000 for name, t in interleaved_medians({
+            "list": lambda: _seconds(lambda: store.list_sessions(limit=50)),
+            "common": lambda: _seconds(lambda: store.list_sessions(search="pelican", limit=50)),
+            "rare": lambda: _seconds(lambda: store.list_sessions(search=f"#{n // 2}", limit=50)),
+        }, repeat).items()}
+    return [
+        Row(f"list 50 newest of {n:,} sessions (query time)", ms["list"], None, "ms", "< 50 ms", ms["list"] < 50),
+        Row("full-text search, a word in half the sessions (query time)", ms["common"], None, "ms", "< 50 ms",
+            ms["common"] < 50),
+        Row("full-text search, a word in one session (query time)", ms["rare"], None, "ms", "< 50 ms", ms["rare"] < 50),
+    ]
 
 
-def bench_recording(repeat: int) -> None:
-    """A 20,000-delta answer from the simulator, headless, with and without recording."""
+def _seconds(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def recording_rows(repeat: int, answer_chars: int, n: int, history_bytes: int) -> list[Row]:
+    """An answer of ``answer_chars`` (~1 delta per 6 chars) headless, with and without recording."""
     from tui_app.headless import HeadlessOptions, run_headless
     from tui_app.settings import RunSettings
     from tui_app.store.sessions import SessionStore
 
     scenario = Path(os.environ["CLAUDE_TUI_DATA_DIR"]) / "big.toml"
-    scenario.write_text("answer_chars = 120000\n")  # ~20,000 deltas of 1-10 chars
+    scenario.write_text(f"answer_chars = {answer_chars}\n")
     settings = RunSettings(max_tokens=200_000)
 
-    def run(record: bool) -> None:
+    def run(record: bool) -> float:
         options = HeadlessOptions(prompt="bench", settings=settings, record=record, sim_scenario=str(scenario), quiet=True)
+        start = time.perf_counter()
         assert run_headless(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
+        return time.perf_counter() - start
 
-    def used_bytes() -> int:
-        with SessionStore.open() as store:
-            conn = store._conn
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            pages = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
-            return pages * conn.execute("PRAGMA page_size").fetchone()[0]
-
-    before = used_bytes()
+    before = _used_bytes()
     run(True)  # also warms up imports and the simulator
-    size = used_bytes() - before
-    with_rec, without = [], []
-    for _ in range(repeat):  # interleaved, so machine noise hits both alike
-        without.append(median_ms(lambda: run(False), 1))
-        with_rec.append(median_ms(lambda: run(True), 1))
-    a, b = statistics.median(without), statistics.median(with_rec)
+    size = _used_bytes() - before
+    with contextlib.redirect_stderr(io.StringIO()):
+        ms = {k: t * 1000 for k, t in interleaved_medians({"off": lambda: run(False), "on": lambda: run(True)}, repeat).items()}
     with SessionStore.open() as store:
         [last] = store.list_sessions(limit=1)
         deltas = sum(1 for e in store.get_session(last.id).events if e.type == "text")
-    print(f"\nrecording a {deltas:,}-delta run (simulator, in-process, median of {repeat}):")
-    print(f"  without recording {a:7.0f} ms\n  with recording    {b:7.0f} ms   {100 * (b - a) / a:+.1f}%")
-    print(f"  stored: {size / 1e6:.2f} MB for the session (~{size / deltas:.0f} bytes a delta)")
+    return [
+        Row(f"a {deltas:,}-delta run with recording vs without (headless, simulator)", ms["on"], ms["off"], "ms",
+            "≤ 1.05×", ms["on"] <= 1.05 * ms["off"]),
+        Row(f"database size per session: {n:,} bulk-built sessions (~12 events each)", history_bytes / n / 1000, None,
+            "kB", "–", True),
+        Row(f"database size of the recorded {deltas:,}-delta session", size / 1000, None, "kB", "–", True),
+    ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--skip-recording", action="store_true")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:
-        os.environ["CLAUDE_TUI_DATA_DIR"] = tmp
-        os.environ["CLAUDE_TUI_CONFIG_DIR"] = tmp
-        start = time.perf_counter()
-        build_history(args.sessions, random.Random(0))
-        size = Path(tmp, "sessions.db").stat().st_size
-        print(f"built {args.sessions:,} sessions in {time.perf_counter() - start:.1f} s ({size / 1e6:.0f} MB)")
-        bench_processes(args.repeat, args.sessions)
-        bench_in_process(args.repeat)
-        if not args.skip_recording:
-            with contextlib.redirect_stderr(io.StringIO()):
-                bench_recording(args.repeat)
+def _used_bytes() -> int:
+    from tui_app.store.sessions import SessionStore
+
+    with SessionStore.open() as store:
+        conn = store._conn
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages = conn.execute("PRAGMA page_count").fetchone()[0] - conn.execute("PRAGMA freelist_count").fetchone()[0]
+        return pages * conn.execute("PRAGMA page_size").fetchone()[0]
+
+
+def main() -> int:
+    args = parse_args(__doc__, extra=[
+        ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
+        ("--repeat", {"type": int, "default": 5, "help": "runs of each measure"}),
+    ])
+    n, repeat, chars = (2000, 1, 6000) if args.quick else (args.sessions, args.repeat, 120_000)
+    with throwaway_home():
+        build_history(n, random.Random(0))
+        history_bytes = _used_bytes()
+        rows = query_rows(repeat, n) + process_rows(repeat) + recording_rows(repeat, chars, n, history_bytes)
+    ok = print_table(f"Session store ({load_note()})", rows)
+    return 0 if ok or args.quick else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -5,7 +5,7 @@
 Everything is injectable so tests drive the real app against an in-process simulator:
 ``ClaudeTUI(backend=Backend(BackendChoice("simulator"), simulator=sim), clock=lambda: 0.0)``.
 The first frame paints before ``anthropic`` is imported: the backend loads it in a thread
-once the screen is up (a send pressed earlier waits for it).
+once the screen is up (``on_ready``; a send pressed earlier waits for it).
 """
 
 from __future__ import annotations
@@ -66,19 +66,29 @@ class ClaudeTUI(App[None]):
             return RunSettings(model=self.config.last_model)
         return RunSettings()
 
+    def get_default_screen(self) -> MainScreen:
+        """The main screen is the bottom of the stack: no blank default screen to build first."""
+        self.main_screen = MainScreen(self.controller, self._start_settings, clock=self.clock, keymap=self.config.keys)
+        return self.main_screen
+
     async def on_mount(self) -> None:
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         if self.config.keys:
             self.set_keymap(self.config.keys)
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
-        self.main_screen = MainScreen(self.controller, self._start_settings, clock=self.clock, keymap=self.config.keys)
-        await self.push_screen(self.main_screen)
+        await self.main_screen.mounted.wait()  # callers (and the first frame) see it whole
         if not self._cursor_blink:
             self.cursor_blink_off()
         for notice in self._notices:
             self.notify(notice, title="Configuration", severity="warning", timeout=10)
-        self.call_after_refresh(self._load_backend)
+
+    async def on_ready(self) -> None:
+        """The first frame is on screen: now load the SDK and mount the hidden widgets."""
+        self._load_backend()
+        await self.main_screen.after_first_frame()
+        if not self._cursor_blink:
+            self.cursor_blink_off()
         if self._replay is not None:
             self.main_screen.replay(*self._replay)
 

@@ -13,9 +13,8 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.lazy import Lazy
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Select, TabbedContent, TabPane, TextArea
+from textual.widgets import DataTable, Input, TabbedContent, TabPane, TextArea
 
 from ...retry.events import Event, TextDelta
 from ...settings import RunSettings
@@ -23,10 +22,10 @@ from ..controller import RunController
 from ..keys import bindings, effective_keys
 from ..run_state import RunState
 from ..widgets.request.prompt import PromptPanel
-from ..widgets.request.settings_form import SettingsForm
 from ..widgets.response.attempts import AttemptsPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
+from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .attempt_detail import AttemptDetail
 from .main_side import SideActions
@@ -51,13 +50,15 @@ class MainScreen(SideActions, Screen[None]):
         """The base settings (a profile or the defaults) the form edits."""
         self.clock = clock
         self.run_state = RunState()
-        self.form = SettingsForm(id="settings-form")
-        """Kept by reference: it is mounted lazily, so a query may not find it at first."""
+        self._form: Any = None
+        """The settings form, made (and its module imported) after the first frame."""
         self._sending = False
         self._shown_phase = "idle"
         self._replaying: int | None = None
         """The id of the session being replayed, if any."""
         self._replay_gate = asyncio.Event()
+        self.mounted = asyncio.Event()
+        """Set once the screen and every panel in it are mounted."""
         self._replay_stepping = False
 
     # -- layout -----------------------------------------------------------------------
@@ -68,8 +69,11 @@ class MainScreen(SideActions, Screen[None]):
             with TabbedContent(id="request", initial="tab-prompt"):
                 with TabPane(f"Prompt {self.keys['focus-prompt']}", id="tab-prompt"):
                     yield PromptPanel(send_key=self.keys["send"], id="prompt-panel")
-                with TabPane(f"Settings {self.keys['focus-settings']}", id="tab-settings"):
-                    yield Lazy(self.form)
+                # Empty until after the first frame (see ``after_first_frame``), and hidden
+                # from the start: left to the switcher, it would be hidden a frame late.
+                settings_pane = TabPane(f"Settings {self.keys['focus-settings']}", id="tab-settings")
+                settings_pane.display = False
+                yield settings_pane
             output = OutputPanel(id="output")
             output.border_title = f"Answer {self.keys['focus-answer']}"
             yield output
@@ -77,7 +81,7 @@ class MainScreen(SideActions, Screen[None]):
         attempts.border_title = f"Attempts {self.keys['focus-attempts']}"
         yield attempts
         yield StatusLine(id="status")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.apply_settings(self.settings, announce=False)
@@ -91,11 +95,33 @@ class MainScreen(SideActions, Screen[None]):
         self.render_live()
         self.query_one("#prompt", TextArea).focus()
         self.set_interval(TICK_SECONDS, self._tick)
+        self.mounted.set()
+
+    @property
+    def form(self) -> Any:
+        """The ``SettingsForm``: its ``load``/``read``/``set_models`` work before it is mounted."""
+        if self._form is None:
+            from ..widgets.request.settings_form import SettingsForm
+
+            self._form = SettingsForm(id="settings-form")
+            self._form.load(self.settings)
+            if self.backend.known_models:
+                self._form.set_models(self.backend.known_models)
+        return self._form
+
+    async def after_first_frame(self) -> None:
+        """Mount what the first frame can do without (idempotent): the settings tab's
+        thirty-odd fields and the attempts table cost about as much as the rest of the
+        screen, and both are empty or hidden until the user acts."""
+        await self.query_one(AttemptsPanel).mount_table()
+        if self.form.parent is None:
+            await self.query_one("#tab-settings", TabPane).mount(self.form)
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
         self.settings = settings
-        self.form.load(settings)
+        if self._form is not None:
+            self._form.load(settings)
         self.query_one(PromptPanel).load(settings)
         status = self.query_one(StatusLine)
         status.model, status.preset = settings.model, settings.preset
@@ -104,7 +130,8 @@ class MainScreen(SideActions, Screen[None]):
 
     def backend_loaded(self) -> None:
         """The SDK (and simulator) finished loading in the background: offer what it knows."""
-        self.form.set_models(self.backend.known_models)
+        if self._form is not None:
+            self._form.set_models(self.backend.known_models)
         if self.backend.scenarios:
             if self.settings.scenario and self.settings.scenario != self.backend.scenario_name:
                 self.use_scenario(self.settings.scenario)
@@ -112,7 +139,7 @@ class MainScreen(SideActions, Screen[None]):
 
     def current_settings(self) -> RunSettings:
         """The form's values over the base settings; ``ValueError`` naming the bad field."""
-        settings = self.form.read(self.settings)
+        settings = self.form.read(self.settings) if self._form is not None else self.settings
         return self.query_one(PromptPanel).read(settings)
 
     def settings_or_notice(self) -> RunSettings | None:
@@ -160,6 +187,7 @@ class MainScreen(SideActions, Screen[None]):
     async def run_prompt(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> None:
         """Consume one run's events into the panels; nothing that happens here crashes the app."""
         try:
+            await self.after_first_frame()  # a send typed ahead of the first frame
             await self.query_one(OutputPanel).begin_turn(prompt)
             if not self.backend.is_ready:
                 self.run_state.loading(self.clock())
@@ -251,14 +279,16 @@ class MainScreen(SideActions, Screen[None]):
         self.query_one(TabbedContent).active = "tab-prompt"
         self.query_one("#prompt", TextArea).focus()
 
-    def action_focus_settings(self) -> None:
+    async def action_focus_settings(self) -> None:
+        await self.after_first_frame()  # a key pressed before it was mounted
         self.query_one(TabbedContent).active = "tab-settings"
         self.query_one("#model", Input).focus()
 
     def action_focus_answer(self) -> None:
         self.query_one(OutputPanel).focus()
 
-    def action_focus_attempts(self) -> None:
+    async def action_focus_attempts(self) -> None:
+        await self.after_first_frame()
         self.query_one("#attempt-table", DataTable).focus()
 
     # -- messages from panels ---------------------------------------------------------------
@@ -266,15 +296,16 @@ class MainScreen(SideActions, Screen[None]):
     def _inspect(self, message: AttemptsPanel.Inspect) -> None:
         self.app.push_screen(AttemptDetail(message.record))
 
-    @on(Input.Changed, "#model")
-    def _model_edited(self, event: Input.Changed) -> None:
-        self.query_one(StatusLine).model = event.value.strip()
+    # Handlers by name, not ``@on(Select.Changed, ...)``: the form's widget classes are
+    # imported after the first frame, so this module must not need them.
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "model":
+            self.query_one(StatusLine).model = event.value.strip()
 
-    @on(Button.Pressed, "#refresh-models")
-    def _refresh_pressed(self) -> None:
-        self.refresh_models()
+    def on_button_pressed(self, event: Any) -> None:
+        if event.button.id == "refresh-models":
+            self.refresh_models()
 
-    @on(Select.Changed, "#preset")
-    def _preset_edited(self, event: Select.Changed) -> None:
-        if event.value != Select.BLANK:
+    def on_select_changed(self, event: Any) -> None:
+        if event.select.id == "preset" and event.value != event.select.BLANK:
             self.query_one(StatusLine).preset = str(event.value)

@@ -15,9 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ... import present
+from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
 LIST_LIMIT = 200
@@ -56,7 +57,7 @@ class SessionsScreen(Screen[None]):
             with VerticalScroll(id="session-preview"):
                 yield Static("", id="session-facts", markup=False)
                 yield Static("", id="session-answer")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

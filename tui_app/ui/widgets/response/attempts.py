@@ -67,24 +67,37 @@ class AttemptsPanel(Vertical):
         super().__init__(id=id)
         self.records: dict[int, AttemptRecord] = {}
         self._dirty: set[int] = set()
+        self._table: DataTable[str] | None = None
         self.backoff_hint = ""
         """What the user can do during a wait (keys included), shown under the countdown."""
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
-        table.tooltip = "enter: inspect the attempt (failure details, partial text)"
-        yield table
         yield Static("", id="countdown", markup=False)
         yield Static("", id="ratelimit", markup=False)
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+    async def mount_table(self) -> None:
+        """Mount the table (idempotent), with a row per attempt recorded so far.
+
+        The screen calls this after its first frame: an empty table's header costs a good
+        part of that frame. Until then ``apply`` only keeps the records; the panel keeps its
+        height (``min-height`` in app.tcss) so nothing moves when the table arrives.
+        """
+        if self._table is not None:
+            return
+        table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
+        table.tooltip = "enter: inspect the attempt (failure details, partial text)"
+        await self.mount(table, before=0)
         for label, key in COLUMNS:
             table.add_column(label, key=key)
+        self._table = table
+        for record in self.records.values():
+            self._add_row(record)
+        self._dirty.clear()
 
     @property
-    def table(self) -> DataTable[str]:
-        return self.query_one("#attempt-table", DataTable)
+    def table(self) -> DataTable[str] | None:
+        """The table, once mounted (see ``mount_table``)."""
+        return self._table
 
     def apply(self, event: Event) -> None:
         """Fold one event into the rows."""
@@ -95,7 +108,8 @@ class AttemptsPanel(Vertical):
         elif isinstance(event, RunStart):
             self.records.clear()
             self._dirty.clear()
-            self.table.clear()
+            if self._table is not None:
+                self._table.clear()
         elif isinstance(event, AttemptStart):
             self._add(AttemptRecord(event.attempt, event.t, event.model))
         elif isinstance(event, (ResponseStart, FirstToken)):
@@ -113,8 +127,13 @@ class AttemptsPanel(Vertical):
 
     def _add(self, record: AttemptRecord) -> None:
         self.records[record.number] = record
-        self.table.add_row(*_cells(record), key=str(record.number))
-        self.table.move_cursor(row=self.table.row_count - 1)
+        if self._table is not None:
+            self._add_row(record)
+
+    def _add_row(self, record: AttemptRecord) -> None:
+        assert self._table is not None
+        self._table.add_row(*_cells(record), key=str(record.number))
+        self._table.move_cursor(row=self._table.row_count - 1)
 
     def _failed(self, event: AttemptError) -> None:
         if event.attempt not in self.records:  # e.g. a run that failed before it started
@@ -138,7 +157,9 @@ class AttemptsPanel(Vertical):
 
     def flush(self) -> None:
         """Write dirty rows' cells (called per structural event and by the ticker)."""
-        table = self.table
+        table = self._table
+        if table is None:  # not mounted yet: mount_table writes every row
+            return
         for number in sorted(self._dirty):
             record = self.records.get(number)
             if record is None:

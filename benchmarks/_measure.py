@@ -1,0 +1,99 @@
+"""Measuring helpers every benchmark shares: processes, percentiles, memory, a throw-away home.
+
+Importing this module puts the repository root first on ``sys.path``, so a script run as
+``python benchmarks/bench_x.py`` measures this checkout even without an install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+def parse_args(doc: str, *, extra: Sequence[tuple[str, dict]] = ()) -> argparse.Namespace:
+    """``--quick`` (tiny sizes: checks the script runs and prints its table, not timings)."""
+    parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; always exits 0")
+    for flag, options in extra:
+        parser.add_argument(flag, **options)
+    return parser.parse_args()
+
+
+def claude_tui() -> list[str]:
+    """The installed ``claude-tui`` console script (what users run), else ``python -m tui_app``."""
+    script = Path(sys.executable).parent / "claude-tui"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tui_app"]
+
+
+@contextlib.contextmanager
+def throwaway_home() -> Iterator[Path]:
+    """Config and data in a temp dir for the duration: the real history is never touched."""
+    names = ("CLAUDE_TUI_DATA_DIR", "CLAUDE_TUI_CONFIG_DIR", "ANTHROPIC_API_KEY", "NO_COLOR", "TEXTUAL_THEME")
+    saved = {name: os.environ.get(name) for name in names}
+    with tempfile.TemporaryDirectory(prefix="claude-tui-bench-") as tmp:
+        os.environ["CLAUDE_TUI_DATA_DIR"] = os.environ["CLAUDE_TUI_CONFIG_DIR"] = tmp
+        for name in names[2:]:
+            os.environ.pop(name, None)
+        try:
+            yield Path(tmp)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+def run_seconds(argv: Sequence[str], env: dict[str, str] | None = None) -> float:
+    """Wall time of one process run to completion (it must exit 0)."""
+    start = time.perf_counter()
+    result = subprocess.run(list(argv), env=env, capture_output=True, cwd=REPO)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {result.returncode}: {result.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def interleaved_medians(measures: dict[str, object], repeat: int) -> dict[str, float]:
+    """Median of ``repeat`` calls of each zero-argument measure, taken in turn, so that
+    machine noise (other jobs on a shared box) hits every side alike."""
+    samples: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(repeat):
+        for name, measure in measures.items():
+            samples[name].append(measure())  # type: ignore[operator]
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile (0-100), nearest rank; 0.0 for no values."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def rss_mb() -> float:
+    """This process's resident set size in MB (Linux ``/proc``)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def load_note() -> str:
+    """'load 1.23 on 2 cores': said beside the tables, since absolute times depend on it."""
+    return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
