@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from contextlib import aclosing
 
@@ -208,3 +209,12 @@ async def test_give_up_details_say_why(fake_time):
     client = FakeClient([Step(chunks=["a"], after=sse_error("invalid_request_error"))])
     events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
     assert events[-1].detail == "invalid_request_error is not retried"
+
+
+async def test_a_failing_sleep_ends_the_run_instead_of_hanging():
+    async def broken_sleep(delay):
+        raise RuntimeError("clock broke")
+
+    client = FakeClient([Step(before=status_error(529, "overloaded_error")), Step(chunks=["x"])])
+    events = await asyncio.wait_for(collect(RetryRun(REQ, client=client, sleep=broken_sleep)), 5)
+    assert events[-1].type == "give_up" and "clock broke" in events[-1].detail

@@ -179,6 +179,10 @@ class RetryRun:
                 previous_delay = decision.delay if decision.reason == "backoff" else previous_delay
                 self._emit(decision)
                 await self._wait(decision.delay)
+        except Exception as exc:  # noqa: BLE001 - a bug here must end the run, never hang it
+            failure = _classify.classify(exc)
+            self._emit(GiveUp(t=self._now(), attempt=self.attempt, reason="non_retryable",
+                              failure=failure, detail=failure.message, elapsed=self._now()))
         except asyncio.CancelledError:
             if not self._cancel_requested:
                 raise
@@ -286,6 +290,8 @@ class RetryRun:
         waker = asyncio.ensure_future(self._wake.wait())
         try:
             await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            if sleeper.done() and not sleeper.cancelled() and sleeper.exception() is not None:
+                raise sleeper.exception()  # type: ignore[misc]
         finally:
             for fut in (sleeper, waker):
                 fut.cancel()
