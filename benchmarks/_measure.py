@@ -7,6 +7,7 @@ Importing this module puts the repository root first on ``sys.path``, so a scrip
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import statistics
@@ -32,7 +33,13 @@ def parse_args(doc: str, *, extra: Sequence[tuple[str, dict]] = ()) -> argparse.
 
 
 def claude_tui() -> list[str]:
-    """The installed ``claude-tui`` console script (what users run), else ``python -m tui_app``."""
+    """The installed ``claude-tui`` console script (what users run), else ``python -m tui_app``.
+
+    The package's bytecode is compiled first, as an installed package has it: with
+    ``PYTHONDONTWRITEBYTECODE`` set (as in some shells and CI), every timed run would
+    otherwise compile each module edited since its ``.pyc`` was written.
+    """
+    compileall.compile_dir(REPO / "tui_app", quiet=1)
     script = Path(sys.executable).parent / "claude-tui"
     return [str(script)] if script.exists() else [sys.executable, "-m", "tui_app"]
 

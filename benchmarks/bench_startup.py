@@ -55,7 +55,7 @@ def first_paint_rows(repeat: int) -> list[Row]:
 
 
 def main() -> int:
-    args = parse_args(__doc__, extra=[("--repeat", {"type": int, "default": 15, "help": "runs of each side"})])
+    args = parse_args(__doc__, extra=[("--repeat", {"type": int, "default": 21, "help": "runs of each side"})])
     repeat = 1 if args.quick else args.repeat
     with throwaway_home():
         rows = process_rows(repeat) + first_paint_rows(repeat)

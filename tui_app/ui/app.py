@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from ..settings import RunSettings
+from . import gc_policy
 from .backend import Backend, BackendChoice
 from .config import UIConfig
 from .controller import RunController
@@ -85,6 +86,7 @@ class ClaudeTUI(App[None]):
 
     async def on_ready(self) -> None:
         """The first frame is on screen: now load the SDK and mount the hidden widgets."""
+        gc_policy.started()
         self._load_backend()
         await self.main_screen.after_first_frame()
         if not self._cursor_blink:
@@ -120,6 +122,7 @@ class ClaudeTUI(App[None]):
 
     async def on_unmount(self) -> None:
         await self.backend.aclose()
+        gc_policy.release()
 
     def cursor_blink_off(self) -> None:
         """For snapshot tests: a blinking cursor makes screenshots differ from run to run."""

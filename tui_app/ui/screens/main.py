@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, TabbedContent, TabPane, TextArea
+from textual.widgets import Input, TabbedContent, TabPane, TextArea
 
 from ...retry.events import Event, TextDelta
 from ...settings import RunSettings
@@ -27,7 +27,6 @@ from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
-from .attempt_detail import AttemptDetail
 from .main_side import SideActions
 
 TICK_SECONDS = 0.1
@@ -289,11 +288,13 @@ class MainScreen(SideActions, Screen[None]):
 
     async def action_focus_attempts(self) -> None:
         await self.after_first_frame()
-        self.query_one("#attempt-table", DataTable).focus()
+        self.query_one("#attempt-table").focus()
 
     # -- messages from panels ---------------------------------------------------------------
     @on(AttemptsPanel.Inspect)
     def _inspect(self, message: AttemptsPanel.Inspect) -> None:
+        from .attempt_detail import AttemptDetail  # imported when first needed, not at start
+
         self.app.push_screen(AttemptDetail(message.record))
 
     # Handlers by name, not ``@on(Select.Changed, ...)``: the form's widget classes are

@@ -10,12 +10,12 @@ attempt's details and partial text.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from .... import present
 from ....retry.events import (
@@ -31,6 +31,9 @@ from ....retry.events import (
 )
 from ....retry.failures import Failure
 from ...run_state import RunState
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 COLUMNS = (("#", "n"), ("start", "start"), ("dur", "dur"), ("outcome", "outcome"), ("chars", "chars"),
            ("request-id", "rid"))
@@ -84,6 +87,8 @@ class AttemptsPanel(Vertical):
         """
         if self._table is not None:
             return
+        from textual.widgets import DataTable  # a module of its own, imported after the first frame
+
         table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = "enter: inspect the attempt (failure details, partial text)"
         await self.mount(table, before=0)
@@ -182,8 +187,7 @@ class AttemptsPanel(Vertical):
         limits.display = bool(text)
         limits.update(text)
 
-    @on(DataTable.RowSelected)
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         record = self.records.get(int(str(event.row_key.value)))
         if record is not None:

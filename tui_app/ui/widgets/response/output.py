@@ -13,7 +13,6 @@ conversation costs each later frame two widgets a turn.
 
 from __future__ import annotations
 
-import gc
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from textual.visual import visualize
 from textual.widgets import Static
 
 from .... import present
+from ... import gc_policy
 from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, GiveUp, Success, TextDelta
 
 if TYPE_CHECKING:
@@ -165,19 +165,15 @@ class OutputPanel(VerticalScroll):
         History is then two widgets a turn (prompt and answer), however long the answers:
         each widget of the conversation costs something in every later frame.
 
-        Then the garbage collector is told that what is alive now will stay (``freeze``):
-        a full collection walks every tracked object, and a long conversation's render
-        caches make that 150–200 ms here, a stall in the middle of the next stream. The
-        ``collect`` first frees this turn's cycles (a discarded attempt's widgets); it only
-        walks the objects made since the last freeze, so it stays short.
+        Then what is alive is frozen out of the garbage collector's way (``gc_policy``):
+        otherwise a full collection over the conversation stalls the next stream.
         """
         if text:
             answer = Static(_rich_markdown(text), classes=f"answer -static {kind}".strip())
             await (self.mount(answer, after=live) if live is not None else self.mount(answer))
         if live is not None:
             await live.remove()
-        gc.collect()
-        gc.freeze()
+        gc_policy.turn_done()
 
     async def _end_note(self, line: str, kind: str) -> None:
         await self._close_live(discard=False)

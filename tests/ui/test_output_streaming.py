@@ -1,0 +1,66 @@
+"""The answer panel streams by freezing finished blocks and re-rendering only a small tail."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Static
+
+from tui_app.retry.events import AttemptError, AttemptStart, Success, TextDelta
+from tui_app.retry.failures import Failure
+from tui_app.ui.widgets.response.output import PIECE_CHARS, OutputPanel, _freeze_point
+
+BLOCKS = "".join(
+    f"## Part {i}\n\nSome words about retries and backoff, part {i}.\n\n"
+    f"```python\ndelay = min(cap, base * 2 ** {i})\n\nprint(delay)\n```\n\n"
+    f"| n | delay |\n| --- | --- |\n| {i} | {i * 2} |\n\n- one\n- two\n\n"
+    for i in range(12)
+)
+
+
+def test_freeze_point_is_a_block_start_outside_fences_and_not_after_a_heading():
+    assert _freeze_point("para\n\n```\ncode\n\nmore\n```\n\nnext") == len("para\n\n```\ncode\n\nmore\n```\n\n")
+    assert _freeze_point("# Title\n\nfirst paragraph") == 0
+    assert _freeze_point("- item\n\n  continued item\n") == 0  # indented: still the same list item
+    assert _freeze_point("```\nopen fence\n\nstill code") == 0
+    assert _freeze_point("no blank line yet") == 0
+
+
+class Harness(App[None]):
+    def compose(self):
+        yield OutputPanel(id="output")
+
+
+async def test_stream_freezes_pieces_shows_everything_then_collapses_to_one_render():
+    app = Harness()
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(OutputPanel)
+        await panel.begin_turn("question")
+        for i in range(0, len(BLOCKS), 7):
+            await panel.apply(TextDelta(t=0.0, attempt=1, text=BLOCKS[i : i + 7]))
+        await pilot.pause(0.1)  # past the flush interval
+        assert panel.live_text == BLOCKS
+        live = panel.query_one(".answer.-live")
+        assert len(live.children) >= len(BLOCKS) // PIECE_CHARS  # frozen pieces, then the tail
+        await panel.apply(Success(t=1.0, attempt=1, text=BLOCKS))
+        await pilot.pause()
+        assert not panel.query(".answer.-live")
+        [answer] = panel.query(".answer")
+        assert isinstance(answer, Static) and answer.has_class("-static")
+        assert panel.last_answer == BLOCKS and panel.live_text is None
+
+
+async def test_a_failed_attempt_is_dimmed_then_dropped_when_the_retry_starts():
+    app = Harness()
+    failure = Failure(kind="overloaded", retryable=True, message="Overloaded", status=529)
+    async with app.run_test(size=(100, 30)) as pilot:
+        panel = app.query_one(OutputPanel)
+        await panel.begin_turn("question")
+        await panel.apply(TextDelta(t=0.0, attempt=1, text="partial answer"))
+        await panel.apply(AttemptError(t=0.1, attempt=1, failure=failure))
+        await pilot.pause()
+        assert panel.query_one(".answer.-live").has_class("-discarded")
+        await panel.apply(AttemptStart(t=0.2, attempt=2))
+        await panel.apply(TextDelta(t=0.3, attempt=2, text="fresh"))
+        await pilot.pause(0.1)
+        assert panel.live_text == "fresh"
+        assert len(panel.query(".answer")) == 1
