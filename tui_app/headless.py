@@ -16,8 +16,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import IO, Any
 
-from . import present
+from . import gc_policy, present
 from .safe_text import one_line, visible
+from .model_notes import deprecation_note
 from .retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
 from .settings import RunSettings
 
@@ -168,10 +169,13 @@ async def _run(options, stdout, stderr, events_file, base_url, api_key, recorder
     client = build_client(settings.timeouts(), api_key=api_key, base_url=base_url)
     request = Request(prompt=options.prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system)
     run = RetryRun(request, client=client, policy=policy)
+    gc_policy.ready()
     printer = HeadlessPrinter(
         stdout=stdout, stderr=stderr, quiet=options.quiet,
         answer_to_stdout=events_file is not stdout, max_attempts=policy.max_attempts,
     )
+    if not options.quiet and (note := deprecation_note(settings.model)):
+        say(stderr, note)
     # Machine-readable sinks first: once a person sees a line, the file already has it.
     sinks = []
     if events_file is not None:

@@ -36,6 +36,23 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def stand_in(text: str) -> str:
+    """``text`` with each control character but tab and newline replaced by ONE visible
+    character (``␛`` for ESC, ``�`` past the C0 range), so the result has the same length.
+
+    For editors: their cursor and selection are offsets into the real text, so what they
+    draw must keep every character's place (``visible`` turns one character into four).
+    """
+    return _CONTROL.sub(_picture, text)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode "control pictures": ␀ … ␟
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
 def one_line(text: str, limit: int = MAX_LINE) -> str:
     """``text`` as one safe line: controls and line breaks escaped, at most ``limit`` characters kept."""
     if len(text) > limit:

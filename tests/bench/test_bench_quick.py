@@ -34,3 +34,13 @@ def test_quick_mode_runs_and_prints_the_table(script):
     assert TABLE_HEADER in out, out[-2000:]
     rows = [line for line in out.splitlines() if line.startswith("| ") and line.rstrip().endswith(("pass |", "FAIL |"))]
     assert rows, out[-2000:]
+
+
+def test_the_report_starts_by_describing_the_machine():
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import run_all
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    line = run_all.describe_machine()
+    assert line.startswith("Machine: ") and "cores" in line and "textual " in line and "anthropic " in line

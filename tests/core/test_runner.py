@@ -174,6 +174,25 @@ async def test_retry_now_skips_the_wait():
     assert client.calls[1]["model"] == "claude-haiku-4-5"
 
 
+async def test_a_policy_switched_in_during_a_backoff_rules_the_next_decisions(fake_time):
+    overloaded = Step(before=status_error(529, "overloaded_error"))
+    client = FakeClient([overloaded, overloaded, overloaded, Step(chunks=["x"])])
+    run = RetryRun(REQ, client=client, policy=RetryPolicy(max_attempts=2), clock=fake_time.clock, sleep=fake_time.sleep)
+    async for event in run.events():
+        if event.type == "backoff" and event.attempt == 1:
+            run.switch(policy=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.01))
+    assert event.type == "success" and event.attempt == 4, "the old policy would give up after attempt 2"
+
+    run = RetryRun(REQ, client=FakeClient([overloaded] * 3), policy=RetryPolicy(max_attempts=5),
+                   clock=fake_time.clock, sleep=fake_time.sleep)
+    async for event in run.events():
+        if event.type == "backoff" and event.attempt == 1:
+            run.switch(policy=RetryPolicy(max_attempts=2))
+    assert (event.type, event.reason, event.attempt) == ("give_up", "max_attempts", 2)
+    with pytest.raises(ValueError):
+        run.switch(policy=RetryPolicy(max_attempts=0))
+
+
 async def test_deadline_bounds_a_hanging_attempt():
     client = FakeClient([Step(hang=True)])
     run = RetryRun(REQ, client=client, policy=RetryPolicy(deadline=0.05))

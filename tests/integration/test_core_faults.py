@@ -137,3 +137,17 @@ async def test_read_timeout_reaches_the_server(simulator, scenario_file):
     path = scenario_file('name = "t"\n[[steps]]\nfault = "none"\n')
     await drive(simulator, path, timeouts=Timeouts(connect=1, read=7.5, write=1, pool=1))
     assert simulator.requests[-1].read_timeout == 7.5
+
+
+@pytest.mark.parametrize("step", ['fault = "sse_error"\nafter_chars = 40', 'fault = "reset_mid_stream"\nafter_chars = 40'])
+async def test_continue_policy_keeps_the_partial_text_and_asks_for_the_rest(simulator, scenario_file, step):
+    events = await drive(simulator, scenario_file(f'name = "t"\nthen = "happy"\n[[steps]]\n{step}\n'),
+                         policy=POLICY.with_(mid_stream="continue"))
+    [failure] = errors(events)
+    assert failure.mid_stream
+    [second] = [e for e in events if e.type == "attempt_start" and e.attempt == 2]
+    assert len(second.carried_text) >= 40 and answer_for(PROMPT).startswith(second.carried_text)
+    assert events[-1].type == "success" and events[-1].text == answer_for(PROMPT), "no gap, no repeat"
+    continued = simulator.requests[1].body["messages"]
+    assert [m["role"] for m in continued] == ["user", "assistant", "user"]
+    assert continued[1]["content"] == second.carried_text

@@ -182,3 +182,16 @@ def test_profile_scenario_drives_sim_and_flags_override_profile(run_cli, scenari
     assert result.returncode == 1 and "503" in result.stderr and "no attempts left" in result.stderr
     result = run_cli("run", PROMPT, "--profile", "rehearse", "--sim", "--max-attempts", "2", *FAST)
     assert result.returncode == 0 and result.stdout == answer_for(PROMPT)
+
+
+def test_a_deprecated_model_is_named_with_its_end_of_life_date(run_cli):
+    from anthropic._data import DEPRECATED_MODELS
+
+    model, date = next(iter(DEPRECATED_MODELS.items()))
+    result = run_cli("run", "hi", "--sim", "--model", model)
+    assert result.returncode == 0
+    [note] = [line for line in result.stderr.splitlines() if "deprecated" in line]
+    assert note == f"claude-tui: model {model} is deprecated (end of life: {date}): pick a newer one"
+    quiet = run_cli("run", "hi", "--sim", "--model", model, "--quiet")
+    assert "deprecated" not in quiet.stderr
+    assert "deprecated" not in run_cli("run", "hi", "--sim").stderr  # the default model is current

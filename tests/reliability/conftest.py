@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import select
 import signal
 import sqlite3
 import struct
@@ -76,16 +77,19 @@ class PtyApp:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
         os.close(slave)
-        self._master = master
+        self._master: int | None = master
         self._lock = threading.Lock()
         self._output = bytearray()
-        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._stop_reading = threading.Event()
+        self._reader = threading.Thread(target=self._read, args=(master,), daemon=True)
         self._reader.start()
 
-    def _read(self) -> None:
-        while True:
+    def _read(self, master: int) -> None:
+        while not self._stop_reading.is_set():
+            if not select.select([master], [], [], 0.05)[0]:
+                continue  # nothing yet: look at the stop flag again (``hang_up`` closes the fd)
             try:
-                data = os.read(self._master, 65536)
+                data = os.read(master, 65536)
             except OSError:  # EIO: the other side closed
                 return
             if not data:
@@ -99,6 +103,7 @@ class PtyApp:
             return bytes(self._output)
 
     def type(self, data: str | bytes) -> None:
+        assert self._master is not None, "the terminal was hung up"
         os.write(self._master, data.encode() if isinstance(data, str) else data)
 
     def wait_for(self, needle: bytes, timeout: float = 30.0, *, after: int = 0) -> int:
@@ -119,10 +124,18 @@ class PtyApp:
             os.kill(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
 
+    def hang_up(self) -> None:
+        """Close the terminal's other end, as a dead terminal emulator does; no signal is sent
+        (the app is in a session of its own, so the kernel sends it no SIGHUP either)."""
+        self._stop_reading.set()
+        self._reader.join(timeout=5)
+        if self._master is not None:
+            os.close(self._master)
+            self._master = None
+
     def close(self) -> None:
         self.kill()
-        self._reader.join(timeout=5)
-        os.close(self._master)
+        self.hang_up()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """SIGKILL at the worst moments: during a backoff wait, in the middle of a TUI stream, in the
-middle of a profile save. Nothing may be lost or half-written, and the next start works.
+middle of a profile save; a terminal that vanishes mid-stream. Nothing may be lost or
+half-written, and the next start works.
 
 (SIGKILL of ``claude-tui run`` mid-stream: tests/integration/test_crash_safety.py.)
 """
@@ -111,6 +112,26 @@ def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_fi
     assert listed.returncode == 0 and [s["status"] for s in json.loads(listed.stdout)] == ["interrupted", "interrupted"]
     assert private_tree_problems(paths.data_dir()) == [], "what the TUI wrote is private"
     assert not paths.config_file().exists() or paths.config_file().stat().st_mode & 0o077 == 0
+
+
+def test_the_tui_quits_when_its_terminal_vanishes_mid_stream(pty_app, scenario_file):
+    """No SIGHUP comes (the app has a session of its own): it must notice the dead terminal
+    itself, end the run cleanly and exit with 129, rather than spin on end-of-file for ever."""
+    _profile("slow", scenario_file(SLOW))
+    tui = pty_app("--profile", "slow")
+    tui.wait_for(b"Type a prompt")
+    tui.type("tell me a long story")
+    tui.type(CTRL_J)
+    wait_until(lambda: _stored_deltas() >= 20, what="20 streamed deltas in the database")
+    tui.hang_up()
+    assert wait_until(lambda: tui.proc.poll() is not None, timeout=15, what="the TUI to exit") is not None
+    assert tui.proc.returncode == 129
+    assert integrity_check() == "ok"
+    [session] = _sessions()
+    assert session["status"] == "cancelled", session
+    with SessionStore.open() as store:
+        detail = store.get_session(session["id"])
+    assert len(detail.partial_text) >= 20
 
 
 SAVER = textwrap.dedent("""

@@ -168,7 +168,7 @@ class FakeBackend:
         self.simulator = None
         self.store = None
         self.notices: list[str] = []
-        self.known_models = ("claude-sonnet-4-5", "claude-opus-4-5")
+        self.known_models = ("claude-sonnet-4-6", "claude-opus-4-5")
         self.scenarios = ("happy", "529-then-ok", "overload-storm")
         self.scenario_name = "529-then-ok"
         self.is_ready = True
@@ -188,7 +188,7 @@ def snapshot_app():
     """Factory: an app on ``FakeBackend`` with a frozen clock and no cursor blink."""
 
     def make(kind: str = "simulator") -> ClaudeTUI:
-        settings = RunSettings(model="claude-sonnet-4-5")  # not the default: it may change
+        settings = RunSettings(model="claude-sonnet-4-6")  # not the default: it may change
         return ClaudeTUI(backend=FakeBackend(kind), settings=settings,  # type: ignore[arg-type]
                          clock=lambda: FROZEN_NOW, cursor_blink=False)
 
@@ -213,11 +213,11 @@ RATELIMIT = {
 
 def synthetic_states() -> dict[str, list[Any]]:
     """Event lists that put the panels in each main state (as a live run would)."""
-    start = [RunStart(t=0.0, model="claude-sonnet-4-5", max_attempts=4, deadline=60.0),
-             AttemptStart(t=0.0, attempt=1, model="claude-sonnet-4-5")]
+    start = [RunStart(t=0.0, model="claude-sonnet-4-6", max_attempts=4, deadline=60.0),
+             AttemptStart(t=0.0, attempt=1, model="claude-sonnet-4-6")]
     failed_1 = [AttemptError(t=0.3, attempt=1, failure=OVERLOADED, duration=0.3)]
     backoff = [Backoff(t=0.3, attempt=1, delay=2.0, reason="retry-after", detail="server asked for 2.0 s via retry-after")]
-    attempt_2 = [AttemptStart(t=2.3, attempt=2, model="claude-sonnet-4-5"),
+    attempt_2 = [AttemptStart(t=2.3, attempt=2, model="claude-sonnet-4-6"),
                  ResponseStart(t=2.4, attempt=2, request_id="req_sim_000002", ratelimit=RATELIMIT),
                  FirstToken(t=2.5, attempt=2, ttft=0.2)]
     half = [TextDelta(t=2.6, attempt=2, text=ANSWER[:70])]

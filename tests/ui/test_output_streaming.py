@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import App
-from textual.widgets import Static
 
 from tui_app.retry.events import AttemptError, AttemptStart, Success, TextDelta
 from tui_app.retry.failures import Failure
-from tui_app.ui.widgets.response.output import PIECE_CHARS, OutputPanel, _freeze_point
+from tui_app.ui.widgets.response.live_answer import PIECE_CHARS, LiveAnswer, freeze_point
+from tui_app.ui.widgets.response.markdown_lines import MarkdownLines
+from tui_app.ui.widgets.response.output import OutputPanel
 
 BLOCKS = "".join(
     f"## Part {i}\n\nSome words about retries and backoff, part {i}.\n\n"
@@ -18,11 +19,11 @@ BLOCKS = "".join(
 
 
 def test_freeze_point_is_a_block_start_outside_fences_and_not_after_a_heading():
-    assert _freeze_point("para\n\n```\ncode\n\nmore\n```\n\nnext") == len("para\n\n```\ncode\n\nmore\n```\n\n")
-    assert _freeze_point("# Title\n\nfirst paragraph") == 0
-    assert _freeze_point("- item\n\n  continued item\n") == 0  # indented: still the same list item
-    assert _freeze_point("```\nopen fence\n\nstill code") == 0
-    assert _freeze_point("no blank line yet") == 0
+    assert freeze_point("para\n\n```\ncode\n\nmore\n```\n\nnext") == len("para\n\n```\ncode\n\nmore\n```\n\n")
+    assert freeze_point("# Title\n\nfirst paragraph") == 0
+    assert freeze_point("- item\n\n  continued item\n") == 0  # indented: still the same list item
+    assert freeze_point("```\nopen fence\n\nstill code") == 0
+    assert freeze_point("no blank line yet") == 0
 
 
 class Harness(App[None]):
@@ -39,13 +40,15 @@ async def test_stream_freezes_pieces_shows_everything_then_collapses_to_one_rend
             await panel.apply(TextDelta(t=0.0, attempt=1, text=BLOCKS[i : i + 7]))
         await pilot.pause(0.1)  # past the flush interval
         assert panel.live_text == BLOCKS
-        live = panel.query_one(".answer.-live")
-        assert len(live.children) >= len(BLOCKS) // PIECE_CHARS  # frozen pieces, then the tail
+        live = panel.query_one(".answer.-live", LiveAnswer)
+        assert live.pieces and all(len(p) <= PIECE_CHARS or p == live.pieces[-1] for p in live.pieces)
+        assert live.tail == "- one\n- two\n\n", "only the block still arriving is re-rendered"
+        assert "".join(live.pieces) + live.tail == BLOCKS
         await panel.apply(Success(t=1.0, attempt=1, text=BLOCKS))
         await pilot.pause()
         assert not panel.query(".answer.-live")
         [answer] = panel.query(".answer")
-        assert isinstance(answer, Static) and answer.has_class("-static")
+        assert isinstance(answer, MarkdownLines) and answer.has_class("-static")
         assert panel.last_answer == BLOCKS and panel.live_text is None
 
 
@@ -64,3 +67,24 @@ async def test_a_failed_attempt_is_dimmed_then_dropped_when_the_retry_starts():
         await pilot.pause(0.1)
         assert panel.live_text == "fresh"
         assert len(panel.query(".answer")) == 1
+
+
+async def test_the_live_answer_draws_what_the_finished_render_draws():
+    """Pieces rendered one by one, joined, must read like the whole document rendered at once
+    (no lost blank line between blocks, no doubled one): the answer must not jump when it
+    is collapsed at the end."""
+
+    class Both(App[None]):
+        def compose(self):
+            yield LiveAnswer()
+            yield MarkdownLines(BLOCKS)
+
+    async with Both().run_test(size=(90, 40)) as pilot:
+        live, whole = pilot.app.query_one(LiveAnswer), pilot.app.query_one(MarkdownLines)
+        for end in range(0, len(BLOCKS) + 1, 37):  # grows as a stream does: many freezes
+            live.show(BLOCKS[:end])
+        live.show(BLOCKS)
+        await pilot.pause()
+        assert len(live.pieces) >= 3
+        width = whole.content_size.width
+        assert [s.text.rstrip() for s in live._assemble(width)] == [s.text.rstrip() for s in whole._render(width)]

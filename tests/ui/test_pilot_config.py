@@ -134,4 +134,4 @@ async def test_scenario_can_be_switched_from_the_picker(make_app, started):
         await pilot.press("down", "enter")  # 529-then-ok, second in the list
         await pilot.pause()
         assert sim.scenario.name == "529-then-ok"
-        assert "529-then-ok" in str(screen.query_one("#scenario").render())
+        assert "529-then-ok" in str(screen.query_one("#banner").render())

@@ -188,3 +188,19 @@ async def test_copy_answer(make_app, started, send_and_wait):
 
 async def _no_wait(_delay: float) -> None:
     return None
+
+
+async def test_a_deprecated_model_is_named_once_with_its_end_of_life(make_app, started, send_and_wait):
+    from anthropic._data import DEPRECATED_MODELS
+
+    model, date = next(iter(DEPRECATED_MODELS.items()))
+    app, _sim = make_app("happy")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await started(pilot)
+        await send_and_wait(pilot, "current model")
+        assert not [n for n in app._notifications if n.title == "Model"]
+        screen.query_one("#model", Input).value = model
+        await send_and_wait(pilot, "old model")
+        await send_and_wait(pilot, "old model again")
+        notes = [n.message for n in app._notifications if n.title == "Model"]
+    assert notes == [f"model {model} is deprecated (end of life: {date}): pick a newer one"]

@@ -105,3 +105,15 @@ def test_replay_print_writes_the_recorded_answer(capsys):
         session_id = store.list_sessions()[0].id
     assert main(["replay", str(session_id), "--print", "--speed", "max"]) == 0
     assert capsys.readouterr().out == "Hello"
+
+
+async def test_quitting_mid_backoff_records_the_session_as_cancelled(make_app, started, send_and_wait):
+    app, _sim = make_app(fast_scenario({"fault": "status", "status": 529, "retry_after": 30}))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await send_and_wait(pilot, "quit while waiting", "backing off")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    with SessionStore.open() as store:
+        [session] = store.list_sessions()
+    assert (session.prompt, session.status) == ("quit while waiting", "cancelled")

@@ -98,6 +98,16 @@ def load_base_settings(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    from .. import gc_policy
+
+    gc_policy.starting()  # until the client is built (``gc_policy.ready`` in headless.py)
+    try:
+        return _run(args)
+    finally:
+        gc_policy.release()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         settings = settings_from_args(args, load_base_settings(args))
         prompt = read_prompt(args)

@@ -11,6 +11,16 @@ import argparse
 
 def run(args: argparse.Namespace) -> int:
     """Open the TUI (with ``--profile NAME`` if given); a bad profile is a notice, not an exit."""
+    from .. import gc_policy  # the stdlib's gc only: Textual is not imported yet
+
+    gc_policy.starting()
+    try:
+        return _open(args)
+    finally:
+        gc_policy.release()
+
+
+def _open(args: argparse.Namespace) -> int:
     settings = None
     notices: list[str] = []
     profile = getattr(args, "profile", None)
@@ -23,5 +33,6 @@ def run(args: argparse.Namespace) -> int:
             notices.append(f"{exc} — starting with the default settings")
     from ..ui.app import ClaudeTUI
 
-    ClaudeTUI(settings=settings, notices=notices).run()
-    return 0
+    app = ClaudeTUI(settings=settings, notices=notices)
+    app.run()
+    return app.return_code or 0

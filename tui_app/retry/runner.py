@@ -107,8 +107,15 @@ class RetryRun:
         """End the current backoff wait early and start the next attempt."""
         self._wake.set()
 
-    def switch(self, *, request: Request | None = None, client: Any = None) -> None:
-        """Use another request (e.g. model) or client (e.g. timeouts) from the next attempt."""
+    def switch(self, *, request: Request | None = None, client: Any = None, policy: RetryPolicy | None = None) -> None:
+        """Use another request (e.g. model), client (e.g. timeouts) or policy from the next attempt.
+
+        A new policy's limits count what already happened: its deadline runs from the start
+        of the run, and attempts made so far count against its ``max_attempts``.
+        """
+        if policy is not None:
+            policy.validate()
+            self.policy = policy
         if request is not None:
             self.request = request
         if client is not None:
@@ -150,13 +157,12 @@ class RetryRun:
 
     # -- the loop -----------------------------------------------------------------
     async def _drive(self) -> None:
-        policy = self.policy
         self._emit(
             RunStart(
                 t=0.0,
                 model=self.request.model,
-                max_attempts=policy.max_attempts,
-                deadline=policy.deadline,
+                max_attempts=self.policy.max_attempts,
+                deadline=self.policy.deadline,
                 timeouts=dict(self._timeouts),
             )
         )
@@ -170,7 +176,7 @@ class RetryRun:
                     self._emit(outcome)
                     return
                 failure, partial = outcome
-                if policy.mid_stream == "continue" and failure.mid_stream:
+                if self.policy.mid_stream == "continue" and failure.mid_stream:
                     carried += partial
                 decision = self._next_step(failure, previous_delay)
                 if isinstance(decision, GiveUp):

@@ -63,9 +63,13 @@ class MessageRequest:
     model: str
     max_tokens: int
     prompt: str
-    """Text of the FIRST user message: the answer depends on it only, so retries and
-    continuations (later assistant/user turns) get the same answer."""
+    """Text of the FIRST user message: the answer depends on it only, so every retry
+    gets the same answer."""
     stream: bool
+    already_written: str = ""
+    """The last assistant turn, when a user turn follows it (the "continue" mid-stream
+    policy: the partial answer, then a request to go on). A model continues where that
+    text stopped; so does the simulator, when it is the start of its answer."""
 
 
 def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequest:
@@ -86,17 +90,29 @@ def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequ
         raise ApiError(400, "invalid_request_error", "stream: must be a boolean")
     if model not in known_models() and model not in extra_models:
         raise ApiError(404, "not_found_error", f"model: {model}")
-    return MessageRequest(model, max_tokens, _first_user_text(messages), stream)
+    return MessageRequest(model, max_tokens, _first_user_text(messages), stream, _continued_from(messages))
 
 
 def _first_user_text(messages: list[dict[str, Any]]) -> str:
     for message in messages:
         if message.get("role") == "user":
-            content = message.get("content")
-            if isinstance(content, str):
-                return content
-            if isinstance(content, list):
-                return "".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
+            return _text_of(message)
+    return ""
+
+
+def _continued_from(messages: list[dict[str, Any]]) -> str:
+    """The assistant turn just before the final user turn, if there is one."""
+    if len(messages) >= 3 and messages[-1].get("role") == "user" and messages[-2].get("role") == "assistant":
+        return _text_of(messages[-2])
+    return ""
+
+
+def _text_of(message: dict[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b.get("text", "") for b in content if isinstance(b, dict) and b.get("type") == "text")
     return ""
 
 
@@ -112,7 +128,10 @@ class AnswerPlan:
 
     @classmethod
     def build(cls, req: MessageRequest, attempt: int, answer_chars: int) -> AnswerPlan:
-        deltas = split_deltas(answer_for(req.prompt, chars=answer_chars))
+        answer = answer_for(req.prompt, chars=answer_chars)
+        if req.already_written and answer.startswith(req.already_written):
+            answer = answer[len(req.already_written):]  # go on where the cut-off answer stopped
+        deltas = split_deltas(answer)
         stop = "end_turn"
         if len(deltas) > req.max_tokens:  # one delta = one output token
             deltas, stop = deltas[: req.max_tokens], "max_tokens"

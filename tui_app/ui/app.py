@@ -19,8 +19,10 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from ..safe_text import visible
 from ..settings import RunSettings
-from . import gc_policy
+from .. import gc_policy
+from . import terminal_watch
 from .backend import Backend, BackendChoice
 from .config import UIConfig
 from .controller import RunController
@@ -86,7 +88,8 @@ class ClaudeTUI(App[None]):
 
     async def on_ready(self) -> None:
         """The first frame is on screen: now load the SDK and mount the hidden widgets."""
-        gc_policy.started()
+        gc_policy.ready()
+        self._watch_terminal()
         self._load_backend()
         await self.main_screen.after_first_frame()
         if not self._cursor_blink:
@@ -103,6 +106,41 @@ class ClaudeTUI(App[None]):
             self.notify(f"Could not start the backend: {exc}", title="Backend", severity="error", timeout=15)
             return
         self.main_screen.backend_loaded()
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice of the app (``Widget.notify`` and so ``Screen.notify`` delegate
+        here) shows its text safely: control characters escaped (:func:`visible`), and
+        always as plain text — ``markup`` is ignored, since ``Widget.notify`` passes True by
+        default and notices quote outside text (a server message, a profile's ``[retry]``
+        table, a path) that markup would eat or choke on (``MarkupError``).
+        """
+        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    def get_driver_class(self) -> type[Any]:
+        """Textual's driver for this platform, made to outlive a terminal that disappears."""
+        return terminal_watch.hangup_safe(super().get_driver_class())
+
+    def _watch_terminal(self) -> None:
+        """Quit when the terminal is gone (see ``terminal_watch``), with 129 as the exit code
+        (128 + SIGHUP, what a shell reports for a hang-up)."""
+        fd = None if self.is_headless else terminal_watch.terminal_fd()
+        if fd is None:
+            return
+
+        async def check() -> None:
+            if terminal_watch.hung_up(fd):
+                await self.quit(return_code=129)
+
+        self.set_interval(terminal_watch.CHECK_SECONDS, check, name="terminal watch")
+
+    async def action_quit(self) -> None:
+        await self.quit()
+
+    async def quit(self, return_code: int = 0) -> None:
+        """Exit; a request in flight is cancelled first, so its session is recorded as such."""
+        await self.controller.stop()
+        self.exit(return_code=return_code)
 
     def remember(self, **changes: str) -> None:
         """Persist preferences (theme, last model); a failure is a notice, never a crash."""

@@ -53,7 +53,7 @@ class UIConfig:
                 return tomllib.load(fh)
         except FileNotFoundError:
             return None
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # not UTF-8: tomllib raises the codec's error
             self.problems.append(f"{self.path}: cannot read ({exc}); using defaults — fix or delete the file")
             return None
 

@@ -30,6 +30,8 @@ class RunController:
         self.run: Any = None
         """The ``RetryRun`` in flight, or None."""
         self.busy = False
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._cancel_requested = False
         self._waiting: asyncio.Future[None] | None = None
 
@@ -60,11 +62,12 @@ class RunController:
         return True
 
     def switch(self, settings: RunSettings) -> bool:
-        """Use these settings' model, prompt options and timeouts from the next attempt."""
+        """Use these settings' model, prompt options, timeouts and retry policy from the next attempt."""
         if self.run is None:
             return False
         client = self.backend.client(settings.timeouts())
-        self.run.switch(request=_request(self.run.request.prompt, settings), client=client)
+        self.run.switch(request=_request(self.run.request.prompt, settings), client=client,
+                        policy=settings.effective_policy())
         return True
 
     # -- running ------------------------------------------------------------------------
@@ -73,6 +76,7 @@ class RunController:
         if self.busy:
             raise RuntimeError("a run is already in progress")
         self.busy, self._cancel_requested = True, False
+        self._idle.clear()
         recorder = None
         try:
             problem = await self._await_backend()
@@ -86,6 +90,16 @@ class RunController:
             if recorder is not None:
                 recorder.finish()
             self.run, self.busy, self._waiting = None, False, None
+            self._idle.set()
+
+    async def stop(self, timeout: float = 2.0) -> None:
+        """Cancel the run in flight (if any) and wait until its end is recorded (bounded):
+        quitting mid-run then leaves a ``cancelled`` session, not an ``interrupted`` one."""
+        if self.cancel():
+            try:
+                await asyncio.wait_for(self._idle.wait(), timeout)
+            except TimeoutError:
+                pass  # recorded as interrupted then: still nothing lost
 
     async def _await_backend(self) -> BaseException | None:
         if self.backend.is_ready:

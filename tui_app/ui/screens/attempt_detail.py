@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Label, Static
 
 from ... import present
+from ...safe_text import one_line, visible
 from ..widgets.response.attempts import AttemptRecord
+from ..widgets.safe_edit import SafeTextArea
 
 
 class AttemptDetail(ModalScreen[None]):
@@ -31,9 +33,9 @@ class AttemptDetail(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.record
         with Vertical(classes="dialog-box wide"):
-            yield Label(f"Attempt {r.number} · {r.outcome}", classes="dialog-title")
-            yield Static(self._facts(), classes="attempt-facts", markup=False)
-            text = TextArea(r.text, read_only=True, soft_wrap=True, id="partial-text")
+            yield Label(one_line(f"Attempt {r.number} · {r.outcome}"), classes="dialog-title", markup=False)
+            yield Static(visible(self._facts()), classes="attempt-facts", markup=False)
+            text = SafeTextArea(r.text, read_only=True, soft_wrap=True, id="partial-text")
             fate = "discarded: the attempt failed" if r.failure is not None else "the answer"
             text.border_title = f"streamed text, {len(r.text)} chars ({fate})"
             yield text

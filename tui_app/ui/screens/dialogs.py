@@ -1,7 +1,9 @@
 """Small modal dialogs: ask for one line of text, pick one item of a list.
 
 Both dismiss with the answer, or ``None`` on escape, so callers use ``push_screen(...,
-callback)`` and never block the event loop waiting for a person.
+callback)`` and never block the event loop waiting for a person. Titles and items name
+profiles and scenarios (file names, a user's or anyone's): they are shown as one safe line
+of plain text, and the answer is the item itself, not what was shown.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
+
+from ...safe_text import one_line
 
 _CLOSE = [Binding("escape", "close", "Close", id="dialog-close", tooltip="Close without choosing.")]
 
@@ -27,7 +31,7 @@ class AskText(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(one_line(self._title), classes="dialog-title", markup=False)
             yield Input(self._value, placeholder=self._placeholder, id="answer")
             yield Label("enter to confirm · escape to close", classes="dialog-hint")
 
@@ -50,9 +54,9 @@ class PickOne(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(one_line(self._title), classes="dialog-title", markup=False)
             if self._items:
-                yield OptionList(*self._items, id="choices")
+                yield OptionList(*(one_line(item) for item in self._items), id="choices", markup=False)
             else:
                 yield Label(self._empty, classes="dialog-hint")
             yield Label("enter to choose · escape to close", classes="dialog-hint")

@@ -12,9 +12,9 @@ from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent, TabPane, TextArea
+from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ...retry.events import Event, TextDelta
 from ...settings import RunSettings
@@ -22,6 +22,7 @@ from ..controller import RunController
 from ..keys import bindings, effective_keys
 from ..run_state import RunState
 from ..widgets.request.prompt import PromptPanel
+from ..widgets.request.tabs import RequestTabs
 from ..widgets.response.attempts import AttemptsPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
@@ -37,6 +38,7 @@ class MainScreen(SideActions, Screen[None]):
     """Prompt and settings beside the answer; attempts, status line and keys below."""
 
     BINDINGS = bindings()
+    AUTO_FOCUS = "#prompt"
 
     def __init__(self, controller: RunController, settings: RunSettings, *, clock: Any,
                  keymap: dict[str, str] | None = None) -> None:
@@ -59,20 +61,25 @@ class MainScreen(SideActions, Screen[None]):
         self.mounted = asyncio.Event()
         """Set once the screen and every panel in it are mounted."""
         self._replay_stepping = False
+        self._noted_models: set[str] = set()
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        self.add_class(*breakpoint_classes(self.app.size.width, self.app.HORIZONTAL_BREAKPOINTS), update=False)
         if self.backend.choice.kind == "simulator":
             yield SimulatorBanner(self.backend.scenario_name, pick_key=self.keys["scenario"], id="banner")
         with Horizontal(id="body"):
-            with TabbedContent(id="request", initial="tab-prompt"):
-                with TabPane(f"Prompt {self.keys['focus-prompt']}", id="tab-prompt"):
-                    yield PromptPanel(send_key=self.keys["send"], id="prompt-panel")
-                # Empty until after the first frame (see ``after_first_frame``), and hidden
-                # from the start: left to the switcher, it would be hidden a frame late.
-                settings_pane = TabPane(f"Settings {self.keys['focus-settings']}", id="tab-settings")
-                settings_pane.display = False
-                yield settings_pane
+            with Vertical(id="request"):
+                k = self.keys
+                yield RequestTabs({"prompt": f"Prompt {k['focus-prompt']}", "settings": f"Settings {k['focus-settings']}"},
+                                  id="request-tabs")
+                with ContentSwitcher(initial="prompt-panel", id="request-pages"):
+                    yield PromptPanel(send_key=k["send"], id="prompt-panel")
+                    # Empty until after the first frame (see ``after_first_frame``), and hidden
+                    # from the start: left to the switcher, it would be hidden a frame late.
+                    settings_page = Vertical(id="settings-page")
+                    settings_page.display = False
+                    yield settings_page
             output = OutputPanel(id="output")
             output.border_title = f"Answer {self.keys['focus-answer']}"
             yield output
@@ -112,9 +119,10 @@ class MainScreen(SideActions, Screen[None]):
         """Mount what the first frame can do without (idempotent): the settings tab's
         thirty-odd fields and the attempts table cost about as much as the rest of the
         screen, and both are empty or hidden until the user acts."""
+        await self.query_one(PromptPanel).mount_options()
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:
-            await self.query_one("#tab-settings", TabPane).mount(self.form)
+            await self.query_one("#settings-page").mount(self.form)
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
@@ -205,12 +213,26 @@ class MainScreen(SideActions, Screen[None]):
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""
         now = self.clock()
+        if event.type == "attempt_start" and self._replaying is None:
+            self._note_model(event.model)  # type: ignore[attr-defined]
         self.query_one(AttemptsPanel).apply(event)
         await self.query_one(OutputPanel).apply(event)
         self.run_state.apply(event, now)  # last: a state of "done" means everything is shown
         if not isinstance(event, TextDelta):
             self.render_live()
             self._refresh_keys()
+
+    def _note_model(self, model: str) -> None:
+        """Say once per model that it is deprecated, when the SDK says so (the SDK's own
+        warning is hidden by Python's defaults, and would land under the screen anyway).
+        Asked at an attempt's start: the SDK is loaded by then, never on the UI's account."""
+        if model in self._noted_models:
+            return
+        self._noted_models.add(model)
+        from ...model_notes import deprecation_note
+
+        if note := deprecation_note(model):
+            self.notify(note, title="Model", severity="warning", timeout=10)
 
     def _refresh_keys(self) -> None:
         """Re-check which steering keys apply, only when the phase changed: the footer
@@ -275,13 +297,17 @@ class MainScreen(SideActions, Screen[None]):
 
     # -- focus --------------------------------------------------------------------------
     def action_focus_prompt(self) -> None:
-        self.query_one(TabbedContent).active = "tab-prompt"
+        self._open_page("prompt-panel", "prompt")
         self.query_one("#prompt", TextArea).focus()
 
     async def action_focus_settings(self) -> None:
         await self.after_first_frame()  # a key pressed before it was mounted
-        self.query_one(TabbedContent).active = "tab-settings"
+        self._open_page("settings-page", "settings")
         self.query_one("#model", Input).focus()
+
+    def _open_page(self, page_id: str, tab: str) -> None:
+        self.query_one("#request-pages", ContentSwitcher).current = page_id
+        self.query_one(RequestTabs).show(tab)
 
     def action_focus_answer(self) -> None:
         self.query_one(OutputPanel).focus()
@@ -310,3 +336,13 @@ class MainScreen(SideActions, Screen[None]):
     def on_select_changed(self, event: Any) -> None:
         if event.select.id == "preset" and event.value != event.select.BLANK:
             self.query_one(StatusLine).preset = str(event.value)
+
+
+def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:
+    """The class Textual gives a screen this wide (the last breakpoint at or under ``width``).
+
+    Set before the first styling pass: when Textual sets it on the first resize instead,
+    every widget of the screen is styled a second time before the first frame.
+    """
+    fitting = [name for at, name in sorted(breakpoints or []) if width >= at]
+    return set(fitting[-1:])

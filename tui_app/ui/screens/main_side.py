@@ -170,6 +170,8 @@ class SideActions:
             settings = self.settings.with_(model=detail.model)
             self.notify("The session's settings could not be restored: using the current ones.", severity="warning")
         self.apply_settings(settings, announce=False)
+        # Exactly the recorded prompt, control characters included: the editor (SafeTextArea)
+        # draws stand-ins for them, so what is shown is safe and what is sent is unchanged.
         self.query_one("#prompt").text = detail.prompt
         self.start_run(detail.prompt, settings, parent_id=detail.id)
 

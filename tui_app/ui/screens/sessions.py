@@ -18,6 +18,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ... import present
+from ...safe_text import visible
+from ..widgets.response.attempts import table_cell
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
@@ -76,8 +78,8 @@ class SessionsScreen(Screen[None]):
             return
         for s in sessions:
             prompt = " ".join(s.prompt.split())[:60]
-            table.add_row(str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts),
-                          s.model, prompt, key=str(s.id))
+            cells = (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
+            table.add_row(*map(table_cell, cells), key=str(s.id))
         if not sessions:
             self._show(None)
 
@@ -107,8 +109,8 @@ class SessionsScreen(Screen[None]):
             facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
             answer.update("")
             return
-        facts.update(_facts(detail))
-        answer.update(RichMarkdown(detail.response or detail.partial_text or "*(no answer)*"))
+        facts.update(visible(_facts(detail)))  # recorded prompts, answers and errors are outside text
+        answer.update(RichMarkdown(visible(detail.response or detail.partial_text or "*(no answer)*")))
 
     # -- actions ---------------------------------------------------------------------
     def action_close(self) -> None:

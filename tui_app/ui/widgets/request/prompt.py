@@ -1,12 +1,23 @@
-"""The prompt editor: what to ask, an optional system prompt, and the answer's token budget."""
+"""The prompt editor: what to ask, an optional system prompt, and the answer's token budget.
+
+Only the editor is in the first frame: the system prompt and max tokens fields are mounted
+right after it (``mount_options``), as they are folded away or one line high and the first
+frame's cost grows with every widget in it. ``load`` and ``read`` work before that too.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Collapsible, Input, Label, TextArea
+from textual.containers import Vertical
+from textual.widgets import TextArea
 
 from ....settings import RunSettings
+from ..safe_edit import SafeTextArea
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 
 class PromptPanel(Vertical):
@@ -15,17 +26,35 @@ class PromptPanel(Vertical):
     def __init__(self, *, send_key: str = "ctrl+j", id: str | None = None) -> None:
         super().__init__(id=id)
         self._send_key = send_key
+        self._loaded = RunSettings()
+        """What the option fields show; what ``read`` returns until they are mounted."""
+        self._mounting_options = False
+        self._options_ready = False
 
     def compose(self) -> ComposeResult:
-        prompt = TextArea(id="prompt", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                          placeholder=f"Type a prompt, then {self._send_key} to send")
+        prompt = SafeTextArea(id="prompt", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
+                              placeholder=f"Type a prompt, then {self._send_key} to send")
         prompt.border_title = "Prompt"
         yield prompt
-        with Collapsible(title="System prompt", collapsed=True, id="system-box"):
-            yield TextArea(id="system", soft_wrap=True, tab_behavior="focus", placeholder="(none)")
-        with Horizontal(classes="field-row"):
-            yield Label("max tokens", classes="field-label")
-            yield Input(id="max-tokens", type="integer", compact=True, classes="field-input")
+
+    async def mount_options(self) -> None:
+        """Mount the system prompt and max tokens fields (idempotent), showing what was loaded."""
+        if self._mounting_options:
+            return
+        self._mounting_options = True
+        from textual.containers import Horizontal
+        from textual.widgets import Collapsible, Input, Label
+
+        system = self._loaded.system or ""
+        box = Collapsible(SafeTextArea(system, id="system", soft_wrap=True, tab_behavior="focus", placeholder="(none)"),
+                          title="System prompt", collapsed=not system, id="system-box")
+        row = Horizontal(Label("max tokens", classes="field-label"),
+                         Input(str(self._loaded.max_tokens), id="max-tokens", type="integer", compact=True,
+                               classes="field-input"),
+                         classes="field-row")
+        await self.mount_all([box, row])
+        self._options_ready = True
+        self.load(self._loaded)  # in case a profile was loaded while they were mounting
 
     @property
     def prompt(self) -> str:
@@ -33,7 +62,9 @@ class PromptPanel(Vertical):
 
     def read(self, settings: RunSettings) -> RunSettings:
         """``settings`` with this panel's system prompt and max tokens; ValueError if invalid."""
-        raw = self.query_one("#max-tokens", Input).value.strip()
+        if not self._options_ready:
+            return settings.with_(system=self._loaded.system, max_tokens=self._loaded.max_tokens)
+        raw = self._max_tokens_input.value.strip()
         try:
             max_tokens = int(raw)
         except ValueError:
@@ -45,7 +76,18 @@ class PromptPanel(Vertical):
 
     def load(self, settings: RunSettings) -> None:
         """Show a profile's (or the defaults') system prompt and max tokens."""
-        self.query_one("#max-tokens", Input).value = str(settings.max_tokens)
+        self._loaded = settings
+        if not self._options_ready:
+            return
+        self._max_tokens_input.value = str(settings.max_tokens)
         self.query_one("#system", TextArea).text = settings.system or ""
         if settings.system:
+            from textual.widgets import Collapsible
+
             self.query_one("#system-box", Collapsible).collapsed = False
+
+    @property
+    def _max_tokens_input(self) -> Input:
+        from textual.widgets import Input
+
+        return self.query_one("#max-tokens", Input)

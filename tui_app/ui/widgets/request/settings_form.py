@@ -14,8 +14,10 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
 from ....retry.policy import JITTERS, MID_STREAM_POLICIES
+from ....safe_text import one_line
 from ....settings import RunSettings
 from ....timeouts import TIMEOUT_FIELDS, get_preset, load_presets
+from ..safe_edit import StandInHighlighter
 
 _NUMBER_FIELDS = {
     "base-delay": "base delay", "max-delay": "max delay", "deadline": "deadline",
@@ -48,7 +50,7 @@ class SettingsForm(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label("model (free entry, or pick one)", classes="form-heading")
         with Horizontal(classes="model-row"):
-            yield Input(id="model", compact=True, placeholder="model id")
+            yield Input(id="model", compact=True, placeholder="model id", highlighter=StandInHighlighter())
             refresh = Button("↻", id="refresh-models", compact=True)
             refresh.tooltip = "Refresh the model list from /v1/models (f9)"
             yield refresh
@@ -95,8 +97,10 @@ class SettingsForm(VerticalScroll):
         self._pending_models = tuple(models)
         if not self._fields_ready:
             return
-        self.query_one("#model-list", Select).set_options([(m, m) for m in models])
-        self.query_one("#model", Input).suggester = SuggestFromList(models, case_sensitive=False)
+        # Ids come from the API: shown (and completed) in their safe form, picked as they are.
+        self.query_one("#model-list", Select).set_options([(one_line(m), m) for m in models])
+        self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models],
+                                                                    case_sensitive=False)
 
     @property
     def model(self) -> str:

@@ -17,7 +17,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from rich.markup import escape
+
 from .... import present
+from ....safe_text import one_line, visible
 from ....retry.events import (
     AttemptError,
     AttemptStart,
@@ -181,9 +184,9 @@ class AttemptsPanel(Vertical):
             countdown.display = False
         else:
             countdown.display = True
-            countdown.update(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
+            countdown.update(visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}"))
         limits = self.query_one("#ratelimit", Static)
-        text = ratelimit_summary(state.ratelimit)
+        text = one_line(ratelimit_summary(state.ratelimit))  # header values are the server's
         limits.display = bool(text)
         limits.update(text)
 
@@ -196,7 +199,14 @@ class AttemptsPanel(Vertical):
 
 def _cells(r: AttemptRecord) -> tuple[str, ...]:
     duration = "…" if r.duration is None else f"{r.duration:.1f}"
-    return (str(r.number), f"{r.start:.1f}", duration, r.outcome, str(r.chars), r.request_id or "–")
+    cells = (str(r.number), f"{r.start:.1f}", duration, r.outcome, str(r.chars), r.request_id or "–")
+    return tuple(table_cell(cell) for cell in cells)
+
+
+def table_cell(text: str) -> str:
+    """A ``DataTable`` cell from outside text (a request-id, a server's error type): one safe
+    line, and markup-escaped, since the table reads a ``str`` cell as markup."""
+    return escape(one_line(text))
 
 
 def _live_outcome(event: Event) -> str:

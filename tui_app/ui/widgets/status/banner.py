@@ -1,32 +1,41 @@
-"""The SIMULATOR banner: unmistakable, says how to reach the real API and what it plays."""
+"""The SIMULATOR banner: unmistakable, says how to reach the real API and what it plays.
+
+One widget drawing one line (badge, hint, scenario on the right), not a row of three
+labels: it is in the first frame, whose cost grows with each widget in it.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
-from textual.widgets import Label
+from textual.content import Content
+from textual.widget import Widget
 
+from ....safe_text import one_line
 from ...backend import REAL_API_HINT
 
+HINT = "set ANTHROPIC_API_KEY for the real API"
 
-class SimulatorBanner(Horizontal):
+
+class SimulatorBanner(Widget):
     """Shown only on the simulator; names the fault scenario and the key that changes it."""
 
     def __init__(self, scenario: str, *, pick_key: str, id: str | None = None) -> None:
         super().__init__(id=id)
         self._scenario = scenario
         self._pick_key = pick_key
-
-    def compose(self) -> ComposeResult:
-        yield Label("SIMULATOR", id="sim-badge")
-        hint = Label("set ANTHROPIC_API_KEY for the real API", id="sim-hint")
-        hint.tooltip = f"No ANTHROPIC_API_KEY is set, so requests go to the built-in simulator. {REAL_API_HINT}."
-        yield hint
-        yield Label(self._scenario_text(), id="scenario", markup=False)
+        self.tooltip = f"No ANTHROPIC_API_KEY is set, so requests go to the built-in simulator. {REAL_API_HINT}."
 
     def show_scenario(self, scenario: str) -> None:
         self._scenario = scenario
-        self.query_one("#scenario", Label).update(self._scenario_text())
+        self.refresh()
 
-    def _scenario_text(self) -> str:
-        return f"scenario {self._scenario} ({self._pick_key})"
+    @property
+    def scenario_text(self) -> str:
+        return one_line(f"scenario {self._scenario} ({self._pick_key})")  # a scenario may be a file path
+
+    def render(self) -> Content:
+        """Badge, then the hint (cut with an ellipsis when narrow), then the scenario at the right."""
+        badge = Content.styled(" SIMULATOR ", "bold $background on $warning")
+        scenario = Content.styled(f" {self.scenario_text} ", "bold")
+        room = self.size.width - badge.cell_length - scenario.cell_length
+        hint = Content(f" {HINT}").truncate(room, ellipsis=True, pad=True) if room > 0 else Content("")
+        return Content.assemble(badge, hint, scenario)

@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ....safe_text import one_line
 from ...run_state import RunState
 
 _STATE_STYLE = {
@@ -49,9 +50,10 @@ class StatusLine(Static):
         sim = self.backend_label == "SIMULATOR"
         backend_style = "bold reverse $warning" if sim else "bold $success"
         parts = [
-            Content.styled(f" {self.backend_label} ", backend_style),
-            Content(self.model),
-            Content.styled(self.preset, "dim"),
+            # The label holds ANTHROPIC_BASE_URL, the model comes from profiles and the API.
+            Content.styled(f" {one_line(self.backend_label)} ", backend_style),
+            Content(one_line(self.model)),
+            Content.styled(one_line(self.preset), "dim"),
             Content.styled(s.state_text(now), _STATE_STYLE.get(s.state, "bold")),
         ]
         parts += [Content(text) for text in _measures(s, now)]

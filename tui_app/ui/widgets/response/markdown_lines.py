@@ -1,0 +1,90 @@
+"""Markdown drawn once per width, then reused by every layout and every frame.
+
+A ``Static`` holding Rich ``Markdown`` renders the whole document again each time Textual
+asks for its height (every layout) and again to paint it: with a long conversation on
+screen that is every earlier answer — code highlighting, tables and all — on each
+repaint of the live answer, and frames slow down as history grows. ``MarkdownLines``
+(Textual's line API) renders its source into lines once for a given width and serves
+height and lines from them; a new width (a resize) or a restyle (a theme, a ``-partial``
+dim: ``notify_style_update``) renders it once more.
+
+Text is drawn through :func:`tui_app.safe_text.visible` (an answer is outside text, and
+its control characters must not reach the terminal); ``source`` stays exact.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widget import Widget
+
+from ....safe_text import visible
+
+if TYPE_CHECKING:
+    from textual.geometry import Size
+
+
+def render_markdown(widget: Widget, source: str, width: int, *, follows_a_block: bool = False) -> list[Strip]:
+    """``source`` as Markdown, in lines ``width`` cells wide, on ``widget``'s style (as
+    Textual renders a Rich renderable in a ``Static``).
+
+    ``follows_a_block``: ``source`` continues a document after a top-level block, and its
+    lines must start as they would there. Rich puts space between blocks by what they are
+    (none before a document's first block, a blank line before a list even then, code's
+    padding...), so rather than guess, a one-line paragraph is rendered before it and its
+    line dropped.
+    """
+    if width <= 0 or not source:
+        return []
+    from rich.markdown import Markdown  # imported at the first answer, not before first paint
+
+    app = widget.app
+    options = app.console_options.update(highlight=False, width=width, height=None)
+    text = f"x\n\n{visible(source)}" if follows_a_block else visible(source)
+    renderable = widget.post_render(Markdown(text), widget.rich_style)
+    segments = app.console.render(renderable, options.update_width(width))
+    lines = [Strip(line) for line in Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)]
+    return lines[1:] if follows_a_block else lines
+
+
+class MarkdownLines(Widget):
+    """A finished Markdown document, rendered once per width and style."""
+
+    DEFAULT_CSS = """
+    MarkdownLines {
+        height: auto;
+    }
+    """
+
+    def __init__(self, source: str, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self.source = source
+        self._lines: list[Strip] = []
+        self._rendered_width: int | None = None
+        """The width ``_lines`` were rendered at; None when they are stale."""
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._render(width))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        lines = self._render(width)
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        """Textual restyled this widget: the lines carry the old style, render them again."""
+        self._rendered_width = None
+        super().notify_style_update()
+
+    def _render(self, width: int) -> list[Strip]:
+        """The lines at ``width``, rendered now only if the width or style changed.
+
+        Asked for every line painted and by every layout: it must cost nothing when the
+        lines are current (even computing ``rich_style`` costs a walk up the DOM).
+        """
+        if self._rendered_width != width:
+            self._lines = render_markdown(self, self.source, width)
+            self._rendered_width = width
+        return self._lines
