@@ -110,9 +110,9 @@ async def ttft_added(base_url: str, store, pairs: int) -> float:
 
 def main() -> int:
     args = parse_args(__doc__)
-    chars, repeat, pairs = (3000, 1, 3) if args.quick else (120_000, 5, 25)
+    chars, repeat, pairs = (3000, 1, 3) if args.quick else (120_000, 7, 25)
     with throwaway_home():
-        rows = measure(chars, repeat, pairs, proc_repeat=1 if args.quick else 3)
+        rows = measure(chars, repeat, pairs, proc_repeat=1 if args.quick else 5)
     ok = print_table(f"Core overhead ({load_note()})", rows)
     return 0 if ok or args.quick else 1
 

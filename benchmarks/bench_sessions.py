@@ -1,6 +1,6 @@
 """Session store: `sessions list`/`--search` over 100,000 sessions, and what recording costs.
 
-    .venv/bin/python benchmarks/bench_sessions.py [--quick] [--sessions 100000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_sessions.py [--quick] [--sessions 100000] [--repeat 7]
 
 Query times are in-process (``SessionStore.list_sessions``); process times are printed
 beside ``claude-tui --version`` (the floor: interpreter start and argument parsing), as
@@ -140,7 +140,7 @@ def _used_bytes() -> int:
 def main() -> int:
     args = parse_args(__doc__, extra=[
         ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
-        ("--repeat", {"type": int, "default": 5, "help": "runs of each measure"}),
+        ("--repeat", {"type": int, "default": 7, "help": "runs of each measure"}),
     ])
     n, repeat, chars = (2000, 1, 6000) if args.quick else (args.sessions, args.repeat, 120_000)
     with throwaway_home():

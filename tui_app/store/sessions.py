@@ -26,13 +26,15 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
-from ..retry.events import Event
-from . import rows, schema
+from . import schema
 from .errors import SessionNotFound, StoreError
-from .recorder import SessionRecorder
+
+if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` never needs
+    from ..retry.events import Event
+    from .recorder import SessionRecorder
 
 STATUSES = ("running", "ok", "failed", "cancelled", "interrupted")
 
@@ -143,6 +145,8 @@ class SessionStore:
             )
             session_id = cursor.lastrowid
         assert session_id is not None
+        from .recorder import SessionRecorder
+
         return SessionRecorder(self, session_id)
 
     @contextlib.contextmanager
@@ -198,6 +202,8 @@ class SessionStore:
                 "SELECT t, type, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
             ).fetchall()
         summary, (system, settings, response) = _effective(row[:12]), row[12:]
+        from . import rows
+
         events = [event for event_row in event_rows for event in rows.decode(session_id, *event_row)]
         return SessionDetail(*summary, system, json.loads(settings), response, events)
 
