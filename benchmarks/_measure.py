@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -61,6 +62,37 @@ def throwaway_home() -> Iterator[Path]:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+@contextlib.contextmanager
+def simulator_process(scenario: dict) -> Iterator[str]:
+    """``claude-tui simulate`` playing ``scenario`` in a process of its own; yields its base URL.
+
+    In-process (``tui_app.simulator.Simulator`` runs in a thread) the server would share
+    the measured code's interpreter lock: which thread runs when then decides the time as
+    much as the code does (the same stream took 1.8 s or 3.4 s, run to run).
+    """
+    import json
+    import re
+
+    with tempfile.TemporaryDirectory(prefix="claude-tui-bench-sim-") as tmp:
+        path = Path(tmp) / "scenario.json"
+        path.write_text(json.dumps(scenario))
+        proc = subprocess.Popen([*claude_tui(), "simulate", "--port", "0", "--scenario", str(path)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            assert proc.stdout is not None
+            line = proc.stdout.readline()
+            found = re.search(r"listening on (http://\S+)", line)
+            if not found:
+                raise RuntimeError(f"the simulator did not start: {line!r}")
+            # Its per-request log lines must not fill the pipe and block it: drain them.
+            drain = threading.Thread(target=proc.stdout.read, daemon=True)
+            drain.start()
+            yield found.group(1)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 def run_seconds(argv: Sequence[str], env: dict[str, str] | None = None) -> float:

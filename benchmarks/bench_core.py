@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_core.py [--quick]
 
-Measured side by side against the same in-process simulator stream of ~20,000 deltas:
+Measured side by side against the same simulator stream of ~20,000 deltas (the simulator in a
+process of its own: see ``_measure.simulator_process``):
 (a) a bare ``async for text in stream.text_stream`` over ``messages.stream`` and (b) the
 retry core with every event consumed and recorded as a session. Also: time to first token,
 ``claude-tui run`` as a process vs a minimal SDK script as a process, and the simulator's
@@ -16,7 +17,7 @@ import statistics
 import sys
 import time
 
-from _measure import claude_tui, interleaved_best, load_note, parse_args, run_seconds, throwaway_home
+from _measure import claude_tui, interleaved_best, load_note, parse_args, run_seconds, simulator_process, throwaway_home
 from _table import Row, print_table
 
 PROMPT = "benchmark"
@@ -120,18 +121,17 @@ def main() -> int:
 def measure(chars: int, repeat: int, pairs: int, proc_repeat: int) -> list[Row]:
     import os
 
-    from tui_app.simulator import Simulator
     from tui_app.store.sessions import SessionStore
 
-    with Simulator({"name": "bench", "answer_chars": chars}) as sim, \
-            Simulator({"name": "short", "answer_chars": 200}) as short, SessionStore.open() as store:
+    with simulator_process({"name": "bench", "answer_chars": chars}) as sim_url, \
+            simulator_process({"name": "short", "answer_chars": 200}) as short_url, SessionStore.open() as store:
         async def streams():
             bare, ours, raw = [], [], []
             for _ in range(repeat):  # interleaved so drift hits both sides alike
-                bare.append(await bare_sdk(sim.base_url))
-                ours.append(await core(sim.base_url, store))
-                raw.append(await raw_serve(sim.base_url))
-            return bare, ours, raw, await ttft_added(short.base_url, store, pairs)
+                bare.append(await bare_sdk(sim_url))
+                ours.append(await core(sim_url, store))
+                raw.append(await raw_serve(sim_url))
+            return bare, ours, raw, await ttft_added(short_url, store, pairs)
 
         bare, ours, raw, added_ttft = asyncio.run(streams())
         deltas = bare[0][2]
@@ -140,7 +140,7 @@ def measure(chars: int, repeat: int, pairs: int, proc_repeat: int) -> list[Row]:
         ours_t = min(o[0] for o in ours)
         raw_t = min(raw)
 
-        env = {**os.environ, "ANTHROPIC_BASE_URL": sim.base_url, "ANTHROPIC_API_KEY": "sim-key"}
+        env = {**os.environ, "ANTHROPIC_BASE_URL": sim_url, "ANTHROPIC_API_KEY": "sim-key"}
         cli = [*claude_tui(), "run", PROMPT, "--model", MODEL, "--max-tokens", "64000", "--quiet"]
         sdk = [sys.executable, "-c", MINIMAL_SDK_SCRIPT, MODEL, PROMPT]
         proc = interleaved_best({"sdk": lambda: run_seconds(sdk, env), "cli": lambda: run_seconds(cli, env)},
