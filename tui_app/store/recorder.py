@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .sessions import SessionStore
 
 FLUSH_EVERY = 50
-MIN_FLUSH_GAP = 0.02
+MIN_FLUSH_GAP = 0.05
 FLUSH_INTERVAL = 0.1
 
 
