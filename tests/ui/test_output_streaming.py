@@ -26,6 +26,15 @@ def test_freeze_point_is_a_block_start_outside_fences_and_not_after_a_heading():
     assert freeze_point("no blank line yet") == 0
 
 
+async def _until(pilot, condition, timeout: float = 5.0) -> None:
+    """Pause the app until ``condition()`` holds (bounded): repaints come from a timer."""
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    assert condition()
+
+
 class Harness(App[None]):
     def compose(self):
         yield OutputPanel(id="output")
@@ -38,8 +47,7 @@ async def test_stream_freezes_pieces_shows_everything_then_collapses_to_one_rend
         await panel.begin_turn("question")
         for i in range(0, len(BLOCKS), 7):
             await panel.apply(TextDelta(t=0.0, attempt=1, text=BLOCKS[i : i + 7]))
-        await pilot.pause(0.1)  # past the flush interval
-        assert panel.live_text == BLOCKS
+        await _until(pilot, lambda: panel.live_text == BLOCKS)  # the repaint timer shows the rest
         live = panel.query_one(".answer.-live", LiveAnswer)
         assert live.pieces and all(len(p) <= PIECE_CHARS or p == live.pieces[-1] for p in live.pieces)
         assert live.tail == "- one\n- two\n\n", "only the block still arriving is re-rendered"
@@ -64,8 +72,7 @@ async def test_a_failed_attempt_is_dimmed_then_dropped_when_the_retry_starts():
         assert panel.query_one(".answer.-live").has_class("-discarded")
         await panel.apply(AttemptStart(t=0.2, attempt=2))
         await panel.apply(TextDelta(t=0.3, attempt=2, text="fresh"))
-        await pilot.pause(0.1)
-        assert panel.live_text == "fresh"
+        await _until(pilot, lambda: panel.live_text == "fresh")
         assert len(panel.query(".answer")) == 1
 
 
@@ -87,4 +94,4 @@ async def test_the_live_answer_draws_what_the_finished_render_draws():
         await pilot.pause()
         assert len(live.pieces) >= 3
         width = whole.content_size.width
-        assert [s.text.rstrip() for s in live._assemble(width)] == [s.text.rstrip() for s in whole._render(width)]
+        assert [s.text.rstrip() for s in live.lines_at(width)] == [s.text.rstrip() for s in whole.lines_at(width)]

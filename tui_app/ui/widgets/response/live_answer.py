@@ -17,15 +17,9 @@ of answer.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.strip import Strip
-from textual.widget import Widget
 
-from .markdown_lines import render_markdown
-
-if TYPE_CHECKING:
-    from textual.geometry import Size
+from .markdown_lines import RenderedLines, render_markdown
 
 PIECE_CHARS = 1000
 """A frozen piece takes finished blocks until it holds this many characters."""
@@ -33,14 +27,8 @@ STEP = 4
 """The widget's height grows in steps of this many lines."""
 
 
-class LiveAnswer(Widget):
+class LiveAnswer(RenderedLines):
     """Shows ``show(text)``: frozen pieces rendered once, then the tail."""
-
-    DEFAULT_CSS = """
-    LiveAnswer {
-        height: auto;
-    }
-    """
 
     def __init__(self, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
@@ -53,8 +41,6 @@ class LiveAnswer(Widget):
         self.tail = ""
         """The text after the frozen pieces: the block still arriving."""
         self._tail_lines: list[Strip] | None = None
-        self._width: int | None = None
-        """The width every rendered line is for; None when all are stale (resize, restyle)."""
         self._lines: list[Strip] = []
         """All lines, pieces then tail, as last assembled."""
 
@@ -68,7 +54,7 @@ class LiveAnswer(Widget):
         have ended, render what changed, lay the screen out again only if the height did."""
         if len(text) == self._frozen_chars + len(self.tail):
             return  # nothing new (text only grows, so the same length is the same text)
-        before = self._height(len(self._lines))
+        before = self.height_for(len(self._lines))
         tail = text[self._frozen_chars :]
         cut = freeze_point(tail)
         if cut:
@@ -77,7 +63,7 @@ class LiveAnswer(Widget):
         self.tail, self._tail_lines = tail, None
         self.display = bool(text)
         width = self.content_size.width
-        same_height = bool(width) and before == self._height(len(self._assemble(width)))
+        same_height = bool(width) and before == self.height_for(len(self.lines_at(width)))
         self.refresh(layout=not same_height)
 
     def _freeze(self, blocks: str) -> None:
@@ -89,24 +75,10 @@ class LiveAnswer(Widget):
             self.pieces.append(blocks)
             self._piece_lines.append(None)
 
-    # -- Textual's line API ---------------------------------------------------------------
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self._height(len(self._assemble(width)))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.content_size.width
-        lines = self._assemble(width)
-        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
-
-    def notify_style_update(self) -> None:
-        """Restyled (a theme, ``-discarded``): every line carries the old style."""
-        self._width = None
-        super().notify_style_update()
-
-    def _height(self, lines: int) -> int:
+    def height_for(self, lines: int) -> int:
         return -(-lines // STEP) * STEP  # rounded up to a step
 
-    def _assemble(self, width: int) -> list[Strip]:
+    def lines_at(self, width: int) -> list[Strip]:
         """All lines at ``width``: render the stale parts only, reuse the rest."""
         if width != self._width:
             self._piece_lines = [None] * len(self.pieces)

@@ -49,42 +49,58 @@ def render_markdown(widget: Widget, source: str, width: int, *, follows_a_block:
     return lines[1:] if follows_a_block else lines
 
 
-class MarkdownLines(Widget):
-    """A finished Markdown document, rendered once per width and style."""
+class RenderedLines(Widget):
+    """Textual's line API over lines kept between frames: ``lines_at(width)`` says what
+    they are (rendering only what is stale); height and painting just read them."""
 
     DEFAULT_CSS = """
-    MarkdownLines {
+    RenderedLines {
         height: auto;
     }
     """
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._width: int | None = None
+        """The width the kept lines are for; None when all are stale (resize, restyle)."""
+
+    def lines_at(self, width: int) -> list[Strip]:
+        raise NotImplementedError
+
+    def height_for(self, lines: int) -> int:
+        """The widget's height for this many lines of content."""
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.height_for(len(self.lines_at(width)))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        lines = self.lines_at(width)
+        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
+
+    def notify_style_update(self) -> None:
+        """Textual restyled this widget (a theme, ``-discarded``): the lines carry the old
+        style, so they are rendered again when next asked for."""
+        self._width = None
+        super().notify_style_update()
+
+
+class MarkdownLines(RenderedLines):
+    """A finished Markdown document, rendered once per width and style."""
 
     def __init__(self, source: str, *, classes: str | None = None) -> None:
         super().__init__(classes=classes)
         self.source = source
         self._lines: list[Strip] = []
-        self._rendered_width: int | None = None
-        """The width ``_lines`` were rendered at; None when they are stale."""
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._render(width))
-
-    def render_line(self, y: int) -> Strip:
-        width = self.content_size.width
-        lines = self._render(width)
-        return lines[y] if y < len(lines) else Strip.blank(width, self.rich_style)
-
-    def notify_style_update(self) -> None:
-        """Textual restyled this widget: the lines carry the old style, render them again."""
-        self._rendered_width = None
-        super().notify_style_update()
-
-    def _render(self, width: int) -> list[Strip]:
+    def lines_at(self, width: int) -> list[Strip]:
         """The lines at ``width``, rendered now only if the width or style changed.
 
         Asked for every line painted and by every layout: it must cost nothing when the
         lines are current (even computing ``rich_style`` costs a walk up the DOM).
         """
-        if self._rendered_width != width:
+        if self._width != width:
             self._lines = render_markdown(self, self.source, width)
-            self._rendered_width = width
+            self._width = width
         return self._lines
