@@ -256,8 +256,8 @@ async def play(pilot: Any, events: list[Any], *, phase: str | None = None) -> No
     # The answer panel repaints on a timer (at most 30 times a second): wait until it shows
     # every delta fed, then for the repaint, so a busy machine takes the same picture.
     output, streamed = screen.query_one("#output"), "".join(e.text for e in events if e.type == "text")
-    for _ in range(200):
-        if output.live_text in (None, streamed):
+    for _ in range(200):  # ...and it is scrolled to the end (it follows the answer as it grows)
+        if output.live_text in (None, streamed) and output.scroll_y == output.max_scroll_y:
             break
         await pilot.pause(0.01)
     await pilot.wait_for_scheduled_animations()
