@@ -69,15 +69,20 @@ def _profile(name: str, scenario) -> None:
     (folder / f"{name}.toml").write_text(f'[retry]\ndeadline = 100\n[simulator]\nscenario = "{scenario}"\n')
 
 
-def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_file, run_cli):
+def _tui_streaming(pty_app, scenario_file):
+    """A TUI in a pty, in the middle of a slow answer (20 deltas already stored)."""
     _profile("slow", scenario_file(SLOW))
-    _profile("wait", scenario_file(LONG_WAIT))
-
     tui = pty_app("--profile", "slow")
     tui.wait_for(b"Type a prompt")
     tui.type("tell me a long story")
     tui.type(CTRL_J)
     wait_until(lambda: _stored_deltas() >= 20, what="20 streamed deltas in the database")
+    return tui
+
+
+def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_file, run_cli):
+    _profile("wait", scenario_file(LONG_WAIT))
+    tui = _tui_streaming(pty_app, scenario_file)
     tui.kill()
     assert integrity_check() == "ok"
     [first] = _sessions()
@@ -117,12 +122,7 @@ def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_fi
 def test_the_tui_quits_when_its_terminal_vanishes_mid_stream(pty_app, scenario_file):
     """No SIGHUP comes (the app has a session of its own): it must notice the dead terminal
     itself, end the run cleanly and exit with 129, rather than spin on end-of-file for ever."""
-    _profile("slow", scenario_file(SLOW))
-    tui = pty_app("--profile", "slow")
-    tui.wait_for(b"Type a prompt")
-    tui.type("tell me a long story")
-    tui.type(CTRL_J)
-    wait_until(lambda: _stored_deltas() >= 20, what="20 streamed deltas in the database")
+    tui = _tui_streaming(pty_app, scenario_file)
     tui.hang_up()
     assert wait_until(lambda: tui.proc.poll() is not None, timeout=15, what="the TUI to exit") is not None
     assert tui.proc.returncode == 129
