@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rich.markdown import Markdown as RichMarkdown
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from ... import present
 from ...safe_text import visible
 from ..widgets.response.attempts import table_cell
+from ..widgets.response.markdown_lines import MarkdownLines
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
@@ -58,7 +58,7 @@ class SessionsScreen(Screen[None]):
             yield table
             with VerticalScroll(id="session-preview"):
                 yield Static("", id="session-facts", markup=False)
-                yield Static("", id="session-answer")
+                yield MarkdownLines("", id="session-answer")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -104,13 +104,13 @@ class SessionsScreen(Screen[None]):
 
     def _show(self, detail: Any) -> None:
         self._detail = detail
-        facts, answer = self.query_one("#session-facts", Static), self.query_one("#session-answer", Static)
+        facts, answer = self.query_one("#session-facts", Static), self.query_one("#session-answer", MarkdownLines)
         if detail is None:
             facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
-            answer.update("")
+            answer.show("")
             return
         facts.update(visible(_facts(detail)))  # recorded prompts, answers and errors are outside text
-        answer.update(RichMarkdown(visible(detail.response or detail.partial_text or "*(no answer)*")))
+        answer.show(detail.response or detail.partial_text or "*(no answer)*")  # drawn escaped
 
     # -- actions ---------------------------------------------------------------------
     def action_close(self) -> None:

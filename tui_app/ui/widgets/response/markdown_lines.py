@@ -59,8 +59,8 @@ class RenderedLines(Widget):
     }
     """
 
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self._width: int | None = None
         """The width the kept lines are for; None when all are stale (resize, restyle)."""
 
@@ -89,10 +89,16 @@ class RenderedLines(Widget):
 class MarkdownLines(RenderedLines):
     """A finished Markdown document, rendered once per width and style."""
 
-    def __init__(self, source: str, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
+    def __init__(self, source: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
         self.source = source
         self._lines: list[Strip] = []
+
+    def show(self, source: str) -> None:
+        """Draw ``source`` instead (rendered when next asked for)."""
+        if source != self.source:
+            self.source, self._width = source, None
+            self.refresh(layout=True)
 
     def lines_at(self, width: int) -> list[Strip]:
         """The lines at ``width``, rendered now only if the width or style changed.
