@@ -42,15 +42,23 @@ class Step:
 
 
 class _Stream:
+    """The raw event stream ``messages.create(stream=True)`` returns."""
+
     def __init__(self, step: Step, request_id: str):
         self.step = step
         self.response = SimpleNamespace(headers={"request-id": request_id, "anthropic-ratelimit-requests-remaining": "9"})
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        return False
 
     async def __aiter__(self):
         yield SimpleNamespace(type="message_start", message=SimpleNamespace(usage=SimpleNamespace(input_tokens=3)))
         for chunk in self.step.chunks:
             await asyncio.sleep(0)
-            yield SimpleNamespace(type="text", text=chunk)
+            yield SimpleNamespace(type="content_block_delta", index=0, delta=SimpleNamespace(type="text_delta", text=chunk))
         if self.step.hang:
             await asyncio.Event().wait()
         if self.step.after is not None:
@@ -61,7 +69,7 @@ class _Stream:
 
 
 class FakeClient:
-    """``client.messages.stream(**kw)`` following a list of ``Step``s; records each call."""
+    """``client.messages.create(stream=True, **kw)`` following a list of ``Step``s; records each call."""
 
     timeout = SimpleNamespace(connect=1.0, read=2.0, write=3.0, pool=4.0)
 
@@ -70,22 +78,12 @@ class FakeClient:
         self.calls: list[dict] = []
         self.messages = self
 
-    def stream(self, **kwargs):
+    async def create(self, *, stream: bool, **kwargs):
+        assert stream is True, "the core always streams"
         self.calls.append(kwargs)
         step = self.steps[min(len(self.calls), len(self.steps)) - 1]
-        client = self
-
-        class _Manager:
-            async def __aenter__(self):
-                if step.hang and not step.chunks:
-                    await asyncio.Event().wait()
-                if step.before is not None:
-                    raise step.before
-                return _Stream(step, f"req_{len(client.calls)}")
-
-            async def __aexit__(self, *exc):
-                return False
-
-        return _Manager()
-
-
+        if step.hang and not step.chunks:
+            await asyncio.Event().wait()
+        if step.before is not None:
+            raise step.before
+        return _Stream(step, f"req_{len(self.calls)}")

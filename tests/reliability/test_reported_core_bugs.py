@@ -16,6 +16,10 @@ MARKER = "sk-ant-TESTMARKER-abcd1234"
 
 
 async def _failures(canned, api_key="k", base_url=None):
+    return [e.failure for e in await _events(canned, api_key, base_url) if e.type == "attempt_error"]
+
+
+async def _events(canned, api_key="k", base_url=None):
     server = await RawServer([canned]).start() if canned else None
     client = build_client(Timeouts(connect=2, read=2, write=2, pool=2), api_key=api_key,
                           base_url=base_url or server.base_url)
@@ -26,18 +30,30 @@ async def _failures(canned, api_key="k", base_url=None):
         await client.close()
         if server:
             await server.close()
-    return [e.failure for e in events if e.type == "attempt_error"]
+    return events
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("body", [
-    message_stream("Hi there").replace(b',"usage":{"output_tokens":2}', b""),                      # message_delta without usage
-    message_stream("Hi there").replace(b',"usage":{"input_tokens":3,"output_tokens":1}', b""),      # message_start without usage
-    message_stream("Hi there", extra=frame("content_block_delta", {"type": "content_block_delta", "index": 0})),  # no delta
-], ids=["message_delta_without_usage", "message_start_without_usage", "delta_without_delta"])
-async def test_missing_fields_are_a_malformed_stream_not_unexpected(body):
+@pytest.mark.parametrize("body, missing", [
+    (message_stream("Hi there").replace(b',"usage":{"output_tokens":2}', b""), "output_tokens"),
+    (message_stream("Hi there").replace(b',"usage":{"input_tokens":3,"output_tokens":1}', b""), "input_tokens"),
+], ids=["message_delta_without_usage", "message_start_without_usage"])
+async def test_an_answer_without_token_counts_is_kept(body, missing):
+    """Usage is metadata: some Anthropic-compatible proxies leave it out. The answer is whole
+    (stop reason + message_stop), so it is delivered with the count unknown, not retried."""
+    events = await _events(Canned(body))
+    success = events[-1]
+    assert success.type == "success" and success.text == "Hi there", success
+    assert getattr(success, missing) is None
+    assert not [e for e in events if e.type == "attempt_error"]
+
+
+@pytest.mark.asyncio
+async def test_a_delta_without_its_delta_is_a_malformed_stream_not_unexpected():
+    body = message_stream("Hi there", extra=frame("content_block_delta", {"type": "content_block_delta", "index": 0}))
     failures = await _failures(Canned(body))
     assert {(f.kind, f.retryable) for f in failures} == {("malformed_stream", True)}, failures[0]
+    assert "without its delta" in failures[0].message
 
 
 @pytest.mark.asyncio

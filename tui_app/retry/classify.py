@@ -195,8 +195,9 @@ def classify(
         isinstance(exc, (anthropic.APIResponseValidationError, ValueError, KeyError, TypeError))
         and not isinstance(cause, OSError)
     ) or (mid_stream and isinstance(exc, AttributeError)):
-        # AttributeError mid-stream: the SDK's accumulator met an event missing a field
-        # (e.g. no `usage` in message_start) — a malformed stream, not a bug of ours.
+        # AttributeError mid-stream: the SDK builds stream events without validating them,
+        # so an event missing a field we read (e.g. a message_delta without its delta)
+        # fails on access — a malformed stream, not a bug of ours.
         return Failure(
             kind="malformed_stream",
             retryable=True,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -31,6 +32,7 @@ from .events import (
     GiveUp,
     RunStart,
     Success,
+    TERMINAL_TYPES,
 )
 from .failures import Failure
 from .policy import RetryPolicy, backoff_delay
@@ -87,7 +89,8 @@ class RetryRun:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeouts = timeouts if timeouts is not None else _client_timeouts(client)
-        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._pending: deque[Event] = deque()
+        self._waiter: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._cancel_requested = False
@@ -137,12 +140,25 @@ class RetryRun:
             self._task.set_result(None)  # type: ignore[union-attr]
             yield Cancelled(t=0.0, attempt=0, during="request", elapsed=0.0)
             return
+        loop = asyncio.get_running_loop()
         self._task = asyncio.create_task(self._drive(), name="claude-tui retry run")
+        self._task.add_done_callback(self._wake_consumer)
+        pending = self._pending
         try:
             while True:
-                event = await self._queue.get()
+                if not pending:
+                    if self._task.done():  # ended without a terminal event: surface why
+                        self._task.result()
+                        raise RuntimeError("the retry loop ended without a terminal event")
+                    self._waiter = loop.create_future()
+                    try:
+                        await self._waiter
+                    finally:
+                        self._waiter = None
+                    continue
+                event = pending.popleft()
                 yield event
-                if event.type in ("success", "give_up", "cancelled"):
+                if event.type in TERMINAL_TYPES:
                     break
         finally:
             if not self._task.done():
@@ -153,7 +169,17 @@ class RetryRun:
         return self._clock() - self._t0
 
     def _emit(self, event: Event) -> None:
-        self._queue.put_nowait(event)
+        """Hand ``event`` to the consumer: a deque and one waiter future, because a long
+        answer is tens of thousands of deltas and ``asyncio.Queue`` costs ~1 µs more each."""
+        self._pending.append(event)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def _wake_consumer(self, _task: object = None) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     # -- the loop -----------------------------------------------------------------
     async def _drive(self) -> None:

@@ -59,25 +59,29 @@ class SessionRecorder:
         """Buffer ``event``; write it now unless it is a text delta that can wait a little."""
         if self.finished:
             raise StoreError(f"session {self.session_id} is finished: start a new session to record more")
-        self._last_t = event.t
-        attempt = getattr(event, "attempt", 0) or 0
-        if attempt > self._attempts:
-            self._attempts = attempt
-        if event.type != "text":
-            self._close_texts()
-            self._append(event.t, event.type, encode(event))
-            if event.type in TERMINAL_TYPES:
-                self._terminal = event
-            self.flush()
-            return
-        if not CAN_COALESCE:
-            self._append(event.t, "text", encode(event))
-        else:
-            if self._texts and attempt != self._texts_attempt:
+        t = self._last_t = event.t
+        if event.type == "text" and CAN_COALESCE:
+            # The hot path (once per delta): no getattr, no generic encoding.
+            attempt = event.attempt  # type: ignore[attr-defined]
+            if attempt != self._texts_attempt:
                 self._close_texts()
-            self._texts_attempt = attempt
+                self._texts_attempt = attempt
+                if attempt > self._attempts:
+                    self._attempts = attempt
             self._texts.append(event.text)  # type: ignore[attr-defined]
-            self._ts.append(event.t)
+            self._ts.append(t)
+        else:
+            attempt = getattr(event, "attempt", 0) or 0
+            if attempt > self._attempts:
+                self._attempts = attempt
+            if event.type != "text":
+                self._close_texts()
+                self._append(t, event.type, encode(event))
+                if event.type in TERMINAL_TYPES:
+                    self._terminal = event
+                self.flush()
+                return
+            self._append(t, "text", encode(event))
         self._pending += 1
         now = self._clock()
         if self._pending == 1:
