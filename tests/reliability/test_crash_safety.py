@@ -30,7 +30,7 @@ F2, CTRL_G, CTRL_J, ESCAPE = b"\x1bOQ", b"\x07", b"\n", b"\x1b"  # keys as a ter
 
 
 def _stored_deltas() -> int:
-    rows = db_rows("SELECT coalesce(sum(coalesce(json_array_length(data, '$.texts'), 1)), 0) FROM events WHERE type = 'text'")
+    rows = db_rows("SELECT coalesce(sum(coalesce(json_array_length(data, '$.lens'), 1)), 0) FROM events WHERE type = 'text'")
     return rows[0][0] if rows else 0
 
 

@@ -114,7 +114,7 @@ def raw_db():
 
 def count_events(conn: sqlite3.Connection, session_id: int | None = None) -> int:
     """Events stored (a row of coalesced text deltas counts each delta)."""
-    sql = "SELECT coalesce(sum(coalesce(json_array_length(data, '$.texts'), 1)), 0) FROM events"
+    sql = "SELECT coalesce(sum(coalesce(json_array_length(data, '$.lens'), 1)), 0) FROM events"
     if session_id is None:
         return conn.execute(sql).fetchone()[0]
     return conn.execute(sql + " WHERE session_id = ?", (session_id,)).fetchone()[0]

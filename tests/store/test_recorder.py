@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 
 import pytest
@@ -153,11 +154,37 @@ def test_consecutive_deltas_share_a_row_and_keep_their_times(store, rec, raw_db)
     for event in events:
         rec.record(event)
     rows = raw_db().execute("SELECT seq, t, type, data FROM events WHERE session_id = ?", (rec.session_id,)).fetchall()
-    assert rows[:2] == [
-        (1, 0.5, "text", '{"attempt":1,"texts":["hé","\\"q\\""],"ts":[0.5,0.6000000000000001]}'),
-        (2, 0.7, "text", '{"attempt":2,"texts":["new attempt"],"ts":[0.7]}'),
-    ]
-    assert store.get_session(rec.session_id).events == events
+    assert [row[:3] for row in rows[:2]] == [(1, 0.5, "text"), (2, 0.7, "text")]
+    first, second = (json.loads(row[3]) for row in rows[:2])
+    assert (first["attempt"], first["text"], first["lens"]) == (1, 'hé"q"', [2, 3])
+    assert (second["attempt"], second["text"], second["lens"]) == (2, "new attempt", [11])
+    assert store.get_session(rec.session_id).events == events  # every delta's time exact
+
+
+def test_rows_of_the_older_list_form_are_read_too(store, raw_db):
+    """Sessions recorded before times were packed: ``{"attempt", "texts", "ts"}``."""
+    rec = store.start_session(prompt="p", model="m")
+    with raw_db() as conn:
+        conn.execute("INSERT INTO events VALUES (?, 1, 0.5, 'text', ?)",
+                     (rec.session_id, '{"attempt":1,"texts":["a","bc"],"ts":[0.5,0.75]}'))
+    assert store.get_session(rec.session_id).events == [TextDelta(t=0.5, attempt=1, text="a"),
+                                                         TextDelta(t=0.75, attempt=1, text="bc")]
+
+
+@pytest.mark.parametrize("data", [
+    '{"attempt":1,"text":"abc","lens":[1,1],"ts64":"AAAAAAAA4D8AAAAAAADoPw=="}',  # lengths short of the text
+    '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"AAAAAAAA4D8="}',                # one time for two deltas
+    '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"not base64!"}',
+    '{"attempt":1,"text":"ab","lens":[1,1]}',                                      # no times
+    '{"attempt":1,"texts":["a"],"ts":[]}',                                         # older form, one time short
+    '{"attempt":1,"texts":',                                                       # cut-off JSON
+])
+def test_a_damaged_text_row_is_a_clear_store_error(store, raw_db, data):
+    rec = store.start_session(prompt="p", model="m")
+    with raw_db() as conn:
+        conn.execute("INSERT INTO events VALUES (?, 1, 0.5, 'text', ?)", (rec.session_id, data))
+    with pytest.raises(StoreError, match=f"session {rec.session_id} holds a damaged event row"):
+        store.get_session(rec.session_id)
 
 
 def test_one_delta_rows_are_read_too(store, raw_db):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from time import perf_counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,8 @@ if TYPE_CHECKING:
     from .runner import Request
 
 YIELD_EVERY = 0.004
-"""Seconds of back-to-back buffered deltas after which the attempt yields to the loop."""
+"""Seconds (on the run's clock) of back-to-back buffered deltas after which the attempt
+yields to the loop."""
 
 
 @dataclass(slots=True)
@@ -64,7 +64,7 @@ async def run_attempt(
     input_tokens: int | None = None
     output_tokens: int | None = None
     chunks = out.chunks
-    last_yield = perf_counter()
+    last_yield = started
     # The raw event stream, not the ``messages.stream`` helper: the helper rebuilds a
     # snapshot of the whole message on every delta (a string that grows by concatenation,
     # plus a pydantic event), two thirds of the SDK's time on a long answer, and this
@@ -94,16 +94,17 @@ async def run_attempt(
                     emit(FirstToken(t=first_at, attempt=attempt, ttft=first_at - started))
                     emit(TextDelta(t=first_at, attempt=attempt, text=text))
                     await asyncio.sleep(0)  # let consumers see the first token at once
-                    last_yield = perf_counter()
+                    last_yield = first_at
                     continue
                 # Positional: keyword arguments cost more than the rest of this loop's own
                 # work, and a long answer is tens of thousands of deltas.
-                emit(TextDelta(now(), attempt, text))
-                if perf_counter() - last_yield > YIELD_EVERY:
+                t = now()  # one clock read a delta: the event's time and the yield check
+                emit(TextDelta(t, attempt, text))
+                if t - last_yield > YIELD_EVERY:
                     # Bytes already buffered never suspend the SDK's iterator: hand the
                     # loop to consumers now and then so the screen stays current.
                     await asyncio.sleep(0)
-                    last_yield = perf_counter()
+                    last_yield = t
             elif kind == "message_delta":
                 stop_reason = event.delta.stop_reason or stop_reason
                 output_tokens = getattr(event.usage, "output_tokens", output_tokens)

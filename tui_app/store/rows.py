@@ -2,17 +2,22 @@
 
 A row is ``(session_id, seq, t, type, data)`` with ``data`` the event's JSON minus ``type``
 and ``t``. Consecutive text deltas of one attempt share one row,
-``{"attempt": 2, "texts": [...], "ts": [...]}`` with every delta's own time, because a long
-answer is tens of thousands of deltas: one row each made recording cost ~8 % of a
-full-speed (simulator) 20,000-delta run and ~76 bytes a delta; one row per batch measured
-~1-2 % and ~45 bytes a delta (``benchmarks/bench_sessions.py``). Replay still gets every delta at its
-recorded time: reading expands the row. A plain one-delta row (``{"attempt", "text"}``)
-is read too.
+``{"attempt": 2, "text": "all of them", "lens": [3, 4, 4], "ts64": "..."}``: the deltas'
+text joined, each delta's length, and each delta's own time as little-endian float64s in
+base64 — exact, and a third of the cost of writing the times as JSON numbers (float repr
+was most of a flush). A long answer is tens of thousands of deltas: one row each made
+recording cost ~8 % of a full-speed (simulator) 20,000-delta run and ~76 bytes a delta;
+a list of texts and JSON times per batch ~28 bytes; this form ~18
+(``benchmarks/bench_sessions.py``). Replay still gets every delta at its recorded time:
+reading expands the row. Older forms are read too: ``{"attempt", "texts", "ts"}`` and a
+plain one-delta row ``{"attempt", "text"}``.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import struct
 from collections.abc import Iterator
 from dataclasses import fields
 from typing import Any
@@ -35,20 +40,39 @@ def encode(event: Event) -> str:
 
 def encode_texts(attempt: int, texts: list[str], ts: list[float]) -> str:
     """The ``data`` column of a row holding consecutive deltas of one attempt."""
-    return _dumps({"attempt": attempt, "texts": texts, "ts": ts})
+    times = base64.b64encode(struct.pack(f"<{len(ts)}d", *ts)).decode("ascii")
+    return _dumps({"attempt": attempt, "text": "".join(texts), "lens": list(map(len, texts)), "ts64": times})
 
 
 def decode(session_id: int, t: float, type_: str, data: str) -> Iterator[Event]:
     """The event(s) stored in one row."""
     if type_ not in EVENT_CLASSES:
         raise StoreError(f"session {session_id} holds an event of unknown type {type_!r} (from a newer claude-tui?)")
-    payload: dict[str, Any] = json.loads(data)
-    if type_ == "text" and "texts" in payload:
-        attempt = payload["attempt"]
-        for text, when in zip(payload["texts"], payload["ts"], strict=True):
-            yield TextDelta(t=when, attempt=attempt, text=text)
-        return
+    try:
+        payload: dict[str, Any] = json.loads(data)
+        if type_ == "text" and "lens" in payload:
+            yield from _expand(payload)
+            return
+        if type_ == "text" and "texts" in payload:
+            attempt = payload["attempt"]
+            for text, when in zip(payload["texts"], payload["ts"], strict=True):
+                yield TextDelta(when, attempt, text)
+            return
+    except (ValueError, TypeError, KeyError, struct.error) as exc:  # JSON, base64 and length errors are ValueErrors
+        raise StoreError(f"session {session_id} holds a damaged event row ({type(exc).__name__}: {exc})") from exc
     yield event_from_dict({**payload, "type": type_, "t": t})
+
+
+def _expand(payload: dict[str, Any]) -> Iterator[TextDelta]:
+    attempt, text, lens = payload["attempt"], payload["text"], payload["lens"]
+    packed = base64.b64decode(payload["ts64"], validate=True)
+    times = struct.unpack(f"<{len(lens)}d", packed)
+    if sum(lens) != len(text):
+        raise ValueError(f"the deltas' lengths add up to {sum(lens)}, the text has {len(text)} characters")
+    end = 0
+    for n, when in zip(lens, times):
+        start, end = end, end + n
+        yield TextDelta(when, attempt, text[start:end])
 
 
 def _dumps(data: dict[str, Any]) -> str:
