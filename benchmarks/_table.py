@@ -17,9 +17,14 @@ class Row:
     unit: str
     target: str
     passed: bool
+    paired: float | None = None
+    """The median of paired ratios (``_measure.paired_ratio``) when that is the result,
+    rather than ours / baseline of the two columns."""
 
     @property
     def ratio(self) -> str:
+        if self.paired is not None:
+            return f"{self.paired:.2f}× (paired)"
         if self.baseline in (None, 0):
             return "–"
         return f"{self.ours / self.baseline:.2f}×"

@@ -208,3 +208,14 @@ def test_store_is_usable_from_another_thread(store):
     thread.start()
     thread.join()
     assert store.get_session(results[0]).response == "done"
+
+
+async def test_under_a_loop_every_delta_is_kept_in_order_across_attempts(rec, store):
+    """With the timer armed, deltas take the hot path (two appends); a new attempt still
+    starts a new row and every time stays exact."""
+    events = [TextDelta(t=0.001 * i, attempt=1 + i // 300, text=f"d{i}") for i in range(900)]
+    for event in events:
+        rec.record(event)
+    assert rec._timer is not None  # the hot path's condition held
+    rec.finish()
+    assert store.get_session(rec.session_id).events == events

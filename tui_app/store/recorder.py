@@ -1,11 +1,13 @@
 """Record one run's events into its session row, as the run goes.
 
 Text deltas are batched because a long answer is tens of thousands of them: they are
-written as soon as ``FLUSH_EVERY`` are waiting (but at most one write per
-``MIN_FLUSH_GAP``, so a full-speed stream does not pay a transaction every few
-milliseconds), and never later than ``FLUSH_INTERVAL`` after the oldest arrived — under
-asyncio a timer sees to that even when the stream goes quiet, so a kill loses at most
-that much text. Every other event (attempt start, error, backoff, outcome) is rare and is
+written ``FLUSH_INTERVAL`` after the oldest one waiting arrived, so a kill loses at most
+that much text. Under asyncio a timer sees to that, even when the stream goes quiet, and a
+delta then costs two list appends (``record`` runs once per delta: its cost is most of what
+recording adds to a fast answer). Without an event loop, ``record`` checks the clock itself
+and also writes as soon as ``FLUSH_EVERY`` are waiting (at most one write per
+``MIN_FLUSH_GAP``). After each write a worker thread checkpoints the database
+(``checkpointer.py``). Every other event (attempt start, error, backoff, outcome) is rare and is
 what a post-mortem needs, so it is written at once, with the deltas before it.
 How rows look: ``rows.py``.
 """
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
     from .sessions import SessionStore
 
 FLUSH_EVERY = 50
-MIN_FLUSH_GAP = 0.05
+MIN_FLUSH_GAP = 0.1
 FLUSH_INTERVAL = 0.1
 
 
@@ -57,6 +59,13 @@ class SessionRecorder:
 
     def record(self, event: Event) -> None:
         """Buffer ``event``; write it now unless it is a text delta that can wait a little."""
+        if self._timer is not None and event.type == "text" and event.attempt == self._texts_attempt:  # type: ignore[attr-defined]
+            # The hot path: a timer is armed (so the batch is bounded in age) and the delta
+            # continues the open run. (A finished recorder has no timer.)
+            self._texts.append(event.text)  # type: ignore[attr-defined]
+            self._ts.append(event.t)
+            self._pending += 1
+            return
         if self.finished:
             raise StoreError(f"session {self.session_id} is finished: start a new session to record more")
         t = self._last_t = event.t
@@ -98,6 +107,7 @@ class SessionRecorder:
 
     def _close_texts(self) -> None:
         if self._texts:
+            self._last_t = max(self._last_t, self._ts[-1])  # the hot path does not keep it
             self._append(self._ts[0], "text", encode_texts(self._texts_attempt, self._texts, self._ts))
             self._texts, self._ts = [], []
 
@@ -119,6 +129,7 @@ class SessionRecorder:
         self._pending = 0
         self._stored_attempts = self._attempts
         self._last_flush = self._clock()
+        self._store.checkpoint_soon()
 
     def finish(self) -> None:
         """Flush and store the outcome of the terminal event; idempotent.
