@@ -166,7 +166,7 @@ def main() -> int:
     with throwaway_home():
         build_history(n, random.Random(0))
         history_bytes = _used_bytes()
-        rows = query_rows(repeat, n) + process_rows(repeat) + recording_rows(1 if args.quick else 15, chars, n, history_bytes)
+        rows = query_rows(repeat, n) + process_rows(repeat) + recording_rows(1 if args.quick else 25, chars, n, history_bytes)
     ok = print_table(f"Session store (queries: median, processes and runs: fastest of {repeat}, interleaved; {load_note()})", rows)
     return 0 if ok or args.quick else 1
 

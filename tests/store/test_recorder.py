@@ -11,7 +11,7 @@ import pytest
 from tui_app.retry.events import AttemptError, AttemptStart, Backoff, Cancelled, RunStart, Success, TextDelta
 from tui_app.store import recorder as recorder_module
 from tui_app.store.errors import StoreError
-from tui_app.store.recorder import FLUSH_EVERY, MIN_FLUSH_GAP, SessionRecorder
+from tui_app.store.recorder import FLUSH_EVERY, FLUSH_INTERVAL, MIN_FLUSH_GAP, SessionRecorder
 
 from .conftest import OVERLOADED, count_events
 
@@ -61,7 +61,7 @@ def test_deltas_wait_for_a_batch_of_fifty(rec, stored):
     assert stored() == FLUSH_EVERY
 
 
-def test_a_fast_stream_is_written_at_most_every_20_ms(rec, stored, clock):
+def test_a_fast_stream_is_written_at_most_once_per_gap(rec, stored, clock):
     for i in range(FLUSH_EVERY):
         rec.record(delta(i))
     assert stored() == FLUSH_EVERY  # the first batch: nothing was written before
@@ -73,12 +73,12 @@ def test_a_fast_stream_is_written_at_most_every_20_ms(rec, stored, clock):
     assert stored() == 4 * FLUSH_EVERY + 1
 
 
-def test_deltas_older_than_100_ms_are_flushed_with_the_next_one(rec, stored, clock):
+def test_deltas_older_than_the_flush_interval_are_flushed_with_the_next_one(rec, stored, clock):
     rec.record(delta(1))
-    clock.now += 0.05
+    clock.now += FLUSH_INTERVAL / 2
     rec.record(delta(2))
     assert stored() == 0
-    clock.now += 0.06
+    clock.now += FLUSH_INTERVAL / 2
     rec.record(delta(3))
     assert stored() == 3
 
@@ -218,4 +218,28 @@ async def test_under_a_loop_every_delta_is_kept_in_order_across_attempts(rec, st
         rec.record(event)
     assert rec._timer is not None  # the hot path's condition held
     rec.finish()
+    assert store.get_session(rec.session_id).events == events
+
+
+def test_a_success_row_does_not_store_the_answer_a_third_time(store, rec, raw_db):
+    """The response column and the deltas hold it; the row points at the response."""
+    events = [AttemptStart(t=0.0, attempt=1, model="m"), TextDelta(t=0.1, attempt=1, text="the answer"),
+              Success(t=0.2, attempt=1, text="the answer", elapsed=0.2)]
+    for event in events:
+        rec.record(event)
+    rec.finish()
+    [data] = raw_db().execute("SELECT data FROM events WHERE type = 'success'").fetchone()
+    assert "the answer" not in data and json.loads(data)["text_from"] == "response"
+    assert store.get_session(rec.session_id).events == events
+
+
+def test_while_running_a_success_text_is_rebuilt_from_carried_text_and_deltas(store, rec):
+    """Between the success row and finish() (or if the writer died there) the response
+    column is still empty: the text comes from what it is made of."""
+    events = [AttemptStart(t=0.0, attempt=1, model="m"), TextDelta(t=0.1, attempt=1, text="cut "),
+              AttemptStart(t=0.5, attempt=2, model="m", carried_text="cut "),
+              TextDelta(t=0.6, attempt=2, text="and "), TextDelta(t=0.7, attempt=2, text="continued"),
+              Success(t=0.8, attempt=2, text="cut and continued", elapsed=0.8)]
+    for event in events:
+        rec.record(event)
     assert store.get_session(rec.session_id).events == events

@@ -203,6 +203,7 @@ def test_two_processes_writing_at_once_lose_nothing(store, raw_db, tmp_path):
 KILLED = """
 import sys, time
 from tui_app.retry.events import AttemptStart, RunStart, TextDelta
+from tui_app.store.recorder import FLUSH_INTERVAL
 from tui_app.store.sessions import SessionStore
 
 store = SessionStore.open()
@@ -212,7 +213,7 @@ rec.record(AttemptStart(t=0.0, attempt=1, model="m"))
 for i in range(120):
     rec.record(TextDelta(t=0.01 * i, attempt=1, text=f"{i} "))
     if i == 99:
-        time.sleep(0.15)  # the stream pauses: the next delta finds the batch 100 ms old
+        time.sleep(FLUSH_INTERVAL * 1.5)  # the stream pauses: the next delta finds the batch old enough
 print(rec.session_id, flush=True)
 time.sleep(60)
 """

@@ -6,8 +6,7 @@ that much text. Under asyncio a timer sees to that, even when the stream goes qu
 delta then costs two list appends (``record`` runs once per delta: its cost is most of what
 recording adds to a fast answer). Without an event loop, ``record`` checks the clock itself
 and also writes as soon as ``FLUSH_EVERY`` are waiting (at most one write per
-``MIN_FLUSH_GAP``). After each write a worker thread checkpoints the database
-(``checkpointer.py``). Every other event (attempt start, error, backoff, outcome) is rare and is
+``MIN_FLUSH_GAP``). Every other event (attempt start, error, backoff, outcome) is rare and is
 what a post-mortem needs, so it is written at once, with the deltas before it.
 How rows look: ``rows.py``.
 """
@@ -26,8 +25,8 @@ if TYPE_CHECKING:
     from .sessions import SessionStore
 
 FLUSH_EVERY = 50
-MIN_FLUSH_GAP = 0.1
-FLUSH_INTERVAL = 0.1
+MIN_FLUSH_GAP = 0.25
+FLUSH_INTERVAL = 0.25
 
 
 class SessionRecorder:
@@ -129,7 +128,6 @@ class SessionRecorder:
         self._pending = 0
         self._stored_attempts = self._attempts
         self._last_flush = self._clock()
-        self._store.checkpoint_soon()
 
     def finish(self) -> None:
         """Flush and store the outcome of the terminal event; idempotent.

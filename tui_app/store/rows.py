@@ -19,10 +19,10 @@ import base64
 import json
 import struct
 from collections.abc import Iterator
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
-from ..retry.events import EVENT_CLASSES, Event, TextDelta, event_from_dict
+from ..retry.events import EVENT_CLASSES, AttemptStart, Event, Success, TextDelta, event_from_dict
 from .errors import StoreError
 
 # Coalescing rebuilds TextDelta from (t, attempt, text): only valid while those are its fields.
@@ -32,9 +32,17 @@ Row = tuple[int, int, float, str, str]
 
 
 def encode(event: Event) -> str:
-    """One event's ``data`` column: its JSON without ``type`` and ``t``."""
+    """One event's ``data`` column: its JSON without ``type`` and ``t``.
+
+    A success's answer is not stored here: the session's ``response`` column holds it (and
+    the deltas hold it too), so the row says ``"text_from": "response"`` instead of a third
+    copy — a sixth of a long answer's session, and of what recording it writes.
+    """
     data = event.to_dict()
     del data["type"], data["t"]
+    if event.type == "success":
+        del data["text"]
+        data["text_from"] = "response"
     return _dumps(data)
 
 
@@ -44,8 +52,26 @@ def encode_texts(attempt: int, texts: list[str], ts: list[float]) -> str:
     return _dumps({"attempt": attempt, "text": "".join(texts), "lens": list(map(len, texts)), "ts64": times})
 
 
-def decode(session_id: int, t: float, type_: str, data: str) -> Iterator[Event]:
-    """The event(s) stored in one row."""
+def decode_all(session_id: int, rows: list[tuple[float, str, str]], response: str | None) -> list[Event]:
+    """A session's events from its rows (``t, type, data``) and its ``response`` column.
+
+    A success's text comes from ``response`` (see ``encode``); while the session is still
+    being written (or when its writer died between the two), from what it is made of: the
+    text its attempt continued plus that attempt's deltas.
+    """
+    events = [event for row in rows for event in decode(session_id, *row, response=response)]
+    if response is None:
+        for i, event in enumerate(events):
+            if isinstance(event, Success) and event.text is None:
+                carried = next((e.carried_text for e in events if isinstance(e, AttemptStart) and e.attempt == event.attempt), "")
+                deltas = "".join(e.text for e in events[:i] if isinstance(e, TextDelta) and e.attempt == event.attempt)
+                events[i] = replace(event, text=carried + deltas)
+    return events
+
+
+def decode(session_id: int, t: float, type_: str, data: str, *, response: str | None = None) -> Iterator[Event]:
+    """The event(s) stored in one row; ``response`` is the session's (see ``encode``:
+    ``None`` leaves a success's text ``None`` for ``decode_all`` to rebuild)."""
     if type_ not in EVENT_CLASSES:
         raise StoreError(f"session {session_id} holds an event of unknown type {type_!r} (from a newer claude-tui?)")
     try:
@@ -60,6 +86,8 @@ def decode(session_id: int, t: float, type_: str, data: str) -> Iterator[Event]:
             return
     except (ValueError, TypeError, KeyError, struct.error) as exc:  # JSON, base64 and length errors are ValueErrors
         raise StoreError(f"session {session_id} holds a damaged event row ({type(exc).__name__}: {exc})") from exc
+    if payload.pop("text_from", None) == "response":
+        payload["text"] = response
     yield event_from_dict({**payload, "type": type_, "t": t})
 
 

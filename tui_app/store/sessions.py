@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from . import schema
-from .checkpointer import Checkpointer
 from .errors import SessionNotFound, StoreError
 
 if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` never needs
@@ -95,7 +94,6 @@ class SessionStore:
     def __init__(self, conn: sqlite3.Connection, path: Path, notices: list[str]) -> None:
         self._conn = conn
         self._lock = threading.RLock()
-        self._checkpointer = Checkpointer(path, busy_timeout_ms=schema.BUSY_TIMEOUT_MS)
         self.path = path
         self.notices = notices
         """Messages for the user from opening (e.g. a damaged file moved aside)."""
@@ -115,13 +113,8 @@ class SessionStore:
         return store
 
     def close(self) -> None:
-        self._checkpointer.close()  # first: the main connection must be the last to close
         with self._lock:
             self._conn.close()
-
-    def checkpoint_soon(self) -> None:
-        """Have the worker thread copy the log into the database (``checkpointer.py``)."""
-        self._checkpointer.poke()
 
     def __enter__(self) -> SessionStore:
         return self
@@ -211,7 +204,7 @@ class SessionStore:
         summary, (system, settings, response) = _effective(row[:12]), row[12:]
         from . import rows
 
-        events = [event for event_row in event_rows for event in rows.decode(session_id, *event_row)]
+        events = rows.decode_all(session_id, event_rows, response)
         return SessionDetail(*summary, system, json.loads(settings), response, events)
 
     def delete_session(self, session_id: int) -> None:
