@@ -46,22 +46,31 @@ def claude_tui() -> list[str]:
 
 
 @contextlib.contextmanager
+def environ(**values: str | None) -> Iterator[None]:
+    """Environment variables set (``None``: unset) for the duration, then restored."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        _put_environ(values)
+        yield
+    finally:
+        _put_environ(saved)
+
+
+def _put_environ(values: dict[str, str | None]) -> None:
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@contextlib.contextmanager
 def throwaway_home() -> Iterator[Path]:
     """Config and data in a temp dir for the duration: the real history is never touched."""
-    names = ("CLAUDE_TUI_DATA_DIR", "CLAUDE_TUI_CONFIG_DIR", "ANTHROPIC_API_KEY", "NO_COLOR", "TEXTUAL_THEME")
-    saved = {name: os.environ.get(name) for name in names}
-    with tempfile.TemporaryDirectory(prefix="claude-tui-bench-") as tmp:
-        os.environ["CLAUDE_TUI_DATA_DIR"] = os.environ["CLAUDE_TUI_CONFIG_DIR"] = tmp
-        for name in names[2:]:
-            os.environ.pop(name, None)
-        try:
-            yield Path(tmp)
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+    with tempfile.TemporaryDirectory(prefix="claude-tui-bench-") as tmp, environ(
+        CLAUDE_TUI_DATA_DIR=tmp, CLAUDE_TUI_CONFIG_DIR=tmp, ANTHROPIC_API_KEY=None, NO_COLOR=None, TEXTUAL_THEME=None
+    ):
+        yield Path(tmp)
 
 
 @contextlib.contextmanager

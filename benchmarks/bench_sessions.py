@@ -4,8 +4,9 @@
 
 Query times are in-process (``SessionStore.list_sessions``); process times are printed
 beside ``claude-tui --version`` (the floor: interpreter start and argument parsing), as
-ratios, interleaved. Recording: a ~20,000-delta answer from the simulator run headless
-with and without recording, interleaved. Everything runs in a temporary data directory;
+ratios, interleaved. Recording: a ~20,000-delta answer from the simulator (a process of
+its own) run headless with and without recording, 25 back-to-back pairs: the median of
+their ratios (``_measure.paired_ratio``). Everything runs in a temporary data directory;
 the real history is never touched.
 """
 
@@ -19,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from _measure import (claude_tui, interleaved_best, interleaved_medians, load_note, paired_ratio, parse_args,
+from _measure import (claude_tui, environ, interleaved_best, interleaved_medians, load_note, paired_ratio, parse_args,
                       run_seconds, simulator_process, throwaway_home)
 from _table import Row, print_table
 
@@ -115,7 +116,7 @@ def recording_rows(pairs: int, answer_chars: int, n: int, history_bytes: int) ->
         return time.perf_counter() - start
 
     with simulator_process({"name": "big", "answer_chars": answer_chars}) as url, \
-            _environ(ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sim-key"):
+            environ(ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sim-key"):
         before = _used_bytes()
         run(True)  # also warms up imports
         size = _used_bytes() - before
@@ -131,20 +132,6 @@ def recording_rows(pairs: int, answer_chars: int, n: int, history_bytes: int) ->
             "kB", "–", True),
         Row(f"database size of the recorded {deltas:,}-delta session", size / 1000, None, "kB", "–", True),
     ]
-
-
-@contextlib.contextmanager
-def _environ(**values: str):
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _used_bytes() -> int:
@@ -167,7 +154,7 @@ def main() -> int:
         build_history(n, random.Random(0))
         history_bytes = _used_bytes()
         rows = query_rows(repeat, n) + process_rows(repeat) + recording_rows(1 if args.quick else 25, chars, n, history_bytes)
-    ok = print_table(f"Session store (queries: median, processes and runs: fastest of {repeat}, interleaved; {load_note()})", rows)
+    ok = print_table(f"Session store (queries: median; processes: fastest of {repeat}, interleaved; recording: paired runs; {load_note()})", rows)
     return 0 if ok or args.quick else 1
 
 
