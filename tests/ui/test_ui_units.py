@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
 from tui_app import paths
 from tui_app.ui.backend import BackendChoice
@@ -73,3 +74,10 @@ def test_every_binding_has_an_id_a_tooltip_and_a_row_in_the_key_table():
     table = markdown_table({"send": "f10"})
     assert "| `f10` | Send the prompt" in table
     assert all(f"`{k.id}`" in table for k in KEYS)
+
+
+def test_the_readme_key_table_is_the_generated_one():
+    """Docs and code cannot disagree: the README holds ``markdown_table()`` verbatim."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
+

@@ -29,6 +29,9 @@ class Key:
     """Priority bindings win over the focused widget (the editor must not eat ctrl+j)."""
     command: str = ""
     """The command palette's title when the footer's short label is not enough."""
+    footer: bool = True
+    """False for keys the screen already shows elsewhere (the tab bar and panel titles say
+    f2-f5): an 80-column footer has room for about ten keys."""
 
     @property
     def palette_title(self) -> str:
@@ -43,7 +46,7 @@ KEYS: tuple[Key, ...] = (
     Key("retry-now", "ctrl+r", "retry_now", "Retry",
         "During a backoff: skip the wait and start the next attempt.", command="Retry now"),
     Key("retry-with-settings", "ctrl+t", "retry_with_settings", "Switch",
-        "During a backoff: apply the edited model and timeouts to the next attempt and retry now.",
+        "During a backoff: apply the edited model, timeouts and retry policy to the next attempt and retry now.",
         command="Retry with edited settings"),
     Key("copy-answer", "ctrl+o", "copy_answer", "Copy", "Copy the last answer to the clipboard.",
         priority=True, command="Copy answer"),
@@ -53,13 +56,14 @@ KEYS: tuple[Key, ...] = (
         "Switch to a saved profile (applies at once during a backoff).", command="Switch profile"),
     Key("sessions", "ctrl+g", "sessions", "Sessions", "Open the history of recorded sessions.",
         command="Open sessions"),
-    Key("focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt"),
+    Key("focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt",
+        footer=False),
     Key("focus-settings", "f3", "focus_settings", "Settings",
-        "Show and focus the model, timeout and retry settings.", command="Focus settings"),
+        "Show and focus the model, timeout and retry settings.", command="Focus settings", footer=False),
     Key("focus-answer", "f4", "focus_answer", "Answer", "Focus the answer panel (scroll with arrows).",
-        command="Focus answer"),
+        command="Focus answer", footer=False),
     Key("focus-attempts", "f5", "focus_attempts", "Attempts",
-        "Focus the attempts table; enter inspects an attempt.", command="Focus attempts"),
+        "Focus the attempts table; enter inspects an attempt.", command="Focus attempts", footer=False),
     Key("scenario", "f8", "pick_scenario", "Scenario", "Choose the fault scenario the simulator plays.",
         command="Choose simulator scenario"),
     Key("refresh-models", "f9", "refresh_models", "Models", "Refresh the model list from the API's /v1/models.",
@@ -78,7 +82,7 @@ def bindings() -> list:
     from textual.binding import Binding
 
     return [
-        Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority)
+        Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority, show=k.footer)
         for k in KEYS
     ]
 
@@ -94,5 +98,5 @@ def markdown_table(keymap: dict[str, str] | None = None) -> str:
     rows = ["| Keys | Action | Binding id |", "| --- | --- | --- |"]
     rows += [f"| `{keys[k.id]}` | {k.tooltip} | `{k.id}` |" for k in KEYS]
     rows.append("| `ctrl+p` | Command palette (every action above, themes). | — |")
-    rows.append("| `ctrl+q` | Quit. | — |")
+    rows.append("| `ctrl+q` | Quit (a request in flight is cancelled first, and recorded as cancelled). | — |")
     return "\n".join(rows)

@@ -284,13 +284,15 @@ class MainScreen(SideActions, Screen[None]):
         self.notify(f"Retrying now with {settings.model}, preset {settings.preset}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out steering keys when they cannot act (the footer shows them dimmed)."""
+        """Steering keys appear in the footer only while they can act (False hides them):
+        an 80-column footer has room for about ten keys, so it shows those that apply now.
+        The command palette and the README list every key."""
         if action in ("retry_now", "retry_with_settings"):
-            return True if self.controller.phase == "backoff" else None
+            return self.controller.phase == "backoff"
         if action == "cancel":
-            return True if self.is_busy else None
+            return self.is_busy
         if action in ("replay_pause", "replay_step"):
-            return True if self._replaying is not None else None
+            return self._replaying is not None
         if action == "pick_scenario":
             return self.backend.choice.kind == "simulator"
         return True
