@@ -18,7 +18,6 @@ import os
 import random
 import sys
 import time
-from pathlib import Path
 
 from _measure import (claude_tui, environ, interleaved_best, interleaved_medians, load_note, paired_ratio, parse_args,
                       run_seconds, simulator_process, throwaway_home)
