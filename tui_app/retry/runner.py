@@ -172,11 +172,10 @@ class RetryRun:
         """Hand ``event`` to the consumer: a deque and one waiter future, because a long
         answer is tens of thousands of deltas and ``asyncio.Queue`` costs ~1 µs more each."""
         self._pending.append(event)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self._wake_consumer()
 
     def _wake_consumer(self, _task: object = None) -> None:
+        """Resume ``events()`` if it waits (also the run task's done-callback)."""
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)

@@ -59,8 +59,9 @@ class SessionRecorder:
     def record(self, event: Event) -> None:
         """Buffer ``event``; write it now unless it is a text delta that can wait a little."""
         if self._timer is not None and event.type == "text" and event.attempt == self._texts_attempt:  # type: ignore[attr-defined]
-            # The hot path: a timer is armed (so the batch is bounded in age) and the delta
-            # continues the open run. (A finished recorder has no timer.)
+            # The hot path, almost every delta: a timer is armed (so the batch is bounded in
+            # age) and the delta continues the open run of deltas. A finished recorder has no
+            # timer; without CAN_COALESCE no run is ever open (``_texts_attempt`` stays 0).
             self._texts.append(event.text)  # type: ignore[attr-defined]
             self._ts.append(event.t)
             self._pending += 1
@@ -69,7 +70,7 @@ class SessionRecorder:
             raise StoreError(f"session {self.session_id} is finished: start a new session to record more")
         t = self._last_t = event.t
         if event.type == "text" and CAN_COALESCE:
-            # The hot path (once per delta): no getattr, no generic encoding.
+            # The first delta of a batch or of an attempt, or any delta without a loop.
             attempt = event.attempt  # type: ignore[attr-defined]
             if attempt != self._texts_attempt:
                 self._close_texts()
