@@ -140,6 +140,7 @@ class AttemptsPanel(Vertical):
 
     def _add_row(self, record: AttemptRecord) -> None:
         assert self._table is not None
+        self._fit_columns()
         self._table.add_row(*_cells(record), key=str(record.number))
         self._table.move_cursor(row=self._table.row_count - 1)
 
@@ -168,13 +169,33 @@ class AttemptsPanel(Vertical):
         table = self._table
         if table is None:  # not mounted yet: mount_table writes every row
             return
-        for number in sorted(self._dirty):
-            record = self.records.get(number)
-            if record is None:
-                continue
-            for (_label, key), value in zip(COLUMNS, _cells(record), strict=True):
-                table.update_cell(str(number), key, value, update_width=True)
+        dirty = [(number, _cells(self.records[number])) for number in sorted(self._dirty) if number in self.records]
         self._dirty.clear()
+        if not dirty:
+            return
+        self._fit_columns()
+        for number, cells in dirty:
+            for (_label, key), value in zip(COLUMNS, cells, strict=True):
+                table.update_cell(str(number), key, value, update_width=True)
+
+    def _fit_columns(self) -> None:
+        """Size every column for all the records *before* their cells are written.
+
+        ``update_cell(update_width=True)`` and ``add_row`` widen a column only on the table's
+        next idle, and without invalidating what the table painted in between: a paint in
+        that gap (another widget's update repaints the screen) leaves a cut-off cell on
+        screen for good, e.g. ``ok end_tu`` (seen in CI, Textual 8.2). Measured here, widths
+        are right before any paint and the table's own re-measure finds nothing to change.
+        """
+        from rich.text import Text
+        from textual.widgets.data_table import ColumnKey
+
+        assert self._table is not None
+        rows = [_cells(record) for record in self.records.values()]
+        for index, (label, key) in enumerate(COLUMNS):
+            column = self._table.columns.get(ColumnKey(key))
+            if column is not None:
+                column.content_width = max([len(label), *(Text.from_markup(row[index]).cell_len for row in rows)])
 
     def show_state(self, state: RunState, now: float) -> None:
         """The countdown (during a backoff) and the last response's rate-limit headers."""

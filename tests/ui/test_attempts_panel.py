@@ -1,0 +1,53 @@
+"""The attempts table: a cell is never drawn cut off, whenever the screen happens to paint."""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from tui_app.retry.events import AttemptStart, FirstToken, RunStart, Success, TextDelta
+from tui_app.ui.widgets.response.attempts import AttemptsPanel
+
+
+class Harness(App[None]):
+    def compose(self):
+        yield AttemptsPanel(id="attempts")
+
+
+def _row_text(panel: AttemptsPanel, number: int) -> str:
+    table = panel.table
+    assert table is not None
+    return table.render_line(number).text  # line 0 is the header
+
+
+async def test_a_cell_that_grows_is_drawn_whole_by_a_paint_before_the_tables_idle():
+    """Textual widens a column on the table's next idle and keeps rows it painted in between:
+    a paint in that gap (any other widget repainting the screen) used to leave ``ok end_tu``
+    on screen for good. The panel sizes its columns before writing, so no paint is early."""
+    app = Harness()
+    async with app.run_test(size=(100, 12)) as pilot:
+        panel = app.query_one(AttemptsPanel)
+        await panel.mount_table()
+        panel.apply(RunStart(t=0.0, model="m", max_attempts=3))
+        panel.apply(AttemptStart(t=0.0, attempt=1, model="m"))
+        panel.apply(FirstToken(t=0.1, attempt=1, ttft=0.1))
+        await pilot.pause()
+        assert "streaming" in _row_text(panel, 1)
+
+        for _ in range(100):
+            panel.apply(TextDelta(t=0.1, attempt=1, text="abcdefghij"))
+        panel.apply(Success(t=0.2, attempt=1, text="x" * 1000, stop_reason="end_turn", request_id="req_1"))
+        painted_early = _row_text(panel, 1)  # no await: the table has had no idle yet
+        await pilot.pause()
+        painted_after = _row_text(panel, 1)
+        for screen_row in (painted_early, painted_after):
+            assert "ok end_turn" in screen_row and "1000" in screen_row, screen_row
+
+
+async def test_a_new_row_wider_than_the_columns_is_drawn_whole_at_once():
+    app = Harness()
+    async with app.run_test(size=(100, 12)) as pilot:
+        panel = app.query_one(AttemptsPanel)
+        await panel.mount_table()
+        await pilot.pause()
+        panel.apply(AttemptStart(t=12345.0, attempt=1, model="m"))
+        assert "12345.0" in _row_text(panel, 1) and "connecting" in _row_text(panel, 1)
