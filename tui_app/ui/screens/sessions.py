@@ -7,7 +7,7 @@ screen, whose panels consume recorded events exactly as they consume live ones.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,12 +18,16 @@ from textual.widgets import DataTable, Input, Static
 
 from ... import present
 from ...safe_text import visible
-from ..widgets.response.attempts import table_cell
+from ..widgets.table_cells import fit_columns, table_cell
 from ..widgets.response.markdown_lines import MarkdownLines
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
+if TYPE_CHECKING:
+    from ...store.sessions import SessionSummary
+
 LIST_LIMIT = 200
+LIST_COLUMNS = ("id", "when", "status", "tries", "model", "prompt")
 REPLAY_SPEEDS = {"1x": 1.0, "10x": 10.0, "max": None}
 
 
@@ -63,7 +67,7 @@ class SessionsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("id", "when", "status", "tries", "model", "prompt"):
+        for label in LIST_COLUMNS:
             table.add_column(label, key=label)
         self._load("")
         table.focus()
@@ -76,10 +80,10 @@ class SessionsScreen(Screen[None]):
         except Exception as exc:  # noqa: BLE001 - a store error is a notice, not a crash
             self.notify(str(exc), title="Sessions", severity="error")
             return
-        for s in sessions:
-            prompt = " ".join(s.prompt.split())[:60]
-            cells = (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
-            table.add_row(*map(table_cell, cells), key=str(s.id))
+        rows = [(s.id, _list_cells(s)) for s in sessions]
+        fit_columns(table, LIST_COLUMNS, (cells for _id, cells in rows))
+        for session_id, cells in rows:
+            table.add_row(*cells, key=str(session_id))
         if not sessions:
             self._show(None)
 
@@ -171,6 +175,13 @@ class SessionsScreen(Screen[None]):
             self._load(self.query_one(Input).value.strip())
 
         self.app.push_screen(PickOne(f"Delete session {session_id}?", ["Keep", "Delete"]), confirmed)
+
+
+def _list_cells(s: SessionSummary) -> tuple[str, ...]:
+    """One session's row in the list: safe, one line each."""
+    prompt = " ".join(s.prompt.split())[:60]
+    cells = (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
+    return tuple(map(table_cell, cells))
 
 
 def _facts(d: Any) -> str:

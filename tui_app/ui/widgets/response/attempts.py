@@ -17,10 +17,9 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from rich.markup import escape
-
 from .... import present
 from ....safe_text import one_line, visible
+from ..table_cells import fit_columns, table_cell
 from ....retry.events import (
     AttemptError,
     AttemptStart,
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
 
 COLUMNS = (("#", "n"), ("start", "start"), ("dur", "dur"), ("outcome", "outcome"), ("chars", "chars"),
            ("request-id", "rid"))
+COLUMN_KEYS = tuple(key for _label, key in COLUMNS)
 
 
 @dataclass(slots=True)
@@ -179,23 +179,8 @@ class AttemptsPanel(Vertical):
                 table.update_cell(str(number), key, value, update_width=True)
 
     def _fit_columns(self) -> None:
-        """Size every column for all the records *before* their cells are written.
-
-        ``update_cell(update_width=True)`` and ``add_row`` widen a column only on the table's
-        next idle, and without invalidating what the table painted in between: a paint in
-        that gap (another widget's update repaints the screen) leaves a cut-off cell on
-        screen for good, e.g. ``ok end_tu`` (seen in CI, Textual 8.2). Measured here, widths
-        are right before any paint and the table's own re-measure finds nothing to change.
-        """
-        from rich.text import Text
-        from textual.widgets.data_table import ColumnKey
-
         assert self._table is not None
-        rows = [_cells(record) for record in self.records.values()]
-        for index, (label, key) in enumerate(COLUMNS):
-            column = self._table.columns.get(ColumnKey(key))
-            if column is not None:
-                column.content_width = max([len(label), *(Text.from_markup(row[index]).cell_len for row in rows)])
+        fit_columns(self._table, COLUMN_KEYS, (_cells(record) for record in self.records.values()))
 
     def show_state(self, state: RunState, now: float) -> None:
         """The countdown (during a backoff) and the last response's rate-limit headers."""
@@ -222,12 +207,6 @@ def _cells(r: AttemptRecord) -> tuple[str, ...]:
     duration = "…" if r.duration is None else f"{r.duration:.1f}"
     cells = (str(r.number), f"{r.start:.1f}", duration, r.outcome, str(r.chars), r.request_id or "–")
     return tuple(table_cell(cell) for cell in cells)
-
-
-def table_cell(text: str) -> str:
-    """A ``DataTable`` cell from outside text (a request-id, a server's error type): one safe
-    line, and markup-escaped, since the table reads a ``str`` cell as markup."""
-    return escape(one_line(text))
 
 
 def _live_outcome(event: Event) -> str:

@@ -1,16 +1,24 @@
-"""The attempts table: a cell is never drawn cut off, whenever the screen happens to paint."""
+"""Tables (attempts, sessions): a cell is never drawn cut off, whenever the screen paints."""
 
 from __future__ import annotations
 
 from textual.app import App
 
 from tui_app.retry.events import AttemptStart, FirstToken, RunStart, Success, TextDelta
+from textual.widgets import DataTable
+
 from tui_app.ui.widgets.response.attempts import AttemptsPanel
+from tui_app.ui.widgets.table_cells import fit_columns, table_cell
 
 
 class Harness(App[None]):
     def compose(self):
         yield AttemptsPanel(id="attempts")
+
+
+class TableHarness(App[None]):
+    def compose(self):
+        yield DataTable()
 
 
 def _row_text(panel: AttemptsPanel, number: int) -> str:
@@ -51,3 +59,19 @@ async def test_a_new_row_wider_than_the_columns_is_drawn_whole_at_once():
         await pilot.pause()
         panel.apply(AttemptStart(t=12345.0, attempt=1, model="m"))
         assert "12345.0" in _row_text(panel, 1) and "connecting" in _row_text(panel, 1)
+
+
+async def test_a_refilled_table_sized_by_fit_columns_is_drawn_whole_at_once():
+    """The sessions list clears and refills on every search keystroke."""
+    app = TableHarness()
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(DataTable)
+        for key in ("id", "prompt"):
+            table.add_column(key, key=key)
+        table.add_row("1", "short", key="1")
+        await pilot.pause()
+        table.clear()
+        rows = [("2", table_cell("a much longer [b]prompt[/b] than before"))]
+        fit_columns(table, ("id", "prompt"), rows)
+        table.add_row(*rows[0], key="2")
+        assert "a much longer [b]prompt[/b] than before" in table.render_line(1).text
