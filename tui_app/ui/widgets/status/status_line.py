@@ -45,34 +45,54 @@ class StatusLine(Static):
     def watch_preset(self) -> None:
         self.update(self._content())
 
+    def on_resize(self) -> None:
+        self.update(self._content())
+
     def _content(self) -> Content:
+        """The parts that fit on one line: at 80 columns a finished run's full summary does
+        not, and a second line would shrink the panels above it. The least useful part goes
+        first (preset, usage, speed, TTFT, model); backend, state and elapsed always stay."""
+        parts = self._parts()
+        width = self.content_size.width  # 0 until the first layout: everything, cropped by CSS
+        line = Content(" · ").join(parts.values())
+        for name in _DROP_ORDER:
+            if not width or line.cell_length <= width:
+                break
+            parts.pop(name, None)
+            line = Content(" · ").join(parts.values())
+        return line
+
+    def _parts(self) -> dict[str, Content]:
         s, now = self._state, self._now
         sim = self.backend_label == "SIMULATOR"
         backend_style = "bold reverse $warning" if sim else "bold $success"
-        parts = [
+        parts = {
             # The label holds ANTHROPIC_BASE_URL, the model comes from profiles and the API.
-            Content.styled(f" {one_line(self.backend_label)} ", backend_style),
-            Content(one_line(self.model)),
-            Content.styled(one_line(self.preset), "dim"),
-            Content.styled(s.state_text(now), _STATE_STYLE.get(s.state, "bold")),
-        ]
-        parts += [Content(text) for text in _measures(s, now)]
-        return Content(" · ").join(parts)
+            "backend": Content.styled(f" {one_line(self.backend_label)} ", backend_style),
+            "model": Content(one_line(self.model)),
+            "preset": Content.styled(one_line(self.preset), "dim"),
+            "state": Content.styled(s.state_text(now), _STATE_STYLE.get(s.state, "bold")),
+        }
+        parts.update((name, Content(text)) for name, text in _measures(s, now).items())
+        return parts
 
 
-def _measures(s: RunState, now: float) -> list[str]:
+_DROP_ORDER = ("preset", "usage", "speed", "ttft", "model")
+
+
+def _measures(s: RunState, now: float) -> dict[str, str]:
     """TTFT, speed, elapsed/deadline and usage, each only once it means something."""
-    out = []
+    out = {}
     if s.ttft is not None:
-        out.append(f"TTFT {s.ttft:.1f} s")
+        out["ttft"] = f"TTFT {s.ttft:.1f} s"
     speed = s.live_tokens_per_s(now)
     if speed is not None:
         prefix = "" if s.tokens_per_s is not None else "~"
-        out.append(f"{prefix}{speed:.0f} tok/s")
+        out["speed"] = f"{prefix}{speed:.0f} tok/s"
     elapsed = s.elapsed(now)
     if elapsed is not None:
         limit = f"/{s.deadline:.0f}" if s.deadline else ""
-        out.append(f"{elapsed:.1f}{limit} s")
+        out["elapsed"] = f"{elapsed:.1f}{limit} s"
     if s.input_tokens is not None or s.output_tokens is not None:
-        out.append(f"{s.input_tokens or 0} in/{s.output_tokens or 0} out")
+        out["usage"] = f"{s.input_tokens or 0} in/{s.output_tokens or 0} out"
     return out
