@@ -6,8 +6,11 @@ headless run and exports never drift apart.
 
 from __future__ import annotations
 
-from .retry.events import AttemptError, Backoff, Cancelled, GiveUp, Success
-from .retry.failures import Failure
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: the TUI imports this before its first frame, the events after
+    from .retry.events import AttemptError, Backoff, Cancelled, GiveUp, Success
+    from .retry.failures import Failure
 
 
 def seconds(value: float | None) -> str:

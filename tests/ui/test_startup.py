@@ -14,11 +14,14 @@ FIRST_PAINT_PROBE = textwrap.dedent(
     from tui_app.ui.app import ClaudeTUI
     from tui_app.ui.screens.main import MainScreen
 
+    # the SDK and its HTTP stack; the simulator; the event classes (~15 ms of dataclasses:
+    # the panels dispatch on ``event.type`` and need them only once a run starts)
+    HEAVY = ("anthropic", "httpx2", "tui_app.simulator", "tui_app.retry.events", "tui_app.retry.failures")
     seen = {}
     mount = MainScreen.on_mount
     def on_mount(self):
         mount(self)
-        seen["heavy at mount"] = sorted(m for m in ("anthropic", "httpx2", "tui_app.simulator") if m in sys.modules)
+        seen["heavy at mount"] = sorted(m for m in HEAVY if m in sys.modules)
 
     MainScreen.on_mount = on_mount
 

@@ -30,6 +30,17 @@ def test_run_state_follows_a_retried_run():
     assert not state.live
 
 
+def test_run_state_has_a_handler_for_every_event_type():
+    """It dispatches on ``event.type`` strings (the classes load after the first frame): a
+    misspelt or missing key would silently ignore that event."""
+    from typing import get_args
+
+    from tui_app.retry.events import EventType
+    from tui_app.ui.run_state import _HANDLERS
+
+    assert set(_HANDLERS) == set(get_args(EventType))
+
+
 def test_live_speed_is_an_estimate_until_the_answer_is_done():
     state = RunState()
     for event in synthetic_states()["streaming"]:

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..retry.events import AttemptError, AttemptStart, Cancelled, Event, GiveUp, RunStart
-from ..retry.failures import Failure
 from ..settings import RunSettings
 
-Sink = Callable[[Event], Awaitable[None]]
+if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built only when a run starts)
+    from ..retry.events import Event
+
+Sink = Callable[["Event"], Awaitable[None]]
 
 
 class RunController:
@@ -81,6 +82,8 @@ class RunController:
         try:
             problem = await self._await_backend()
             if self._cancel_requested:
+                from ..retry.events import Cancelled
+
                 return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sink)
             if problem is not None:
                 return await _emit_all(startup_failure(problem, settings), sink)
@@ -145,6 +148,9 @@ async def _emit_all(events: list[Event], sink: Sink) -> Event:
 
 def startup_failure(exc: BaseException, settings: RunSettings) -> list[Event]:
     """Events for a run that could not even start, so it shows like any failed attempt."""
+    from ..retry.events import AttemptError, AttemptStart, GiveUp, RunStart
+    from ..retry.failures import Failure
+
     policy = settings.effective_policy()
     failure = Failure(kind="unexpected", retryable=False, message=f"{type(exc).__name__}: {exc}")
     return [

@@ -9,20 +9,22 @@ is live.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from ..retry.events import (
-    AttemptError,
-    AttemptStart,
-    Backoff,
-    Cancelled,
-    Event,
-    FirstToken,
-    GiveUp,
-    ResponseStart,
-    RunStart,
-    Success,
-    TextDelta,
-)
+if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
+    from ..retry.events import (
+        AttemptError,
+        AttemptStart,
+        Backoff,
+        Cancelled,
+        Event,
+        FirstToken,
+        GiveUp,
+        ResponseStart,
+        RunStart,
+        Success,
+        TextDelta,
+    )
 
 LIVE_STATES = frozenset({"loading", "connecting", "waiting", "streaming", "attempt failed", "backing off"})
 
@@ -63,7 +65,7 @@ class RunState:
 
     def apply(self, event: Event, now: float) -> None:
         """Fold one event in; ``now`` is the clock reading when it arrived."""
-        handler = _HANDLERS.get(type(event))
+        handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event, now)
 
@@ -143,15 +145,15 @@ def _cancelled(s: RunState, e: Cancelled, now: float) -> None:
     s.state, s.final_elapsed, s.backoff_until = "cancelled", e.elapsed, None
 
 
-_HANDLERS = {
-    RunStart: _run_start,
-    AttemptStart: _attempt_start,
-    ResponseStart: _response_start,
-    FirstToken: _first_token,
-    TextDelta: _text,
-    AttemptError: _attempt_error,
-    Backoff: _backoff,
-    Success: _success,
-    GiveUp: _give_up,
-    Cancelled: _cancelled,
+_HANDLERS: dict[str, Any] = {
+    "run_start": _run_start,
+    "attempt_start": _attempt_start,
+    "response_start": _response_start,
+    "first_token": _first_token,
+    "text": _text,
+    "attempt_error": _attempt_error,
+    "backoff": _backoff,
+    "success": _success,
+    "give_up": _give_up,
+    "cancelled": _cancelled,
 }

@@ -8,7 +8,7 @@ never speaks HTTP and never recomposes a panel per event.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
-from ...retry.events import Event, TextDelta
 from ...settings import RunSettings
 from ..controller import RunController
 from ..keys import bindings, effective_keys
@@ -29,6 +28,9 @@ from ..widgets.status.banner import SimulatorBanner
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .main_side import SideActions
+
+if TYPE_CHECKING:  # the event classes load after the first frame (panels dispatch on ``event.type``)
+    from ...retry.events import Event
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""
@@ -218,7 +220,7 @@ class MainScreen(SideActions, Screen[None]):
         self.query_one(AttemptsPanel).apply(event)
         await self.query_one(OutputPanel).apply(event)
         self.run_state.apply(event, now)  # last: a state of "done" means everything is shown
-        if not isinstance(event, TextDelta):
+        if event.type != "text":
             self.render_live()
             self._refresh_keys()
 

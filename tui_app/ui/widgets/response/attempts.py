@@ -10,7 +10,7 @@ attempt's details and partial text.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -20,22 +20,13 @@ from textual.widgets import Static
 from .... import present
 from ....safe_text import one_line, visible
 from ..table_cells import fit_columns, table_cell
-from ....retry.events import (
-    AttemptError,
-    AttemptStart,
-    Cancelled,
-    Event,
-    FirstToken,
-    ResponseStart,
-    RunStart,
-    Success,
-    TextDelta,
-)
-from ....retry.failures import Failure
 from ...run_state import RunState
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
     from textual.widgets import DataTable
+
+    from ....retry.events import AttemptError, Cancelled, Event, Success, TextDelta
+    from ....retry.failures import Failure
 
 COLUMNS = (("#", "n"), ("start", "start"), ("dur", "dur"), ("outcome", "outcome"), ("chars", "chars"),
            ("request-id", "rid"))
@@ -109,29 +100,38 @@ class AttemptsPanel(Vertical):
 
     def apply(self, event: Event) -> None:
         """Fold one event into the rows."""
-        if isinstance(event, TextDelta):
-            if event.attempt in self.records:
-                self.records[event.attempt].chars += len(event.text)
-                self._dirty.add(event.attempt)
-        elif isinstance(event, RunStart):
+        kind = event.type
+        if kind == "text":
+            delta = cast("TextDelta", event)
+            if delta.attempt in self.records:
+                self.records[delta.attempt].chars += len(delta.text)
+                self._dirty.add(delta.attempt)
+        elif kind == "run_start":
             self.records.clear()
             self._dirty.clear()
             if self._table is not None:
                 self._table.clear()
-        elif isinstance(event, AttemptStart):
-            self._add(AttemptRecord(event.attempt, event.t, event.model))
-        elif isinstance(event, (ResponseStart, FirstToken)):
-            self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=_live_outcome(event))
-        elif isinstance(event, AttemptError):
-            self._failed(event)
-        elif isinstance(event, Success) and event.attempt in self.records:
-            record = self.records[event.attempt]
+        elif kind == "attempt_start":
+            self._add(AttemptRecord(event.attempt, event.t, event.model))  # type: ignore[attr-defined]
+        elif kind in ("response_start", "first_token"):
+            outcome = "streaming" if kind == "first_token" else "waiting"
+            self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=outcome)  # type: ignore[attr-defined]
+        elif kind == "attempt_error":
+            self._failed(cast("AttemptError", event))
+        elif kind == "success":
+            self._succeeded(cast("Success", event))
+        elif kind == "cancelled":
+            cancelled = cast("Cancelled", event)
+            record = self.records.get(cancelled.attempt)
+            if cancelled.during == "request" and record is not None:
+                self._update(cancelled.attempt, duration=cancelled.t - record.start, outcome="cancelled")
+
+    def _succeeded(self, event: Success) -> None:
+        record = self.records.get(event.attempt)
+        if record is not None:
             record.text = event.text
             self._update(event.attempt, duration=event.t - record.start,
                          outcome=f"ok {event.stop_reason or ''}".strip(), chars=len(event.text))
-        elif isinstance(event, Cancelled) and event.during == "request" and event.attempt in self.records:
-            record = self.records[event.attempt]
-            self._update(event.attempt, duration=event.t - record.start, outcome="cancelled")
 
     def _add(self, record: AttemptRecord) -> None:
         self.records[record.number] = record
@@ -207,10 +207,6 @@ def _cells(r: AttemptRecord) -> tuple[str, ...]:
     duration = "…" if r.duration is None else f"{r.duration:.1f}"
     cells = (str(r.number), f"{r.start:.1f}", duration, r.outcome, str(r.chars), r.request_id or "–")
     return tuple(table_cell(cell) for cell in cells)
-
-
-def _live_outcome(event: Event) -> str:
-    return "streaming" if isinstance(event, FirstToken) else "waiting"
 
 
 def _failure_outcome(failure: Failure) -> str:

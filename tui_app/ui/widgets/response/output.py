@@ -14,7 +14,7 @@ copies what the model wrote.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -22,12 +22,13 @@ from textual.widgets import Static
 from .... import present
 from ....safe_text import one_line, visible
 from .... import gc_policy
-from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, GiveUp, Success, TextDelta
 from .live_answer import LiveAnswer
 from .markdown_lines import MarkdownLines
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
     from textual.timer import Timer
+
+    from ....retry.events import AttemptStart, Cancelled, Event, GiveUp, Success
 
 MAX_PROMPT_ECHO = 300
 FLUSH_HZ = 30
@@ -59,24 +60,26 @@ class OutputPanel(VerticalScroll):
 
     async def apply(self, event: Event) -> None:
         """Fold one event of the current run into the view."""
-        if isinstance(event, TextDelta):
+        kind = event.type
+        if kind == "text":
             if self._live is None:
                 await self._open_live("")
-            self._text.append(event.text)
+            self._text.append(event.text)  # type: ignore[attr-defined]
             self._schedule_flush()
-        elif isinstance(event, AttemptStart):
-            if event.attempt > 1 or event.carried_text:
+        elif kind == "attempt_start":
+            start = cast("AttemptStart", event)
+            if start.attempt > 1 or start.carried_text:
                 await self._close_live(discard=True)
-                await self._open_live(event.carried_text)
-        elif isinstance(event, AttemptError):
+                await self._open_live(start.carried_text)
+        elif kind == "attempt_error":
             if self._live is not None:
                 self._live.add_class("-discarded")
-        elif isinstance(event, Success):
-            await self._finish(event)
-        elif isinstance(event, GiveUp):
-            await self._end_note(present.give_up_line(event), "-failed")
-        elif isinstance(event, Cancelled):
-            await self._end_note(present.cancelled_line(event), "-cancelled")
+        elif kind == "success":
+            await self._finish(cast("Success", event))
+        elif kind == "give_up":
+            await self._end_note(present.give_up_line(cast("GiveUp", event)), "-failed")
+        elif kind == "cancelled":
+            await self._end_note(present.cancelled_line(cast("Cancelled", event)), "-cancelled")
 
     @property
     def live_text(self) -> str | None:
