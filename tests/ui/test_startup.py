@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 FIRST_PAINT_PROBE = textwrap.dedent(
     """
     import asyncio, sys
@@ -42,3 +44,18 @@ def test_first_screen_paints_before_anthropic_is_imported():
         [sys.executable, "-c", FIRST_PAINT_PROBE], capture_output=True, text=True, timeout=60, check=True
     ).stdout
     assert "{'heavy at mount': [], 'loaded later': True}" in out, out
+
+
+@pytest.mark.parametrize(("argv", "parsed", "profile"), [([], False, None), (["--profile", "slow"], True, "slow")])
+def test_plain_start_opens_the_tui_without_building_the_subcommand_parsers(monkeypatch, argv, parsed, profile):
+    from tui_app import cli
+    from tui_app.commands import tui
+
+    built = []
+    build = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda: built.append(1) or build())
+    opened = []
+    monkeypatch.setattr(tui, "run", lambda args: opened.append((args.command, args.profile)) or 0)
+    assert cli.main(argv) == 0
+    assert opened == [(None, profile)]
+    assert bool(built) is parsed
