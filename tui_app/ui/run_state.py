@@ -12,19 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
-    from ..retry.events import (
-        AttemptError,
-        AttemptStart,
-        Backoff,
-        Cancelled,
-        Event,
-        FirstToken,
-        GiveUp,
-        ResponseStart,
-        RunStart,
-        Success,
-        TextDelta,
-    )
+    from ..retry import events as ev
 
 LIVE_STATES = frozenset({"loading", "connecting", "waiting", "streaming", "attempt failed", "backing off"})
 
@@ -46,7 +34,7 @@ class RunState:
     tokens_per_s: float | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
-    backoff: Backoff | None = None
+    backoff: ev.Backoff | None = None
     backoff_until: float | None = None
     ratelimit: dict[str, str] = field(default_factory=dict)
 
@@ -63,7 +51,7 @@ class RunState:
         self.reset()
         self.state, self.started_at = "loading", now
 
-    def apply(self, event: Event, now: float) -> None:
+    def apply(self, event: ev.Event, now: float) -> None:
         """Fold one event in; ``now`` is the clock reading when it arrived."""
         handler = _HANDLERS.get(event.type)
         if handler is not None:
@@ -98,50 +86,50 @@ class RunState:
 _STATE_WORDS = {"waiting": "waiting for first token", "loading": "loading SDK…"}
 
 
-def _run_start(s: RunState, e: RunStart, now: float) -> None:
+def _run_start(s: RunState, e: ev.RunStart, now: float) -> None:
     s.reset()
     s.state, s.started_at, s.max_attempts, s.deadline = "connecting", now, e.max_attempts, e.deadline
 
 
-def _attempt_start(s: RunState, e: AttemptStart, now: float) -> None:
+def _attempt_start(s: RunState, e: ev.AttemptStart, now: float) -> None:
     s.state, s.attempt, s.chars, s.first_token_at, s.ttft = "connecting", e.attempt, len(e.carried_text), None, None
     s.backoff = s.backoff_until = None
 
 
-def _response_start(s: RunState, e: ResponseStart, now: float) -> None:
+def _response_start(s: RunState, e: ev.ResponseStart, now: float) -> None:
     s.state = "waiting"
     if e.ratelimit:
         s.ratelimit = dict(e.ratelimit)
 
 
-def _first_token(s: RunState, e: FirstToken, now: float) -> None:
+def _first_token(s: RunState, e: ev.FirstToken, now: float) -> None:
     s.state, s.ttft, s.first_token_at = "streaming", e.ttft, now
 
 
-def _text(s: RunState, e: TextDelta, now: float) -> None:
+def _text(s: RunState, e: ev.TextDelta, now: float) -> None:
     s.chars += len(e.text)
 
 
-def _attempt_error(s: RunState, e: AttemptError, now: float) -> None:
+def _attempt_error(s: RunState, e: ev.AttemptError, now: float) -> None:
     s.state = "attempt failed"
     if e.failure is not None and e.failure.headers:
         s.ratelimit = dict(e.failure.headers)
 
 
-def _backoff(s: RunState, e: Backoff, now: float) -> None:
+def _backoff(s: RunState, e: ev.Backoff, now: float) -> None:
     s.state, s.backoff, s.backoff_until = "backing off", e, now + e.delay
 
 
-def _success(s: RunState, e: Success, now: float) -> None:
+def _success(s: RunState, e: ev.Success, now: float) -> None:
     s.state, s.final_elapsed, s.ttft, s.tokens_per_s = "done", e.elapsed, e.ttft, e.tokens_per_s
     s.input_tokens, s.output_tokens = e.input_tokens, e.output_tokens
 
 
-def _give_up(s: RunState, e: GiveUp, now: float) -> None:
+def _give_up(s: RunState, e: ev.GiveUp, now: float) -> None:
     s.state, s.final_elapsed, s.backoff_until = "failed", e.elapsed, None
 
 
-def _cancelled(s: RunState, e: Cancelled, now: float) -> None:
+def _cancelled(s: RunState, e: ev.Cancelled, now: float) -> None:
     s.state, s.final_elapsed, s.backoff_until = "cancelled", e.elapsed, None
 
 
