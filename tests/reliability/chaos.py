@@ -69,7 +69,7 @@ def check_invariants(run: Outcome, *, answer_chars: int, max_attempts: int, dead
     end = terminal[0]
     assert run.wall <= deadline + slack, f"{run.prompt!r} overran its deadline: {run.wall:.2f}s {timeline}"
     attempts = [e for e in events if e.type == "attempt_start"]
-    assert 1 <= len(attempts) <= max_attempts
+    assert 1 <= len(attempts) <= max_attempts, f"{len(attempts)} attempts, policy allows {max_attempts}: {timeline}"
     errors = [e for e in events if e.type == "attempt_error"]
     for err in errors:
         assert err.failure.kind in FAILURE_KINDS and err.failure.kind != "unexpected", err.failure

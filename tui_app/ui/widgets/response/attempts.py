@@ -140,8 +140,8 @@ class AttemptsPanel(Vertical):
 
     def _add_row(self, record: AttemptRecord) -> None:
         assert self._table is not None
-        self._fit_columns()
-        self._table.add_row(*_cells(record), key=str(record.number))
+        cells = self._fit_columns()
+        self._table.add_row(*cells[record.number], key=str(record.number))
         self._table.move_cursor(row=self._table.row_count - 1)
 
     def _failed(self, event: AttemptError) -> None:
@@ -169,18 +169,21 @@ class AttemptsPanel(Vertical):
         table = self._table
         if table is None:  # not mounted yet: mount_table writes every row
             return
-        dirty = [(number, _cells(self.records[number])) for number in sorted(self._dirty) if number in self.records]
+        dirty = sorted(number for number in self._dirty if number in self.records)
         self._dirty.clear()
         if not dirty:
             return
-        self._fit_columns()
-        for number, cells in dirty:
-            for (_label, key), value in zip(COLUMNS, cells, strict=True):
+        cells = self._fit_columns()
+        for number in dirty:
+            for (_label, key), value in zip(COLUMNS, cells[number], strict=True):
                 table.update_cell(str(number), key, value, update_width=True)
 
-    def _fit_columns(self) -> None:
+    def _fit_columns(self) -> dict[int, tuple[str, ...]]:
+        """Every record's cells, the columns sized for them (see ``fit_columns``)."""
         assert self._table is not None
-        fit_columns(self._table, COLUMN_KEYS, (_cells(record) for record in self.records.values()))
+        cells = {number: _cells(record) for number, record in self.records.items()}
+        fit_columns(self._table, COLUMN_KEYS, cells.values())
+        return cells
 
     def show_state(self, state: RunState, now: float) -> None:
         """The countdown (during a backoff) and the last response's rate-limit headers."""
