@@ -16,8 +16,11 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -67,8 +70,15 @@ def _put_environ(values: dict[str, str | None]) -> None:
 @contextlib.contextmanager
 def throwaway_home() -> Iterator[Path]:
     """Config and data in a temp dir for the duration: the real history is never touched."""
-    with tempfile.TemporaryDirectory(prefix="claude-tui-bench-") as tmp, environ(
-        CLAUDE_TUI_DATA_DIR=tmp, CLAUDE_TUI_CONFIG_DIR=tmp, ANTHROPIC_API_KEY=None, NO_COLOR=None, TEXTUAL_THEME=None
+    with (
+        tempfile.TemporaryDirectory(prefix="claude-tui-bench-") as tmp,
+        environ(
+            CLAUDE_TUI_DATA_DIR=tmp,
+            CLAUDE_TUI_CONFIG_DIR=tmp,
+            ANTHROPIC_API_KEY=None,
+            NO_COLOR=None,
+            TEXTUAL_THEME=None,
+        ),
     ):
         yield Path(tmp)
 
@@ -87,8 +97,12 @@ def simulator_process(scenario: dict) -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="claude-tui-bench-sim-") as tmp:
         path = Path(tmp) / "scenario.json"
         path.write_text(json.dumps(scenario))
-        proc = subprocess.Popen([*claude_tui(), "simulate", "--port", "0", "--scenario", str(path)],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            [*claude_tui(), "simulate", "--port", "0", "--scenario", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             assert proc.stdout is not None
             line = proc.stdout.readline()

@@ -17,7 +17,10 @@ import struct
 import subprocess
 import termios
 import time
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 """CSI sequences (colours, cursor moves), OSC strings, and two-byte escapes."""
@@ -36,8 +39,12 @@ Minimal().run()
 
 
 def first_paint_seconds(
-    argv: Sequence[str], marker: str, *, env: dict[str, str] | None = None,
-    size: tuple[int, int] = (120, 40), timeout: float = 30.0,
+    argv: Sequence[str],
+    marker: str,
+    *,
+    env: dict[str, str] | None = None,
+    size: tuple[int, int] = (120, 40),
+    timeout: float = 30.0,
 ) -> float:
     """Seconds from spawning ``argv`` in a ``size`` (columns, rows) pty until ``marker`` shows."""
     master, slave = os.openpty()
@@ -46,8 +53,9 @@ def first_paint_seconds(
     full_env = {**os.environ, **(env or {}), "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(rows)}
     wanted = marker.encode()
     start = time.perf_counter()
-    proc = subprocess.Popen(list(argv), stdin=slave, stdout=slave, stderr=slave, env=full_env,
-                            start_new_session=True, close_fds=True)
+    proc = subprocess.Popen(
+        list(argv), stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True, close_fds=True
+    )
     os.close(slave)
     seen = b""
     try:

@@ -48,7 +48,9 @@ async def bare_sdk(base_url: str) -> tuple[float, float, int]:
     start = time.perf_counter()
     first = None
     n = 0
-    async with client.messages.stream(model=MODEL, max_tokens=64000, messages=[{"role": "user", "content": PROMPT}]) as s:
+    async with client.messages.stream(
+        model=MODEL, max_tokens=64000, messages=[{"role": "user", "content": PROMPT}]
+    ) as s:
         async for _text in s.text_stream:
             if first is None:
                 first = time.perf_counter() - start
@@ -62,8 +64,9 @@ async def bare_raw_stream(base_url: str) -> float:
     """Seconds for a bare loop over the raw event stream, the SDK call the core makes."""
     client = make_client(base_url)
     start = time.perf_counter()
-    stream = await client.messages.create(model=MODEL, max_tokens=64000, stream=True,
-                                          messages=[{"role": "user", "content": PROMPT}])
+    stream = await client.messages.create(
+        model=MODEL, max_tokens=64000, stream=True, messages=[{"role": "user", "content": PROMPT}]
+    )
     async with stream:
         async for event in stream:
             if event.type == "content_block_delta" and event.delta.type == "text_delta":
@@ -104,7 +107,9 @@ async def raw_serve(base_url: str) -> float:
     body = {"model": MODEL, "max_tokens": 64000, "stream": True, "messages": [{"role": "user", "content": PROMPT}]}
     async with httpx2.AsyncClient() as http:
         start = time.perf_counter()
-        async with http.stream("POST", f"{base_url}/v1/messages", json=body, headers={"x-api-key": "k", "anthropic-version": "2023-06-01"}) as r:
+        async with http.stream(
+            "POST", f"{base_url}/v1/messages", json=body, headers={"x-api-key": "k", "anthropic-version": "2023-06-01"}
+        ) as r:
             async for _chunk in r.aiter_raw():
                 pass
         return time.perf_counter() - start
@@ -132,8 +137,11 @@ def main() -> int:
     chars, repeat, pairs = (3000, 1, 3) if args.quick else (120_000, 7, 25)
     with throwaway_home():
         rows = measure(chars, repeat, pairs, proc_repeat=1 if args.quick else 5)
-    ok = print_table(f"Core overhead (streams: medians of {repeat} interleaved repetitions, ratios paired; processes: fastest of"
-                     f" {1 if args.quick else 5}, interleaved; {load_note()})", rows)
+    ok = print_table(
+        f"Core overhead (streams: medians of {repeat} interleaved repetitions, ratios paired; processes: fastest of"
+        f" {1 if args.quick else 5}, interleaved; {load_note()})",
+        rows,
+    )
     return 0 if ok or args.quick else 1
 
 
@@ -142,8 +150,12 @@ def measure(chars: int, repeat: int, pairs: int, proc_repeat: int) -> list[Row]:
 
     from tui_app.store.sessions import SessionStore
 
-    with simulator_process({"name": "bench", "answer_chars": chars}) as sim_url, \
-            simulator_process({"name": "short", "answer_chars": 200}) as short_url, SessionStore.open() as store:
+    with (
+        simulator_process({"name": "bench", "answer_chars": chars}) as sim_url,
+        simulator_process({"name": "short", "answer_chars": 200}) as short_url,
+        SessionStore.open() as store,
+    ):
+
         async def streams():
             bare, ours, raw_stream, raw = [], [], [], []
             for _ in range(repeat):  # interleaved so drift hits every side alike
@@ -162,27 +174,61 @@ def measure(chars: int, repeat: int, pairs: int, proc_repeat: int) -> list[Row]:
         ours_t = statistics.median(o[0] for o in ours)
         raw_stream_t = statistics.median(raw_stream)
         raw_t = statistics.median(raw)
-        vs_bare = statistics.median(o[0] / b[0] for o, b in zip(ours, bare))
-        vs_raw_stream = statistics.median(o[0] / r for o, r in zip(ours, raw_stream))
-        serving = statistics.median(r / c for r, c in zip(raw, raw_stream))
+        vs_bare = statistics.median(o[0] / b[0] for o, b in zip(ours, bare, strict=False))
+        vs_raw_stream = statistics.median(o[0] / r for o, r in zip(ours, raw_stream, strict=False))
+        serving = statistics.median(r / c for r, c in zip(raw, raw_stream, strict=False))
 
         env = {**os.environ, "ANTHROPIC_BASE_URL": sim_url, "ANTHROPIC_API_KEY": "sim-key"}
         cli = [*claude_tui(), "run", PROMPT, "--model", MODEL, "--max-tokens", "64000", "--quiet"]
         sdk = [sys.executable, "-c", MINIMAL_SDK_SCRIPT, MODEL, PROMPT]
-        proc = interleaved_best({"sdk": lambda: run_seconds(sdk, env), "cli": lambda: run_seconds(cli, env)},
-                                   proc_repeat)
+        proc = interleaved_best(
+            {"sdk": lambda: run_seconds(sdk, env), "cli": lambda: run_seconds(cli, env)}, proc_repeat
+        )
 
     return [
-        Row(f"stream of {deltas} deltas: core+events+recording vs bare SDK loop", ours_t * 1000, bare_t * 1000, "ms",
-            "≤ 1.10×", vs_bare <= 1.10, paired=vs_bare),
-        Row("same stream: core+events+recording vs bare loop over the raw event stream the core reads",
-            ours_t * 1000, raw_stream_t * 1000, "ms", "–", True, paired=vs_raw_stream),
-        Row(f"time to first token, added by the core (median of {pairs} pairs)", added_ttft, None, "ms", "< 5 ms",
-            added_ttft < 5),
-        Row("`claude-tui run` process vs minimal SDK script process", proc["cli"] * 1000, proc["sdk"] * 1000, "ms",
-            "≤ 1.15×", proc["cli"] <= 1.15 * proc["sdk"]),
-        Row("simulator serving (raw read) vs the SDK's fastest consumer (raw event stream)", raw_t * 1000,
-            raw_stream_t * 1000, "ms", "≤ 0.33×", serving <= 1 / 3, paired=serving),
+        Row(
+            f"stream of {deltas} deltas: core+events+recording vs bare SDK loop",
+            ours_t * 1000,
+            bare_t * 1000,
+            "ms",
+            "≤ 1.10×",
+            vs_bare <= 1.10,
+            paired=vs_bare,
+        ),
+        Row(
+            "same stream: core+events+recording vs bare loop over the raw event stream the core reads",
+            ours_t * 1000,
+            raw_stream_t * 1000,
+            "ms",
+            "–",
+            True,
+            paired=vs_raw_stream,
+        ),
+        Row(
+            f"time to first token, added by the core (median of {pairs} pairs)",
+            added_ttft,
+            None,
+            "ms",
+            "< 5 ms",
+            added_ttft < 5,
+        ),
+        Row(
+            "`claude-tui run` process vs minimal SDK script process",
+            proc["cli"] * 1000,
+            proc["sdk"] * 1000,
+            "ms",
+            "≤ 1.15×",
+            proc["cli"] <= 1.15 * proc["sdk"],
+        ),
+        Row(
+            "simulator serving (raw read) vs the SDK's fastest consumer (raw event stream)",
+            raw_t * 1000,
+            raw_stream_t * 1000,
+            "ms",
+            "≤ 0.33×",
+            serving <= 1 / 3,
+            paired=serving,
+        ),
     ]
 
 

@@ -55,10 +55,22 @@ def main() -> int:
         rss = asyncio.run(stream_answers(answers, chars))
     first, last = rss[0], rss[-1]
     rows = [
-        Row(f"RSS after answer {answers} vs after answer 1 ({chars:,} chars each)", last, first, "MB",
-            "≤ +100 MB", last - first <= 100),
-        Row(f"growth per answer after the 1st (answers 2–{answers})", (last - first) / max(1, answers - 1), None, "MB",
-            "–", True),
+        Row(
+            f"RSS after answer {answers} vs after answer 1 ({chars:,} chars each)",
+            last,
+            first,
+            "MB",
+            "≤ +100 MB",
+            last - first <= 100,
+        ),
+        Row(
+            f"growth per answer after the 1st (answers 2–{answers})",
+            (last - first) / max(1, answers - 1),
+            None,
+            "MB",
+            "–",
+            True,
+        ),
     ]
     ok = print_table(f"Memory ({load_note()})", rows)
     return 0 if ok or args.quick else 1

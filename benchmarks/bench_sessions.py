@@ -17,13 +17,22 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
 import random
 import sys
 import time
 
-from _measure import (claude_tui, environ, interleaved_best, interleaved_medians, load_note, paired_ratio, parse_args,
-                      run_seconds, simulator_process, throwaway_home)
+from _measure import (
+    claude_tui,
+    environ,
+    interleaved_best,
+    interleaved_medians,
+    load_note,
+    paired_ratio,
+    parse_args,
+    run_seconds,
+    simulator_process,
+    throwaway_home,
+)
 from _table import Row, print_table
 
 WORDS = (
@@ -47,31 +56,54 @@ def build_history(n: int, rng: random.Random) -> None:
             for sid in range(start + 1, min(n, start + 5000) + 1):
                 answer = text(80)
                 sessions.append((sid, "2025-01-01T00:00:00.000Z", f"{text(15)} #{sid}", "claude-sonnet-4-5", answer))
-                run = [RunStart(t=0.0, model="m"), AttemptStart(t=0.0, attempt=1, model="m"),
-                       ResponseStart(t=0.2, attempt=1, request_id="req"), FirstToken(t=0.3, attempt=1, ttft=0.3)]
+                run = [
+                    RunStart(t=0.0, model="m"),
+                    AttemptStart(t=0.0, attempt=1, model="m"),
+                    ResponseStart(t=0.2, attempt=1, request_id="req"),
+                    FirstToken(t=0.3, attempt=1, ttft=0.3),
+                ]
                 run += [TextDelta(t=0.3 + i / 100, attempt=1, text=answer[i * 60 : (i + 1) * 60]) for i in range(8)]
                 run.append(Success(t=0.5, attempt=1, text=answer, elapsed=0.5))
                 events += [(sid, seq, e.t, e.type, encode(e)) for seq, e in enumerate(run, 1)]
             with store.transaction() as conn:
                 conn.executemany(
                     "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
-                    " VALUES (?, ?, ?, ?, ?, 'ok', 1, 0.5, 1)", sessions,
+                    " VALUES (?, ?, ?, ?, ?, 'ok', 1, 0.5, 1)",
+                    sessions,
                 )
                 conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", events)
 
 
 def process_rows(repeat: int) -> list[Row]:
     ours = claude_tui()
-    ms = {name: t * 1000 for name, t in interleaved_best({
-        "version": lambda: run_seconds([*ours, "--version"]),
-        "list": lambda: run_seconds([*ours, "sessions", "list"]),
-        "search": lambda: run_seconds([*ours, "sessions", "list", "--search", "pelican"]),
-    }, repeat).items()}
+    ms = {
+        name: t * 1000
+        for name, t in interleaved_best(
+            {
+                "version": lambda: run_seconds([*ours, "--version"]),
+                "list": lambda: run_seconds([*ours, "sessions", "list"]),
+                "search": lambda: run_seconds([*ours, "sessions", "list", "--search", "pelican"]),
+            },
+            repeat,
+        ).items()
+    }
     return [
-        Row("`claude-tui sessions list` process vs `claude-tui --version`", ms["list"], ms["version"], "ms", "≤ 1.30×",
-            ms["list"] <= 1.3 * ms["version"]),
-        Row("`claude-tui sessions list --search pelican` process vs `--version`", ms["search"], ms["version"], "ms",
-            "–", True),
+        Row(
+            "`claude-tui sessions list` process vs `claude-tui --version`",
+            ms["list"],
+            ms["version"],
+            "ms",
+            "≤ 1.30×",
+            ms["list"] <= 1.3 * ms["version"],
+        ),
+        Row(
+            "`claude-tui sessions list --search pelican` process vs `--version`",
+            ms["search"],
+            ms["version"],
+            "ms",
+            "–",
+            True,
+        ),
     ]
 
 
@@ -79,15 +111,27 @@ def query_rows(repeat: int, n: int) -> list[Row]:
     from tui_app.store.sessions import SessionStore
 
     with SessionStore.open() as store:
-        ms = {name: t * 1000 for name, t in interleaved_medians({
-            "list": lambda: _seconds(lambda: store.list_sessions(limit=50)),
-            "common": lambda: _seconds(lambda: store.list_sessions(search="pelican", limit=50)),
-            "rare": lambda: _seconds(lambda: store.list_sessions(search=f"#{n // 2}", limit=50)),
-        }, repeat).items()}
+        ms = {
+            name: t * 1000
+            for name, t in interleaved_medians(
+                {
+                    "list": lambda: _seconds(lambda: store.list_sessions(limit=50)),
+                    "common": lambda: _seconds(lambda: store.list_sessions(search="pelican", limit=50)),
+                    "rare": lambda: _seconds(lambda: store.list_sessions(search=f"#{n // 2}", limit=50)),
+                },
+                repeat,
+            ).items()
+        }
     return [
         Row(f"list 50 newest of {n:,} sessions (query time)", ms["list"], None, "ms", "< 50 ms", ms["list"] < 50),
-        Row("full-text search, a word in half the sessions (query time)", ms["common"], None, "ms", "< 50 ms",
-            ms["common"] < 50),
+        Row(
+            "full-text search, a word in half the sessions (query time)",
+            ms["common"],
+            None,
+            "ms",
+            "< 50 ms",
+            ms["common"] < 50,
+        ),
         Row("full-text search, a word in one session (query time)", ms["rare"], None, "ms", "< 50 ms", ms["rare"] < 50),
     ]
 
@@ -117,8 +161,10 @@ def recording_rows(pairs: int, answer_chars: int, n: int, history_bytes: int) ->
         assert run_headless(options, stdout=io.StringIO(), stderr=io.StringIO()) == 0
         return time.perf_counter() - start
 
-    with simulator_process({"name": "big", "answer_chars": answer_chars}) as url, \
-            environ(ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sim-key"):
+    with (
+        simulator_process({"name": "big", "answer_chars": answer_chars}) as url,
+        environ(ANTHROPIC_BASE_URL=url, ANTHROPIC_API_KEY="sim-key"),
+    ):
         before = _used_bytes()
         run(True)  # also warms up imports
         size = _used_bytes() - before
@@ -128,10 +174,24 @@ def recording_rows(pairs: int, answer_chars: int, n: int, history_bytes: int) ->
         [last] = store.list_sessions(limit=1)
         deltas = sum(1 for e in store.get_session(last.id).events if e.type == "text")
     return [
-        Row(f"a {deltas:,}-delta run with recording vs without (headless; simulator in its own process;"
-            f" {pairs} pairs, counterbalanced)", on * 1000, off * 1000, "ms", "≤ 1.05×", ratio <= 1.05, paired=ratio),
-        Row(f"database size per session: {n:,} bulk-built sessions (~12 events each)", history_bytes / n / 1000, None,
-            "kB", "–", True),
+        Row(
+            f"a {deltas:,}-delta run with recording vs without (headless; simulator in its own process;"
+            f" {pairs} pairs, counterbalanced)",
+            on * 1000,
+            off * 1000,
+            "ms",
+            "≤ 1.05×",
+            ratio <= 1.05,
+            paired=ratio,
+        ),
+        Row(
+            f"database size per session: {n:,} bulk-built sessions (~12 events each)",
+            history_bytes / n / 1000,
+            None,
+            "kB",
+            "–",
+            True,
+        ),
         Row(f"database size of the recorded {deltas:,}-delta session", size / 1000, None, "kB", "–", True),
     ]
 
@@ -147,22 +207,27 @@ def _used_bytes() -> int:
 
 
 def main() -> int:
-    args = parse_args(__doc__, extra=[
-        ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
-        ("--repeat", {"type": int, "default": 7, "help": "runs of each query"}),
-        ("--process-repeat", {"type": int, "default": 21, "help": "runs of each process"}),
-        ("--pairs", {"type": int, "default": 40, "help": "pairs of runs with and without recording"}),
-    ])
+    args = parse_args(
+        __doc__,
+        extra=[
+            ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
+            ("--repeat", {"type": int, "default": 7, "help": "runs of each query"}),
+            ("--process-repeat", {"type": int, "default": 21, "help": "runs of each process"}),
+            ("--pairs", {"type": int, "default": 40, "help": "pairs of runs with and without recording"}),
+        ],
+    )
     n, repeat, processes, pairs, chars = (
-        (2000, 1, 1, 1, 6000) if args.quick
-        else (args.sessions, args.repeat, args.process_repeat, args.pairs, 120_000)
+        (2000, 1, 1, 1, 6000) if args.quick else (args.sessions, args.repeat, args.process_repeat, args.pairs, 120_000)
     )
     with throwaway_home():
         build_history(n, random.Random(0))
         history_bytes = _used_bytes()
         rows = query_rows(repeat, n) + process_rows(processes) + recording_rows(pairs, chars, n, history_bytes)
-    ok = print_table(f"Session store (queries: median of {repeat}; processes: fastest of {processes}, interleaved;"
-                     f" recording: paired runs; {load_note()})", rows)
+    ok = print_table(
+        f"Session store (queries: median of {repeat}; processes: fastest of {processes}, interleaved;"
+        f" recording: paired runs; {load_note()})",
+        rows,
+    )
     return 0 if ok or args.quick else 1
 
 

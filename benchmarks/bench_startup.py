@@ -24,32 +24,56 @@ PLACEHOLDER = "Type a prompt, then ctrl+j to send"
 def process_rows(repeat: int) -> list[Row]:
     ours = claude_tui()
     py = sys.executable
-    best = interleaved_best({
-        "pass": lambda: run_seconds([py, "-c", "pass"]),
-        "textual": lambda: run_seconds([py, "-c", "import textual"]),
-        "help": lambda: run_seconds([*ours, "--help"]),
-        "version": lambda: run_seconds([*ours, "--version"]),
-    }, repeat)
+    best = interleaved_best(
+        {
+            "pass": lambda: run_seconds([py, "-c", "pass"]),
+            "textual": lambda: run_seconds([py, "-c", "import textual"]),
+            "help": lambda: run_seconds([*ours, "--help"]),
+            "version": lambda: run_seconds([*ours, "--version"]),
+        },
+        repeat,
+    )
     ms = {name: seconds * 1000 for name, seconds in best.items()}
     return [
         Row("`python -c pass` (the interpreter's floor, for reference)", ms["pass"], None, "ms", "–", True),
-        Row("`claude-tui --help` vs `python -c \"import textual\"`", ms["help"], ms["textual"], "ms", "≤ 1.50×",
-            ms["help"] <= 1.5 * ms["textual"]),
-        Row("`claude-tui --version` vs `python -c \"import textual\"`", ms["version"], ms["textual"], "ms",
-            "≤ 1.50×", ms["version"] <= 1.5 * ms["textual"]),
+        Row(
+            '`claude-tui --help` vs `python -c "import textual"`',
+            ms["help"],
+            ms["textual"],
+            "ms",
+            "≤ 1.50×",
+            ms["help"] <= 1.5 * ms["textual"],
+        ),
+        Row(
+            '`claude-tui --version` vs `python -c "import textual"`',
+            ms["version"],
+            ms["textual"],
+            "ms",
+            "≤ 1.50×",
+            ms["version"] <= 1.5 * ms["textual"],
+        ),
     ]
 
 
 def first_paint_rows(repeat: int) -> list[Row]:
     ours = claude_tui()
-    best = interleaved_best({
-        "minimal": lambda: first_paint_seconds([sys.executable, "-c", MINIMAL_TEXTAREA_APP], PLACEHOLDER),
-        "ours": lambda: first_paint_seconds(ours, PLACEHOLDER),
-    }, repeat)
+    best = interleaved_best(
+        {
+            "minimal": lambda: first_paint_seconds([sys.executable, "-c", MINIMAL_TEXTAREA_APP], PLACEHOLDER),
+            "ours": lambda: first_paint_seconds(ours, PLACEHOLDER),
+        },
+        repeat,
+    )
     ours_ms, minimal_ms = best["ours"] * 1000, best["minimal"] * 1000
     return [
-        Row("first frame in a pty (prompt editor drawn) vs one-TextArea Textual app", ours_ms, minimal_ms, "ms",
-            "≤ 1.50×", ours_ms <= 1.5 * minimal_ms),
+        Row(
+            "first frame in a pty (prompt editor drawn) vs one-TextArea Textual app",
+            ours_ms,
+            minimal_ms,
+            "ms",
+            "≤ 1.50×",
+            ours_ms <= 1.5 * minimal_ms,
+        ),
         Row("first frame in a pty, absolute", ours_ms, None, "ms", "< 500 ms", ours_ms < 500),
     ]
 

@@ -40,9 +40,11 @@ def memory_gib() -> str:
 
 def describe_machine() -> str:
     versions = ", ".join(f"{name} {version(name)}" for name in ("textual", "anthropic", "rich"))
-    return (f"Machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib()} RAM, {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()} ({sys.implementation.name}); {versions}; "
-            f"load {os.getloadavg()[0]:.2f} at start.")
+    return (
+        f"Machine: {cpu_model()}, {os.cpu_count()} cores, {memory_gib()} RAM, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()} ({sys.implementation.name}); {versions}; "
+        f"load {os.getloadavg()[0]:.2f} at start."
+    )
 
 
 def main() -> int:

@@ -8,9 +8,12 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _SESSION_HOME = tempfile.mkdtemp(prefix="claude-tui-tests-")
 
@@ -86,7 +89,11 @@ def run_cli(isolated_env):
         full_env = {**os.environ, **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "tui_app", *args],
-            input=input, capture_output=True, text=True, env=full_env, timeout=timeout,
+            input=input,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
         )
 
     return run

@@ -68,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
 
             return tui.run(args)
         module = importlib.import_module(f"tui_app.commands.{args.command}")
-        return module.run(args)
+        code: int = module.run(args)
+        return code
     except KeyboardInterrupt:
         print("claude-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

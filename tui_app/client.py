@@ -8,16 +8,21 @@ SDK rejects it) carries the preset's connect/read/write/pool values.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import anthropic
 
 from .secrets import api_key_problem, mask_key
-from .timeouts import Timeouts
+
+if TYPE_CHECKING:
+    from .timeouts import Timeouts
 
 SIMULATOR_KEY = "sim-key"
 
 
-def build_client(timeouts: Timeouts, *, api_key: str | None = None, base_url: str | None = None) -> anthropic.AsyncAnthropic:
+def build_client(
+    timeouts: Timeouts, *, api_key: str | None = None, base_url: str | None = None
+) -> anthropic.AsyncAnthropic:
     """An ``AsyncAnthropic`` with the given timeouts and ``max_retries=0``.
 
     ``api_key``/``base_url`` default to ``ANTHROPIC_API_KEY``/``ANTHROPIC_BASE_URL`` (SDK
@@ -28,9 +33,7 @@ def build_client(timeouts: Timeouts, *, api_key: str | None = None, base_url: st
         problem = api_key_problem(key)
         if problem:  # the HTTP layer would quote the whole header (key included) in its error
             raise ValueError(f"ANTHROPIC_API_KEY {mask_key(key)} {problem}: set it again without it")
-    timeout = anthropic.Timeout(
-        connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
-    )
+    timeout = anthropic.Timeout(connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool)
     return anthropic.AsyncAnthropic(
         api_key=key,
         base_url=base_url if base_url is not None else os.environ.get("ANTHROPIC_BASE_URL") or None,

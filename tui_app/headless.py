@@ -14,13 +14,15 @@ import signal
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from . import gc_policy, present
-from .safe_text import one_line, visible
 from .model_notes import deprecation_note
 from .retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
-from .settings import RunSettings
+from .safe_text import one_line, visible
+
+if TYPE_CHECKING:
+    from .settings import RunSettings
 
 PREFIX = "claude-tui: "
 
@@ -160,25 +162,39 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
         return asyncio.run(_run(options, stdout, stderr, events_file, base_url, api_key, recorder))
 
 
-async def _run(options, stdout, stderr, events_file, base_url, api_key, recorder) -> int:
+async def _run(
+    options: HeadlessOptions,
+    stdout: IO[str],
+    stderr: IO[str],
+    events_file: IO[str] | None,
+    base_url: str | None,
+    api_key: str | None,
+    recorder: Any,
+) -> int:
     from .client import build_client
     from .retry.runner import Request, RetryRun
 
     settings = options.settings
     policy = settings.effective_policy()
     client = build_client(settings.timeouts(), api_key=api_key, base_url=base_url)
-    request = Request(prompt=options.prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system)
+    request = Request(
+        prompt=options.prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system
+    )
     run = RetryRun(request, client=client, policy=policy)
     gc_policy.ready()
     printer = HeadlessPrinter(
-        stdout=stdout, stderr=stderr, quiet=options.quiet,
-        answer_to_stdout=events_file is not stdout, max_attempts=policy.max_attempts,
+        stdout=stdout,
+        stderr=stderr,
+        quiet=options.quiet,
+        answer_to_stdout=events_file is not stdout,
+        max_attempts=policy.max_attempts,
     )
     if not options.quiet and (note := deprecation_note(settings.model)):
         say(stderr, note)
     # Machine-readable sinks first: once a person sees a line, the file already has it.
     sinks = []
     if events_file is not None:
+
         def write_event(event: Event) -> None:
             events_file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
             events_file.flush()

@@ -11,10 +11,12 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from .models import default_model
 from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
 from .timeouts import DEFAULT_PRESET, TIMEOUT_FIELDS, Timeouts, get_preset
 
-DEFAULT_MODEL = "claude-sonnet-5-5"
+DEFAULT_MODEL = default_model()
+"""The newest Sonnet-class model of the installed SDK (see :mod:`tui_app.models`)."""
 DEFAULT_MAX_TOKENS = 1024
 
 
@@ -46,10 +48,14 @@ class RunSettings:
         """Raise ``ValueError`` naming the field and the fix."""
         if not isinstance(self.model, str) or not self.model.strip():
             raise ValueError("model must be a non-empty model id, e.g. claude-sonnet-4-5")
-        if not isinstance(self.max_tokens, int) or isinstance(self.max_tokens, bool) or not 1 <= self.max_tokens <= 1_000_000:
+        if (
+            not isinstance(self.max_tokens, int)
+            or isinstance(self.max_tokens, bool)
+            or not 1 <= self.max_tokens <= 1_000_000
+        ):
             raise ValueError("max_tokens must be an integer between 1 and 1000000")
         get_preset(self.preset)
-        for key, value in self.timeout_overrides.items():
+        for key, _value in self.timeout_overrides.items():
             if key not in TIMEOUT_FIELDS:
                 raise ValueError(f"unknown timeout field {key!r}: use one of {', '.join(TIMEOUT_FIELDS)}")
         self.timeouts()

@@ -19,7 +19,11 @@ TABLE_HEADER = "| what | this project | baseline | ratio | target | result |"
 
 def test_every_script_is_found():
     assert {p.name for p in SCRIPTS} >= {
-        "bench_core.py", "bench_memory.py", "bench_sessions.py", "bench_startup.py", "bench_streaming.py",
+        "bench_core.py",
+        "bench_memory.py",
+        "bench_sessions.py",
+        "bench_startup.py",
+        "bench_streaming.py",
         "bench_timing.py",
     }
 
@@ -27,8 +31,9 @@ def test_every_script_is_found():
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_quick_mode_runs_and_prints_the_table(script):
-    result = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600,
-                            cwd=BENCHMARKS.parent)
+    result = subprocess.run(
+        [sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=600, cwd=BENCHMARKS.parent
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     out = result.stdout
     assert TABLE_HEADER in out, out[-2000:]

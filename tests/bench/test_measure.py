@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from _measure import paired_ratio  # noqa: E402
+from _measure import paired_ratio
 
 
 def _sides(true_ratio: float, second_penalty: float):
@@ -23,6 +23,7 @@ def _sides(true_ratio: float, second_penalty: float):
         def run() -> float:
             second = next(calls) % 2 == 1
             return cost * next(noise) * (second_penalty if second else 1.0)
+
         return run
 
     return timed(true_ratio), timed(1.0)

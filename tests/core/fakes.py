@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import anthropic
 import httpx2
 
-
 URL = "http://sim.test/v1/messages"
 
 
@@ -20,7 +19,9 @@ def status_error(status: int, error_type: str, headers: dict[str, str] | None = 
     """The SDK exception the real client raises for an HTTP error status."""
     request = httpx2.Request("POST", URL)
     body = {"type": "error", "error": {"type": error_type, "message": f"{error_type} message"}}
-    response = httpx2.Response(status, headers={"request-id": f"req_{status}", **(headers or {})}, json=body, request=request)
+    response = httpx2.Response(
+        status, headers={"request-id": f"req_{status}", **(headers or {})}, json=body, request=request
+    )
     client = anthropic.AsyncAnthropic(api_key="k", base_url="http://sim.test")
     return client._make_status_error_from_response(response)
 
@@ -46,7 +47,9 @@ class _Stream:
 
     def __init__(self, step: Step, request_id: str):
         self.step = step
-        self.response = SimpleNamespace(headers={"request-id": request_id, "anthropic-ratelimit-requests-remaining": "9"})
+        self.response = SimpleNamespace(
+            headers={"request-id": request_id, "anthropic-ratelimit-requests-remaining": "9"}
+        )
 
     async def __aenter__(self):
         return self
@@ -58,13 +61,19 @@ class _Stream:
         yield SimpleNamespace(type="message_start", message=SimpleNamespace(usage=SimpleNamespace(input_tokens=3)))
         for chunk in self.step.chunks:
             await asyncio.sleep(0)
-            yield SimpleNamespace(type="content_block_delta", index=0, delta=SimpleNamespace(type="text_delta", text=chunk))
+            yield SimpleNamespace(
+                type="content_block_delta", index=0, delta=SimpleNamespace(type="text_delta", text=chunk)
+            )
         if self.step.hang:
             await asyncio.Event().wait()
         if self.step.after is not None:
             raise self.step.after
         if self.step.stop:
-            yield SimpleNamespace(type="message_delta", delta=SimpleNamespace(stop_reason="end_turn"), usage=SimpleNamespace(output_tokens=len(self.step.chunks)))
+            yield SimpleNamespace(
+                type="message_delta",
+                delta=SimpleNamespace(stop_reason="end_turn"),
+                usage=SimpleNamespace(output_tokens=len(self.step.chunks)),
+            )
             yield SimpleNamespace(type="message_stop")
 
 

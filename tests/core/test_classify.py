@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import anthropic
 import httpx2
 import pytest
 
-from tui_app.retry.classify import classify, parse_retry_after, parse_should_retry
 from tests.core.fakes import URL, sse_error, status_error
+from tui_app.retry.classify import classify, parse_retry_after, parse_should_retry
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,12 @@ from tests.core.fakes import URL, sse_error, status_error
 )
 def test_status_errors(status, error_type, kind, retryable):
     failure = classify(status_error(status, error_type))
-    assert (failure.kind, failure.retryable, failure.status, failure.error_type) == (kind, retryable, status, error_type)
+    assert (failure.kind, failure.retryable, failure.status, failure.error_type) == (
+        kind,
+        retryable,
+        status,
+        error_type,
+    )
     assert failure.request_id == f"req_{status}" and not failure.mid_stream
 
 
@@ -46,9 +51,13 @@ def test_headers_carried_on_the_failure():
 
 @pytest.mark.parametrize(
     "error_type, kind, retryable",
-    [("overloaded_error", "overloaded", True), ("rate_limit_error", "rate_limited", True),
-     ("api_error", "server_error", True), ("invalid_request_error", "client_error", False),
-     ("brand_new_error", "stream_error", False)],
+    [
+        ("overloaded_error", "overloaded", True),
+        ("rate_limit_error", "rate_limited", True),
+        ("api_error", "server_error", True),
+        ("invalid_request_error", "client_error", False),
+        ("brand_new_error", "stream_error", False),
+    ],
 )
 def test_sse_error_events(error_type, kind, retryable):
     failure = classify(sse_error(error_type), streamed_chars=12, mid_stream=True)
@@ -62,7 +71,7 @@ def _wrapped(wrapper, cause):
             raise cause
         except Exception as inner:
             raise wrapper(request=httpx2.Request("POST", URL)) from inner
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return exc
 
 
@@ -92,7 +101,7 @@ def test_unknown_exception_is_shown_not_retried():
 
 
 def test_retry_after_forms():
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     later = (now + timedelta(seconds=7)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert parse_retry_after({"retry-after-ms": "250"}) == 0.25
     assert parse_retry_after({"retry-after": "3"}) == 3.0

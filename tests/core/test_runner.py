@@ -9,10 +9,9 @@ from contextlib import aclosing
 import httpx2
 import pytest
 
+from tests.core.fakes import FakeClient, Step, sse_error, status_error
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import CONTINUE_INSTRUCTION, Request, RetryRun
-
-from tests.core.fakes import FakeClient, Step, sse_error, status_error
 
 REQ = Request(prompt="hello", model="claude-sonnet-5-5", max_tokens=50)
 
@@ -40,7 +39,16 @@ async def test_529_then_ok_backs_off_then_succeeds(fake_time):
     client = FakeClient([Step(before=status_error(529, "overloaded_error")), Step(chunks=["ok"])])
     policy = RetryPolicy(base_delay=0.5, max_delay=4.0, jitter="equal")
     events = await collect(RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep))
-    assert types(events) == ["run_start", "attempt_start", "attempt_error", "backoff", "attempt_start", "response_start", "first_token", "success"]
+    assert types(events) == [
+        "run_start",
+        "attempt_start",
+        "attempt_error",
+        "backoff",
+        "attempt_start",
+        "response_start",
+        "first_token",
+        "success",
+    ]
     err = events[2]
     assert err.failure.kind == "overloaded" and err.failure.status == 529 and err.failure.retryable
     assert err.failure.request_id == "req_529"
@@ -51,7 +59,9 @@ async def test_529_then_ok_backs_off_then_succeeds(fake_time):
 
 
 async def test_retry_after_header_is_honoured(fake_time):
-    client = FakeClient([Step(before=status_error(429, "rate_limit_error", {"retry-after-ms": "1500"})), Step(chunks=["ok"])])
+    client = FakeClient(
+        [Step(before=status_error(429, "rate_limit_error", {"retry-after-ms": "1500"})), Step(chunks=["ok"])]
+    )
     events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
     backoff = next(e for e in events if e.type == "backoff")
     assert backoff.reason == "retry-after" and backoff.delay == pytest.approx(1.5)
@@ -68,7 +78,16 @@ async def test_retry_after_beyond_deadline_gives_up_and_says_why(fake_time):
     assert fake_time.sleeps == [] and len(client.calls) == 1
 
 
-@pytest.mark.parametrize("status, error_type", [(400, "invalid_request_error"), (401, "authentication_error"), (403, "permission_error"), (404, "not_found_error"), (413, "request_too_large")])
+@pytest.mark.parametrize(
+    "status, error_type",
+    [
+        (400, "invalid_request_error"),
+        (401, "authentication_error"),
+        (403, "permission_error"),
+        (404, "not_found_error"),
+        (413, "request_too_large"),
+    ],
+)
 async def test_non_retryable_statuses_give_up_at_once(fake_time, status, error_type):
     client = FakeClient([Step(before=status_error(status, error_type)), Step(chunks=["never"])])
     events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
@@ -77,7 +96,9 @@ async def test_non_retryable_statuses_give_up_at_once(fake_time, status, error_t
 
 
 async def test_x_should_retry_true_overrides_a_400(fake_time):
-    client = FakeClient([Step(before=status_error(400, "invalid_request_error", {"x-should-retry": "true"})), Step(chunks=["ok"])])
+    client = FakeClient(
+        [Step(before=status_error(400, "invalid_request_error", {"x-should-retry": "true"})), Step(chunks=["ok"])]
+    )
     events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
     assert events[-1].type == "success" and len(client.calls) == 2
 
@@ -114,11 +135,13 @@ async def test_sse_error_mid_stream_classified_by_body_type(fake_time):
 
 
 async def test_transport_errors_mid_stream(fake_time):
-    client = FakeClient([
-        Step(chunks=["a"], after=httpx2.ReadError("reset")),
-        Step(chunks=["b"], after=httpx2.ReadTimeout("stall")),
-        Step(chunks=["ok"]),
-    ])
+    client = FakeClient(
+        [
+            Step(chunks=["a"], after=httpx2.ReadError("reset")),
+            Step(chunks=["b"], after=httpx2.ReadTimeout("stall")),
+            Step(chunks=["ok"]),
+        ]
+    )
     events = await collect(RetryRun(REQ, client=client, clock=fake_time.clock, sleep=fake_time.sleep))
     kinds = [e.failure.kind for e in events if e.type == "attempt_error"]
     assert kinds == ["connection_reset", "read_timeout"] and events[-1].type == "success"
@@ -183,8 +206,13 @@ async def test_a_policy_switched_in_during_a_backoff_rules_the_next_decisions(fa
             run.switch(policy=RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.01))
     assert event.type == "success" and event.attempt == 4, "the old policy would give up after attempt 2"
 
-    run = RetryRun(REQ, client=FakeClient([overloaded] * 3), policy=RetryPolicy(max_attempts=5),
-                   clock=fake_time.clock, sleep=fake_time.sleep)
+    run = RetryRun(
+        REQ,
+        client=FakeClient([overloaded] * 3),
+        policy=RetryPolicy(max_attempts=5),
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+    )
     async for event in run.events():
         if event.type == "backoff" and event.attempt == 1:
             run.switch(policy=RetryPolicy(max_attempts=2))

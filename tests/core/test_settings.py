@@ -6,9 +6,14 @@ from tui_app.settings import RunSettings
 
 def test_round_trip_through_dict():
     settings = RunSettings(
-        model="claude-haiku-4-5", system="terse", max_tokens=77, preset="streaming",
-        timeout_overrides={"read": 12.5}, policy=RetryPolicy(max_attempts=6, jitter="equal", deadline=40),
-        deadline_override=True, scenario="stalls",
+        model="claude-haiku-4-5",
+        system="terse",
+        max_tokens=77,
+        preset="streaming",
+        timeout_overrides={"read": 12.5},
+        policy=RetryPolicy(max_attempts=6, jitter="equal", deadline=40),
+        deadline_override=True,
+        scenario="stalls",
     )
     assert RunSettings.from_dict(settings.to_dict()) == settings
 
@@ -19,7 +24,15 @@ def test_effective_values():
     assert settings.effective_policy().deadline == 600
 
 
-@pytest.mark.parametrize("data", [{}, {"model": "m"}, {"model": "m", "max_tokens": 5, "preset": "nope"}, {"model": "m", "max_tokens": 5, "preset": "quick", "policy": {"max_attempts": 0}}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"model": "m"},
+        {"model": "m", "max_tokens": 5, "preset": "nope"},
+        {"model": "m", "max_tokens": 5, "preset": "quick", "policy": {"max_attempts": 0}},
+    ],
+)
 def test_bad_records_raise_value_error(data):
     with pytest.raises(ValueError):
         RunSettings.from_dict(data)

@@ -65,7 +65,10 @@ async def test_retryable_fault_then_success(simulator, scenario_file, name):
     assert success.text == answer_for(PROMPT)
     posts = [r for r in simulator.requests if r.path == "/v1/messages"]
     assert len({str(r.body) for r in posts}) == 1, "every attempt sends the identical body"
-    if kind in ("read_timeout", "connection_reset", "truncated_stream", "malformed_stream", "overloaded") and status != 529:
+    if (
+        kind in ("read_timeout", "connection_reset", "truncated_stream", "malformed_stream", "overloaded")
+        and status != 529
+    ):
         assert failures[0].mid_stream == (name not in ("stall before headers", "close without response"))
 
 
@@ -85,7 +88,9 @@ async def test_should_retry_header_makes_a_400_retryable(simulator, scenario_fil
 
 
 async def test_retry_after_ms_delay_is_honoured(simulator, scenario_file):
-    path = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 429\nretry_after_ms = 150\n')
+    path = scenario_file(
+        'name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 429\nretry_after_ms = 150\n'
+    )
     started = time.monotonic()
     events = await drive(simulator, path)
     backoff = next(e for e in events if e.type == "backoff")
@@ -111,14 +116,18 @@ async def test_attempts_exhausted(simulator, scenario_file):
 
 
 async def test_slow_dribble_within_read_timeout_succeeds(simulator, scenario_file):
-    path = scenario_file('name = "t"\nanswer_chars = 60\nthen = "happy"\n[[steps]]\nfault = "dribble"\ntokens_per_second = 200\n')
+    path = scenario_file(
+        'name = "t"\nanswer_chars = 60\nthen = "happy"\n[[steps]]\nfault = "dribble"\ntokens_per_second = 200\n'
+    )
     events = await drive(simulator, path)
     assert events[-1].type == "success" and events[-1].attempt == 1
     assert len([e for e in events if e.type == "text"]) > 5
 
 
 async def test_deadline_cuts_a_slow_stream(simulator, scenario_file):
-    path = scenario_file('name = "t"\nanswer_chars = 2000\nthen = "last"\n[[steps]]\nfault = "dribble"\ntokens_per_second = 50\n')
+    path = scenario_file(
+        'name = "t"\nanswer_chars = 2000\nthen = "last"\n[[steps]]\nfault = "dribble"\ntokens_per_second = 50\n'
+    )
     started = time.monotonic()
     events = await drive(simulator, path, policy=POLICY.with_(deadline=0.5))
     assert events[-1].type == "give_up" and events[-1].reason == "deadline"
@@ -139,10 +148,15 @@ async def test_read_timeout_reaches_the_server(simulator, scenario_file):
     assert simulator.requests[-1].read_timeout == 7.5
 
 
-@pytest.mark.parametrize("step", ['fault = "sse_error"\nafter_chars = 40', 'fault = "reset_mid_stream"\nafter_chars = 40'])
+@pytest.mark.parametrize(
+    "step", ['fault = "sse_error"\nafter_chars = 40', 'fault = "reset_mid_stream"\nafter_chars = 40']
+)
 async def test_continue_policy_keeps_the_partial_text_and_asks_for_the_rest(simulator, scenario_file, step):
-    events = await drive(simulator, scenario_file(f'name = "t"\nthen = "happy"\n[[steps]]\n{step}\n'),
-                         policy=POLICY.with_(mid_stream="continue"))
+    events = await drive(
+        simulator,
+        scenario_file(f'name = "t"\nthen = "happy"\n[[steps]]\n{step}\n'),
+        policy=POLICY.with_(mid_stream="continue"),
+    )
     [failure] = errors(events)
     assert failure.mid_stream
     [second] = [e for e in events if e.type == "attempt_start" and e.attempt == 2]

@@ -25,10 +25,14 @@ def _text_rows(db) -> int:
 
 
 def test_sigkill_mid_stream_leaves_interrupted_session(scenario_file, run_cli):
-    scenario = scenario_file('name = "slow"\nanswer_chars = 4000\n[[steps]]\nfault = "dribble"\ntokens_per_second = 100\n')
+    scenario = scenario_file(
+        'name = "slow"\nanswer_chars = 4000\n[[steps]]\nfault = "dribble"\ntokens_per_second = 100\n'
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui_app", "run", "tell a long story", f"--sim={scenario}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ),
     )
     db = paths.sessions_db()
     give_up_at = time.monotonic() + 30

@@ -126,11 +126,27 @@ def test_bad_scenario_exits_2(run_cli, scenario_file):
 
 
 def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env, tmp_path):
-    scenario = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 30\n')
+    scenario = scenario_file(
+        'name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 30\n'
+    )
     events_path = tmp_path / "events.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui_app", "run", PROMPT, f"--sim={scenario}", "--deadline", "100", "--events", str(events_path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=dict(os.environ),
+        [
+            sys.executable,
+            "-m",
+            "tui_app",
+            "run",
+            PROMPT,
+            f"--sim={scenario}",
+            "--deadline",
+            "100",
+            "--events",
+            str(events_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
     )
     deadline = time.monotonic() + 30
     seen = ""

@@ -12,12 +12,14 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_app.retry.events import TERMINAL_TYPES, Event
 from tui_app.retry.failures import FAILURE_KINDS
 from tui_app.simulator import answer_for
-from tui_app.store.sessions import SessionDetail
+
+if TYPE_CHECKING:
+    from tui_app.store.sessions import SessionDetail
 
 STATUS_OF_OUTCOME = {"success": "ok", "give_up": "failed", "cancelled": "cancelled"}
 
@@ -63,7 +65,9 @@ class Outcome:
 
 def check_invariants(run: Outcome, *, answer_chars: int, max_attempts: int, deadline: float, slack: float) -> None:
     events = run.events
-    timeline = [(e.type, round(e.t, 2), getattr(getattr(e, "failure", None), "kind", None)) for e in events if e.type != "text"]
+    timeline = [
+        (e.type, round(e.t, 2), getattr(getattr(e, "failure", None), "kind", None)) for e in events if e.type != "text"
+    ]
     terminal = [e for e in events if e.type in TERMINAL_TYPES]
     assert len(terminal) == 1 and events[-1] is terminal[0], f"exactly one outcome, and it is last: {timeline}"
     end = terminal[0]
@@ -95,11 +99,13 @@ def summary(runs: list[Outcome]) -> str:
     attempts = sum(1 for r in runs for e in r.events if e.type == "attempt_start")
     walls = sorted(r.wall for r in runs)
     p99 = walls[min(len(walls) - 1, int(len(walls) * 0.99))]
-    return "\n".join([
-        f"requests {len(runs)}  attempts {attempts}  p50 {statistics.median(walls):.2f}s  p99 {p99:.2f}s",
-        "outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
-        "failures: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
-    ])
+    return "\n".join(
+        [
+            f"requests {len(runs)}  attempts {attempts}  p50 {statistics.median(walls):.2f}s  p99 {p99:.2f}s",
+            "outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())),
+            "failures: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())),
+        ]
+    )
 
 
 def failure_kinds(runs: list[Outcome]) -> set[str]:

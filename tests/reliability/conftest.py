@@ -18,15 +18,17 @@ import sys
 import termios
 import threading
 import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tui_app import paths
 
 from .raw_http import Canned, RawServer
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
 
 CLI = [sys.executable, "-m", "tui_app"]
 

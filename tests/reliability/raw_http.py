@@ -63,7 +63,11 @@ class RawServer:
         with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
             head = await reader.readuntil(b"\r\n\r\n")
             length = next(
-                (int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")),
+                (
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                ),
                 0,
             )
             self.requests.append(head + await reader.readexactly(length))
@@ -80,23 +84,41 @@ def message_stream(text: str, *, extra: bytes = b"", line_end: bytes = b"\n") ->
     ``line_end`` replaces every ``\\n`` of the SSE framing (``\\r\\n`` or ``\\r``).
     """
     message = {
-        "id": "msg_raw", "type": "message", "role": "assistant", "content": [], "model": "claude-sonnet-5-5",
-        "stop_reason": None, "stop_sequence": None, "usage": {"input_tokens": 3, "output_tokens": 1},
+        "id": "msg_raw",
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "claude-sonnet-5-5",
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 3, "output_tokens": 1},
     }
     half = len(text) // 2
 
     def delta(piece: str) -> bytes:
-        return frame("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                             "delta": {"type": "text_delta", "text": piece}})
+        return frame(
+            "content_block_delta",
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}},
+        )
 
     body = (
         frame("message_start", {"type": "message_start", "message": message})
-        + frame("content_block_start", {"type": "content_block_start", "index": 0,
-                                        "content_block": {"type": "text", "text": ""}})
-        + delta(text[:half]) + extra + delta(text[half:])
+        + frame(
+            "content_block_start",
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+        )
+        + delta(text[:half])
+        + extra
+        + delta(text[half:])
         + frame("content_block_stop", {"type": "content_block_stop", "index": 0})
-        + frame("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                                  "usage": {"output_tokens": 2}})
+        + frame(
+            "message_delta",
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": 2},
+            },
+        )
         + frame("message_stop", {"type": "message_stop"})
     )
     return body.replace(b"\n", line_end)

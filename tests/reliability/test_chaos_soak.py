@@ -52,7 +52,9 @@ async def test_chaos_soak_through_the_core(capsys):
         # Warm-up: the SDK's first stream pays for lazy imports (about a second here),
         # which would count against the first requests' deadlines, not the core's logic.
         client = build_client(TIMEOUTS, api_key="sim-key", base_url=sim.base_url)
-        async with client.messages.stream(model="claude-sonnet-5-5", max_tokens=16, messages=[{"role": "user", "content": "hi"}]) as s:
+        async with client.messages.stream(
+            model="claude-sonnet-5-5", max_tokens=16, messages=[{"role": "user", "content": "hi"}]
+        ) as s:
             await s.get_final_message()
         sim.set_scenario(CHAOS)
         sim.reset()
@@ -67,18 +69,33 @@ async def test_chaos_soak_through_the_core(capsys):
         finally:
             await client.close()
         for run in runs:
-            check_invariants(run, answer_chars=CHAOS["answer_chars"], max_attempts=POLICY.max_attempts,
-                             deadline=DEADLINE, slack=SLACK)
+            check_invariants(
+                run,
+                answer_chars=CHAOS["answer_chars"],
+                max_attempts=POLICY.max_attempts,
+                deadline=DEADLINE,
+                slack=SLACK,
+            )
         leftover = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
         assert not leftover, f"tasks left running: {leftover}"
         assert store.check() == []
     with capsys.disabled():
         print("\nchaos soak (core):\n" + summary(runs))
     assert {"success", "give_up"} <= {r.end.type for r in runs}
-    assert {"overloaded", "rate_limited", "server_error", "client_error", "auth_error", "read_timeout",
-            "connection_reset", "truncated_stream", "malformed_stream", "connect_failed"} <= failure_kinds(runs)
+    assert {
+        "overloaded",
+        "rate_limited",
+        "server_error",
+        "client_error",
+        "auth_error",
+        "read_timeout",
+        "connection_reset",
+        "truncated_stream",
+        "malformed_stream",
+        "connect_failed",
+    } <= failure_kinds(runs)
     hints = [e for r in runs for e in r.events if e.type == "backoff" and e.reason == "retry-after"]
     assert hints, "server retry hints were honoured"
-    assert any(r.end.type == "give_up" and r.end.reason == "deadline" and "retry-after" in r.end.detail for r in runs), (
-        "a retry-after longer than the deadline gives up at once"
-    )
+    assert any(
+        r.end.type == "give_up" and r.end.reason == "deadline" and "retry-after" in r.end.detail for r in runs
+    ), "a retry-after longer than the deadline gives up at once"

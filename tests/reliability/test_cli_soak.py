@@ -28,8 +28,18 @@ MAX_ATTEMPTS = 4
 DEADLINE = 3.0
 SLACK = 1.0  # processes share 2 cores with SDK imports next door: a starved loop wakes late
 FLAGS = (
-    "--max-attempts", str(MAX_ATTEMPTS), "--deadline", str(DEADLINE), "--base-delay", "0.01", "--max-delay", "0.05",
-    "--read-timeout", "0.3", "--connect-timeout", "1",
+    "--max-attempts",
+    str(MAX_ATTEMPTS),
+    "--deadline",
+    str(DEADLINE),
+    "--base-delay",
+    "0.01",
+    "--max-delay",
+    "0.05",
+    "--read-timeout",
+    "0.3",
+    "--connect-timeout",
+    "1",
 )
 FIRST = [
     # The port closes for 1 s once attempt 1 is answered (a refused step as attempt 1 would
@@ -49,12 +59,25 @@ EXIT_CODE = {"success": 0, "give_up": 1, "cancelled": 130}
 def _run_one(i: int, tmp_path) -> tuple[str, subprocess.CompletedProcess, list[dict]]:
     prompt = f"cli soak request {i}"
     scenario = tmp_path / f"soak{i}.json"
-    scenario.write_text(json.dumps(
-        {"name": f"soak{i}", "answer_chars": ANSWER_CHARS, "steps": FIRST[i % len(FIRST)], "random": FAULT_MIX}
-    ))
+    scenario.write_text(
+        json.dumps(
+            {"name": f"soak{i}", "answer_chars": ANSWER_CHARS, "steps": FIRST[i % len(FIRST)], "random": FAULT_MIX}
+        )
+    )
     events_file = tmp_path / f"events{i}.jsonl"
-    argv = [sys.executable, "-m", "tui_app", "run", prompt, f"--sim={scenario}", "--seed", str(i),
-            "--events", str(events_file), *FLAGS]
+    argv = [
+        sys.executable,
+        "-m",
+        "tui_app",
+        "run",
+        prompt,
+        f"--sim={scenario}",
+        "--seed",
+        str(i),
+        "--events",
+        str(events_file),
+        *FLAGS,
+    ]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     return prompt, proc, [json.loads(line) for line in events_file.read_text().splitlines()]
 
@@ -87,9 +110,12 @@ def test_claude_tui_run_processes_under_chaos(tmp_path, capsys):
         check_invariants(run, answer_chars=ANSWER_CHARS, max_attempts=MAX_ATTEMPTS, deadline=DEADLINE, slack=SLACK)
     with capsys.disabled():
         print(f"\nchaos soak ({PROCESSES} claude-tui run processes, {PARALLEL} at a time):\n" + summary(runs))
-    refused, dated, too_long = (runs[i::len(FIRST)] for i in range(3))
+    refused, dated, too_long = (runs[i :: len(FIRST)] for i in range(3))
     for run in refused:
-        assert [e.failure.kind for e in run.events if e.type == "attempt_error"][:2] == ["server_error", "connect_failed"]
+        assert [e.failure.kind for e in run.events if e.type == "attempt_error"][:2] == [
+            "server_error",
+            "connect_failed",
+        ]
     for run in dated:
         hint, after = next((e, run.events[i + 1]) for i, e in enumerate(run.events) if e.type == "attempt_error")
         assert 0 < hint.failure.retry_after <= 2.0

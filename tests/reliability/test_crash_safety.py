@@ -30,7 +30,9 @@ F2, CTRL_G, CTRL_J, ESCAPE = b"\x1bOQ", b"\x07", b"\n", b"\x1b"  # keys as a ter
 
 
 def _stored_deltas() -> int:
-    rows = db_rows("SELECT coalesce(sum(coalesce(json_array_length(data, '$.lens'), 1)), 0) FROM events WHERE type = 'text'")
+    rows = db_rows(
+        "SELECT coalesce(sum(coalesce(json_array_length(data, '$.lens'), 1)), 0) FROM events WHERE type = 'text'"
+    )
     return rows[0][0] if rows else 0
 
 
@@ -42,8 +44,18 @@ def _sessions() -> list[dict]:
 def test_sigkill_of_run_during_a_backoff_keeps_every_event(scenario_file, cli, tmp_path):
     events_file = tmp_path / "events.jsonl"
     proc = subprocess.Popen(
-        [*CLI, "run", "wait for it", f"--sim={scenario_file(LONG_WAIT)}", "--deadline", "100", "--events", str(events_file)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            *CLI,
+            "run",
+            "wait for it",
+            f"--sim={scenario_file(LONG_WAIT)}",
+            "--deadline",
+            "100",
+            "--events",
+            str(events_file),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until(lambda: "backoff" in event_types_stored(), what="the backoff event in the database")
@@ -112,7 +124,11 @@ def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_fi
     assert (second["status"], second["prompt"], second["attempts"]) == ("interrupted", "wait for it", 1)
     with SessionStore.open() as store:
         assert [e.type for e in store.get_session(second["id"]).events] == [
-            "run_start", "attempt_start", "attempt_error", "backoff"]
+            "run_start",
+            "attempt_start",
+            "attempt_error",
+            "backoff",
+        ]
     listed = run_cli("sessions", "list", "--json")
     assert listed.returncode == 0 and [s["status"] for s in json.loads(listed.stdout)] == ["interrupted", "interrupted"]
     assert private_tree_problems(paths.data_dir()) == [], "what the TUI wrote is private"

@@ -30,15 +30,21 @@ POSITIVE_JUNK = ("abc", "", "nan", "inf", "-1", "0", "1e999", "1e300", ESC)
 NON_NEGATIVE_JUNK = ("abc", "nan", "-1", "1e300", ESC)
 CASES = [
     *((RUN, flag, junk) for flag in ("--max-tokens", "--max-attempts") for junk in INT_JUNK),
-    *((RUN, flag, junk) for flag in ("--connect-timeout", "--read-timeout", "--write-timeout", "--pool-timeout",
-                                     "--deadline") for junk in POSITIVE_JUNK),
+    *(
+        (RUN, flag, junk)
+        for flag in ("--connect-timeout", "--read-timeout", "--write-timeout", "--pool-timeout", "--deadline")
+        for junk in POSITIVE_JUNK
+    ),
     *((RUN, flag, junk) for flag in ("--base-delay", "--max-delay") for junk in NON_NEGATIVE_JUNK),
     *((RUN, "--seed", junk) for junk in ("abc", "1.5", "", ESC)),
     *((("profiles", "save", "p"), flag, junk) for flag, junk in (("--max-attempts", "zero"), ("--deadline", "nan"))),
     *((("sessions", "list"), "--limit", junk) for junk in ("abc", "0", "-1", ESC)),
     *((("simulate",), "--port", junk) for junk in ("abc", "-1", "70000", HUGE_INT, ESC)),
-    *(((*cmd, junk), "ID", "") for cmd in (("sessions", "show"), ("sessions", "export"), ("sessions", "delete"),
-                                          ("replay",)) for junk in ("abc", "0", "1e3", ESC)),
+    *(
+        ((*cmd, junk), "ID", "")
+        for cmd in (("sessions", "show"), ("sessions", "export"), ("sessions", "delete"), ("replay",))
+        for junk in ("abc", "0", "1e3", ESC)
+    ),
 ]
 
 
@@ -56,12 +62,15 @@ def test_numeric_flags_reject_junk_in_one_escaped_line(cli, argv, flag, junk):
     assert_one_clean_line(code, out, err, flag)
 
 
-@pytest.mark.parametrize("argv, stdin", [
-    (("run", "", "--sim"), None),
-    (("run", "--sim"), None),
-    (("run", "-", "--sim"), b""),
-    (("run", "-", "--sim"), b" \n\t\r\n"),
-])
+@pytest.mark.parametrize(
+    "argv, stdin",
+    [
+        (("run", "", "--sim"), None),
+        (("run", "--sim"), None),
+        (("run", "-", "--sim"), b""),
+        (("run", "-", "--sim"), b" \n\t\r\n"),
+    ],
+)
 def test_empty_prompts_exit_2(cli, monkeypatch, argv, stdin):
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))

@@ -42,29 +42,61 @@ CASES = {
     "crlf_line_ends": (Canned(message_stream(TEXT, line_end=b"\r\n")), "success", None, None),
     "cr_line_ends": (Canned(message_stream(TEXT, line_end=b"\r")), "success", None, None),
     "bad_json": (_with(b"event: content_block_delta\ndata: {not json\n\n"), "give_up", "malformed_stream", True),
-    "delta_without_text": (_with(frame("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                                                "delta": {"type": "text_delta"}})),
-                           "give_up", "malformed_stream", True),
+    "delta_without_text": (
+        _with(
+            frame("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta"}})
+        ),
+        "give_up",
+        "malformed_stream",
+        True,
+    ),
     "invalid_utf8_in_data": (_with(DELTA % b"\xff\xfe"), "give_up", "malformed_stream", True),
     "invalid_utf8_event_name": (_with(b"event: \xff\ndata: {}\n\n"), "give_up", "malformed_stream", True),
-    "sse_error_of_unknown_type": (_with(frame("error", {"type": "error", "error": {"type": "quantum_error",
-                                                                                  "message": "boom"}})),
-                                  "give_up", "stream_error", False),
+    "sse_error_of_unknown_type": (
+        _with(frame("error", {"type": "error", "error": {"type": "quantum_error", "message": "boom"}})),
+        "give_up",
+        "stream_error",
+        False,
+    ),
     "sse_error_without_error": (_with(frame("error", {"type": "error"})), "give_up", "stream_error", True),
-    "html_with_status_200": (Canned(b"<html><body>Welcome to the captive portal</body></html>",
-                                    content_type="text/html"), "give_up", "truncated_stream", True),
+    "html_with_status_200": (
+        Canned(b"<html><body>Welcome to the captive portal</body></html>", content_type="text/html"),
+        "give_up",
+        "truncated_stream",
+        True,
+    ),
     "json_with_status_200": (Canned(b'{"hello": "world"}', content_type=JSON), "give_up", "truncated_stream", True),
     "empty_200": (Canned(b""), "give_up", "truncated_stream", True),
-    "html_502_with_escapes": (Canned(b"<html>Bad gateway \x1b]52;c;SGk=\x07\x1b[2J</html>", status=502,
-                                     content_type="text/html"), "give_up", "server_error", True),
-    "unknown_error_type_500": (Canned(error_json("quantum_error", "boom"), status=500, content_type=JSON),
-                               "give_up", "server_error", True),
-    "unknown_status_418": (Canned(error_json("teapot_error", "short and stout"), status=418, content_type=JSON),
-                           "give_up", "client_error", False),
-    "huge_error_body": (Canned(error_json("overloaded_error", "x" * 2_000_000), status=529, content_type=JSON),
-                        "give_up", "overloaded", True),
-    "escapes_in_error_message": (Canned(error_json("overloaded_error", "busy \x1b]52;c;SGk=\x07\x1b[2J\x9b6n"),
-                                        status=529, content_type=JSON), "give_up", "overloaded", True),
+    "html_502_with_escapes": (
+        Canned(b"<html>Bad gateway \x1b]52;c;SGk=\x07\x1b[2J</html>", status=502, content_type="text/html"),
+        "give_up",
+        "server_error",
+        True,
+    ),
+    "unknown_error_type_500": (
+        Canned(error_json("quantum_error", "boom"), status=500, content_type=JSON),
+        "give_up",
+        "server_error",
+        True,
+    ),
+    "unknown_status_418": (
+        Canned(error_json("teapot_error", "short and stout"), status=418, content_type=JSON),
+        "give_up",
+        "client_error",
+        False,
+    ),
+    "huge_error_body": (
+        Canned(error_json("overloaded_error", "x" * 2_000_000), status=529, content_type=JSON),
+        "give_up",
+        "overloaded",
+        True,
+    ),
+    "escapes_in_error_message": (
+        Canned(error_json("overloaded_error", "busy \x1b]52;c;SGk=\x07\x1b[2J\x9b6n"), status=529, content_type=JSON),
+        "give_up",
+        "overloaded",
+        True,
+    ),
 }
 
 
@@ -77,8 +109,9 @@ async def test_hostile_response(raw_server, name):
     with SessionStore.open() as store:
         with store.start_session(prompt="p", model="claude-sonnet-5-5") as recorder:
             try:
-                async for event in RetryRun(Request(prompt="p", model="claude-sonnet-5-5"), client=client,
-                                            policy=POLICY).events():
+                async for event in RetryRun(
+                    Request(prompt="p", model="claude-sonnet-5-5"), client=client, policy=POLICY
+                ).events():
                     recorder.record(event)
                     events.append(event)
             finally:
@@ -98,8 +131,9 @@ async def test_hostile_response(raw_server, name):
 def _assert_printed_safely(events) -> None:
     """What ``claude-tui run`` writes on stderr for these events: clean, bounded lines."""
     stderr = io.StringIO()
-    printer = HeadlessPrinter(stdout=io.StringIO(), stderr=stderr, quiet=False, answer_to_stdout=True,
-                              max_attempts=POLICY.max_attempts)
+    printer = HeadlessPrinter(
+        stdout=io.StringIO(), stderr=stderr, quiet=False, answer_to_stdout=True, max_attempts=POLICY.max_attempts
+    )
     for event in events:
         printer.handle(event)
     for line in stderr.getvalue().splitlines():

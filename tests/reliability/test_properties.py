@@ -38,8 +38,14 @@ def _ceiling(policy: RetryPolicy, n: int) -> float:
     return min(policy.max_delay, policy.base_delay * 2.0 ** min(n - 1, 64))
 
 
-@given(base=SECONDS, extra=SECONDS, n=st.integers(1, 10**9), prev=st.none() | SECONDS, jitter=JITTERS,
-       seed=st.integers(0, 2**32))
+@given(
+    base=SECONDS,
+    extra=SECONDS,
+    n=st.integers(1, 10**9),
+    prev=st.none() | SECONDS,
+    jitter=JITTERS,
+    seed=st.integers(0, 2**32),
+)
 def test_each_jitter_stays_within_its_own_bounds(base, extra, n, prev, jitter, seed):
     policy = RetryPolicy(base_delay=base, max_delay=base + extra, jitter=jitter)
     delay = backoff_delay(policy, n, prev, random.Random(seed))
@@ -58,9 +64,13 @@ def test_the_exponential_ceiling_grows_monotonically_up_to_the_cap(base, extra, 
 
 
 # Built once: each costs an SDK client. Retry hints from none to far past any deadline.
-FAILURES = [status_error(529, "overloaded_error"), status_error(500, "api_error"), status_error(400, "invalid_request_error"),
-            *(status_error(429, "rate_limit_error", {"retry-after-ms": str(ms)}) for ms in (0, 1, 250, 3000, 90_000)),
-            status_error(503, "api_error", {"retry-after": "2"})]
+FAILURES = [
+    status_error(529, "overloaded_error"),
+    status_error(500, "api_error"),
+    status_error(400, "invalid_request_error"),
+    *(status_error(429, "rate_limit_error", {"retry-after-ms": str(ms)}) for ms in (0, 1, 250, 3000, 90_000)),
+    status_error(503, "api_error", {"retry-after": "2"}),
+]
 
 
 @settings(deadline=None, max_examples=150)
@@ -68,27 +78,40 @@ FAILURES = [status_error(529, "overloaded_error"), status_error(500, "api_error"
     script=st.lists(st.sampled_from(range(len(FAILURES))), min_size=1, max_size=12),
     succeed_at=st.none() | st.integers(1, 12),
     max_attempts=st.integers(1, 40),
-    base=st.floats(0, 5), extra=st.floats(0, 30), jitter=JITTERS,
-    deadline=st.floats(0.01, 120), seed=st.integers(0, 2**32),
+    base=st.floats(0, 5),
+    extra=st.floats(0, 30),
+    jitter=JITTERS,
+    deadline=st.floats(0.01, 120),
+    seed=st.integers(0, 2**32),
 )
 # Ten 1 ms retry-after waits inside a 10 ms deadline: summed left to right in floats they
 # make 0.010000000000000002 (found by Hypothesis), hence the exactly rounded sum below.
 @example(script=[4], succeed_at=None, max_attempts=11, base=0.0, extra=0.0, jitter="full", deadline=0.01, seed=0)
-def test_the_runner_never_plans_a_wait_past_its_deadline(script, succeed_at, max_attempts, base, extra, jitter,
-                                                          deadline, seed):
+def test_the_runner_never_plans_a_wait_past_its_deadline(
+    script, succeed_at, max_attempts, base, extra, jitter, deadline, seed
+):
     steps = [Step(before=FAILURES[i]) for i in script]
     if succeed_at is not None:
         steps.insert(min(succeed_at, len(steps)) - 1, Step(chunks=["ok"]))
-    policy = RetryPolicy(max_attempts=max_attempts, base_delay=base, max_delay=base + extra, jitter=jitter,
-                         deadline=deadline)
+    policy = RetryPolicy(
+        max_attempts=max_attempts, base_delay=base, max_delay=base + extra, jitter=jitter, deadline=deadline
+    )
     time = FakeTime()
-    run = RetryRun(Request(prompt="p", model="m"), client=FakeClient(steps), policy=policy,
-                   clock=time.clock, sleep=time.sleep, rng=random.Random(seed))
+    run = RetryRun(
+        Request(prompt="p", model="m"),
+        client=FakeClient(steps),
+        policy=policy,
+        clock=time.clock,
+        sleep=time.sleep,
+        rng=random.Random(seed),
+    )
     events = asyncio.run(_collect(run))
 
     assert [e.type for e in events].count("attempt_start") <= max_attempts
     assert events[-1].type in ("success", "give_up") and sum(e.type in ("success", "give_up") for e in events) == 1
-    assert math.fsum(time.sleeps) <= deadline, "fake time only moves by planned waits: their sum stays inside the deadline"
+    assert math.fsum(time.sleeps) <= deadline, (
+        "fake time only moves by planned waits: their sum stays inside the deadline"
+    )
     for backoff in (e for e in events if e.type == "backoff"):
         assert backoff.t + backoff.delay < deadline
         if backoff.reason == "backoff":
@@ -111,8 +134,7 @@ EVENT_NAME = st.text(st.characters(blacklist_characters="\r\n", blacklist_catego
 LINE_ENDS = st.sampled_from([b"\n", b"\r\n", b"\r"])
 
 
-@given(events=st.lists(st.tuples(EVENT_NAME, JSON), min_size=1, max_size=6), line_end=LINE_ENDS,
-       comment=st.booleans())
+@given(events=st.lists(st.tuples(EVENT_NAME, JSON), min_size=1, max_size=6), line_end=LINE_ENDS, comment=st.booleans())
 def test_sse_frames_round_trip_through_our_parser_and_the_sdks(events, line_end, comment):
     body = b"".join((b": keep-alive\n\n" if comment else b"") + frame(name, data) for name, data in events)
     body = body.replace(b"\n", line_end)
@@ -123,8 +145,10 @@ def test_sse_frames_round_trip_through_our_parser_and_the_sdks(events, line_end,
 
 @given(text=st.text())
 def test_the_fast_text_delta_frame_is_the_same_bytes_as_a_generic_frame(text):
-    generic = frame("content_block_delta", {"type": "content_block_delta", "index": 0,
-                                            "delta": {"type": "text_delta", "text": text}})
+    generic = frame(
+        "content_block_delta",
+        {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}},
+    )
     assert text_delta_frame(text) == generic
     [event] = parse_sse(generic)
     assert event.data["delta"]["text"] == text

@@ -21,11 +21,18 @@ async def _failures(canned, api_key="k", base_url=None):
 
 async def _events(canned, api_key="k", base_url=None):
     server = await RawServer([canned]).start() if canned else None
-    client = build_client(Timeouts(connect=2, read=2, write=2, pool=2), api_key=api_key,
-                          base_url=base_url or server.base_url)
+    client = build_client(
+        Timeouts(connect=2, read=2, write=2, pool=2), api_key=api_key, base_url=base_url or server.base_url
+    )
     try:
-        events = [e async for e in RetryRun(Request(prompt="p", model="claude-sonnet-5-5"), client=client,
-                                            policy=RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.002)).events()]
+        events = [
+            e
+            async for e in RetryRun(
+                Request(prompt="p", model="claude-sonnet-5-5"),
+                client=client,
+                policy=RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.002),
+            ).events()
+        ]
     finally:
         await client.close()
         if server:
@@ -34,10 +41,14 @@ async def _events(canned, api_key="k", base_url=None):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("body, missing", [
-    (message_stream("Hi there").replace(b',"usage":{"output_tokens":2}', b""), "output_tokens"),
-    (message_stream("Hi there").replace(b',"usage":{"input_tokens":3,"output_tokens":1}', b""), "input_tokens"),
-], ids=["message_delta_without_usage", "message_start_without_usage"])
+@pytest.mark.parametrize(
+    "body, missing",
+    [
+        (message_stream("Hi there").replace(b',"usage":{"output_tokens":2}', b""), "output_tokens"),
+        (message_stream("Hi there").replace(b',"usage":{"input_tokens":3,"output_tokens":1}', b""), "input_tokens"),
+    ],
+    ids=["message_delta_without_usage", "message_start_without_usage"],
+)
 async def test_an_answer_without_token_counts_is_kept(body, missing):
     """Usage is metadata: some Anthropic-compatible proxies leave it out. The answer is whole
     (stop reason + message_stop), so it is delivered with the count unknown, not retried."""
@@ -58,8 +69,9 @@ async def test_a_delta_without_its_delta_is_a_malformed_stream_not_unexpected():
 
 @pytest.mark.asyncio
 async def test_a_huge_error_body_is_not_kept_whole():
-    [first, *_] = await _failures(Canned(error_json("overloaded_error", "x" * 2_000_000), status=529,
-                                         content_type="application/json"))
+    [first, *_] = await _failures(
+        Canned(error_json("overloaded_error", "x" * 2_000_000), status=529, content_type="application/json")
+    )
     assert len(first.message) <= 2000
 
 
@@ -69,5 +81,3 @@ async def test_a_key_with_a_line_break_never_lands_in_a_failure_message():
         with pytest.raises(ValueError) as refused:
             await _failures(None, api_key=MARKER + "\r", base_url=sim.base_url)
     assert MARKER not in str(refused.value) and "sk-ant-…1234" in str(refused.value)
-
-

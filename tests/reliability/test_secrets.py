@@ -26,11 +26,14 @@ from tui_app.timeouts import Timeouts
 from .conftest import CLI, private_tree_problems
 
 MARKER = "sk-ant-TESTMARKER-abcd1234"
-RETRIED = {"name": "retried", "steps": [
-    {"fault": "status", "status": 529, "retry_after_ms": 10},
-    {"fault": "sse_error", "after_chars": 40},
-    {"fault": "none"},
-]}
+RETRIED = {
+    "name": "retried",
+    "steps": [
+        {"fault": "status", "status": 529, "retry_after_ms": 10},
+        {"fault": "sse_error", "after_chars": 40},
+        {"fault": "none"},
+    ],
+}
 REFUSED = {"name": "refused", "steps": [{"fault": "status", "status": 401}]}
 
 
@@ -43,10 +46,15 @@ def _run_process(tmp_path, sim: Simulator) -> subprocess.CompletedProcess:
 
 async def _run_core() -> str:
     """The core in-process with the marker key, through a 401: every event, and the log."""
-    with Simulator({"name": "core", "steps": [{"fault": "status", "status": 503}, {"fault": "status", "status": 401}]}) as sim:
+    with Simulator(
+        {"name": "core", "steps": [{"fault": "status", "status": 503}, {"fault": "status", "status": 401}]}
+    ) as sim:
         client = build_client(Timeouts(), api_key=MARKER, base_url=sim.base_url)
-        run = RetryRun(Request(prompt="core secret", model="claude-sonnet-5-5"), client=client,
-                       policy=RetryPolicy(base_delay=0.01, max_delay=0.02))
+        run = RetryRun(
+            Request(prompt="core secret", model="claude-sonnet-5-5"),
+            client=client,
+            policy=RetryPolicy(base_delay=0.01, max_delay=0.02),
+        )
         with SessionStore.open() as store, store.start_session(prompt="core secret", model="claude-sonnet-5-5") as rec:
             events = []
             async for event in run.events():
@@ -74,14 +82,22 @@ def test_a_marker_key_appears_in_no_file_output_or_log(cli, tmp_path, monkeypatc
         ids = [str(s.id) for s in store.list_sessions()]
     assert len(ids) == 3
     for sid in ids:
-        for argv in (("sessions", "show", sid), ("sessions", "show", sid, "--json"),
-                     ("sessions", "export", sid, "--format", "json", "--output", str(tmp_path / f"{sid}.json")),
-                     ("sessions", "export", sid, "--format", "md", "--output", str(tmp_path / f"{sid}.md"))):
+        for argv in (
+            ("sessions", "show", sid),
+            ("sessions", "show", sid, "--json"),
+            ("sessions", "export", sid, "--format", "json", "--output", str(tmp_path / f"{sid}.json")),
+            ("sessions", "export", sid, "--format", "md", "--output", str(tmp_path / f"{sid}.md")),
+        ):
             code, out, err = cli(*argv)
             assert code == 0, err
             outputs += [out, err]
-    for argv in (("sessions", "list", "--json"), ("profiles", "save", "mine", "--max-attempts", "3"),
-                 ("profiles", "show", "mine"), ("profiles", "show", "mine", "--json"), ("profiles", "list")):
+    for argv in (
+        ("sessions", "list", "--json"),
+        ("profiles", "save", "mine", "--max-attempts", "3"),
+        ("profiles", "show", "mine"),
+        ("profiles", "show", "mine", "--json"),
+        ("profiles", "list"),
+    ):
         code, out, err = cli(*argv)
         assert code == 0, err
         outputs += [out, err]

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import http.client
 import json
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anthropic
 import pytest
 
 from tui_app.simulator import Scenario, Simulator, Step
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 MODEL = "claude-sonnet-4-6"
 PROMPT = "How should a client retry an overloaded API?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given
@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 from tui_app.simulator import BUILTIN_SCENARIOS, FAULTS, Scenario, ScenarioError, Step, load_scenario
 from tui_app.simulator.scenarios import StepSequence, builtin_dir, scenario_from_dict
 from tui_app.simulator.steps import STATUS_ERROR_TYPES
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_builtin_names_match_the_shipped_files() -> None:

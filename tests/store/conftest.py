@@ -36,8 +36,12 @@ from tui_app.store.sessions import SessionStore
 
 REPO = Path(__file__).resolve().parents[2]
 OVERLOADED = Failure(
-    kind="overloaded", retryable=True, message="Overloaded", status=529,
-    error_type="overloaded_error", request_id="req_529",
+    kind="overloaded",
+    retryable=True,
+    message="Overloaded",
+    status=529,
+    error_type="overloaded_error",
+    request_id="req_529",
 )
 
 
@@ -55,8 +59,18 @@ def overloaded_then_ok(answer: str = "Hello there, world.", chunks: int = 4) -> 
     ]
     events += [TextDelta(t=0.6 + 0.01 * i, attempt=2, text=p) for i, p in enumerate(pieces)]
     events.append(
-        Success(t=0.7, attempt=2, text=answer, stop_reason="end_turn", input_tokens=12, output_tokens=7,
-                ttft=0.15, tokens_per_s=70.0, request_id="req_ok", elapsed=0.7)
+        Success(
+            t=0.7,
+            attempt=2,
+            text=answer,
+            stop_reason="end_turn",
+            input_tokens=12,
+            output_tokens=7,
+            ttft=0.15,
+            tokens_per_s=70.0,
+            request_id="req_ok",
+            elapsed=0.7,
+        )
     )
     return events
 
@@ -155,7 +169,12 @@ def python_subprocess():
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         return subprocess.run(
             [sys.executable, "-c", textwrap.dedent(code), *args],
-            capture_output=True, text=True, env=env, timeout=timeout, cwd=REPO, **kwargs,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=timeout,
+            cwd=REPO,
+            **kwargs,
         )
 
     return run

@@ -111,11 +111,28 @@ def test_sessions_check(cli, two_sessions):
 
 
 def test_profiles_save_list_show_delete(cli):
-    code, _, err = cli("profiles", "save", "fast", "--preset", "streaming", "--read-timeout", "45",
-                       "--max-attempts", "5", "--deadline", "120", "--jitter", "equal")
+    code, _, err = cli(
+        "profiles",
+        "save",
+        "fast",
+        "--preset",
+        "streaming",
+        "--read-timeout",
+        "45",
+        "--max-attempts",
+        "5",
+        "--deadline",
+        "120",
+        "--jitter",
+        "equal",
+    )
     assert code == 0 and err.startswith("saved profile 'fast' to ")
     settings = load_profile("fast")
-    assert (settings.preset, settings.timeout_overrides, settings.policy.max_attempts) == ("streaming", {"read": 45.0}, 5)
+    assert (settings.preset, settings.timeout_overrides, settings.policy.max_attempts) == (
+        "streaming",
+        {"read": 45.0},
+        5,
+    )
     assert (settings.effective_policy().deadline, settings.policy.jitter) == (120.0, "equal")
     assert cli("profiles", "list") == (0, f"fast  {DEFAULT_MODEL}  preset streaming\n", "")
     code, out, _ = cli("profiles", "show", "fast")
@@ -125,7 +142,11 @@ def test_profiles_save_list_show_delete(cli):
     _, out, _ = cli("profiles", "show", "fast", "--json")
     assert json.loads(out)["timeouts"]["read"] == 45.0
     assert cli("profiles", "delete", "fast")[0] == 0
-    assert cli("profiles", "list") == (0, "", "no profiles saved yet: `claude-tui profiles save NAME [flags]` creates one\n")
+    assert cli("profiles", "list") == (
+        0,
+        "",
+        "no profiles saved yet: `claude-tui profiles save NAME [flags]` creates one\n",
+    )
 
 
 def test_profiles_save_from_another_profile_changes_only_the_flags_given(cli):
@@ -191,6 +212,7 @@ def test_commands_stay_import_light_in_a_real_process(python_subprocess, record,
 
 def test_installed_entry_point_lists_sessions(python_subprocess, record):
     sid = record(overloaded_then_ok())
-    proc = python_subprocess("import sys; from tui_app.cli import entry; sys.argv[0] = 'claude-tui'; entry()",
-                             "sessions", "list", "--json")
+    proc = python_subprocess(
+        "import sys; from tui_app.cli import entry; sys.argv[0] = 'claude-tui'; entry()", "sessions", "list", "--json"
+    )
     assert proc.returncode == 0 and json.loads(proc.stdout)[0]["id"] == sid

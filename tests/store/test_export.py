@@ -18,7 +18,11 @@ def test_markdown_has_prompt_settings_timeline_and_answer(store, record):
     events = overloaded_then_ok(answer="**Hello** world")
     sid = record(events, prompt="Say hello", system="Be brief.", settings=settings)
     md = export_session(store.get_session(sid), "md")
-    for line in (present.attempt_error_line(events[2], 4), present.backoff_line(events[3]), present.success_line(events[-1])):
+    for line in (
+        present.attempt_error_line(events[2], 4),
+        present.backoff_line(events[3]),
+        present.success_line(events[-1]),
+    ):
         assert f"| {line} |" in md  # the same wording as the live stderr lines
     assert md.startswith(f"# Session {sid} — ok\n")
     for fragment in (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_app.store.profiles import ProfileError, load_profile, profile_path, save_profile
 from tui_app.settings import RunSettings
+from tui_app.store.profiles import ProfileError, load_profile, profile_path, save_profile
 
 INVALID = {
     # TOML syntax
@@ -24,20 +24,38 @@ INVALID = {
     "model_empty": ('model = "  "\n', r'model must not be empty, e.g. "claude-'),
     "system_array": ("system = [1]\n", r"system must be a quoted string, got an array"),
     "model_table": ("[model]\nx = 1\n", r"model must be a quoted string, got a table"),
-    "max_attempts_words": ('[retry]\nmax_attempts = "three"\n', r'retry.max_attempts must be an integer between 1 and 1000, got "three"'),
+    "max_attempts_words": (
+        '[retry]\nmax_attempts = "three"\n',
+        r'retry.max_attempts must be an integer between 1 and 1000, got "three"',
+    ),
     "max_attempts_zero": ("[retry]\nmax_attempts = 0\n", r"retry.max_attempts must be an integer between 1"),
     "retry_not_table": ("retry = 5\n", r"retry must be a \[retry\] table, got 5"),
     "timeouts_not_table": ('timeouts = "fast"\n', r'timeouts must be a \[timeouts\] table, got "fast"'),
     # unknown keys, with the closest valid one suggested
     "typo_top": ("modle = 'x'\n", r"modle is not a profile key: did you mean model at the top"),
-    "retry_key_at_top": ("max_attempts = 3\n", r"max_attempts is not a profile key: did you mean max_attempts in the \[retry\] table\?"),
-    "typo_in_table": ("[retry]\nmax_attempt = 3\n", r"retry.max_attempt is not a profile key: did you mean max_attempts in the \[retry\]"),
+    "retry_key_at_top": (
+        "max_attempts = 3\n",
+        r"max_attempts is not a profile key: did you mean max_attempts in the \[retry\] table\?",
+    ),
+    "typo_in_table": (
+        "[retry]\nmax_attempt = 3\n",
+        r"retry.max_attempt is not a profile key: did you mean max_attempts in the \[retry\]",
+    ),
     "typo_table": ("[retyr]\nmax_attempts = 3\n", r"retyr is not a profile key: did you mean the \[retry\] table\?"),
-    "typo_timeout": ("[timeouts]\nreed = 3\n", r"timeouts.reed is not a profile key: did you mean read in the \[timeouts\]"),
-    "nothing_close": ("colour = 'blue'\n", r"colour is not a profile key: use one of model, max_tokens, .*simulator.scenario"),
+    "typo_timeout": (
+        "[timeouts]\nreed = 3\n",
+        r"timeouts.reed is not a profile key: did you mean read in the \[timeouts\]",
+    ),
+    "nothing_close": (
+        "colour = 'blue'\n",
+        r"colour is not a profile key: use one of model, max_tokens, .*simulator.scenario",
+    ),
     "nested_table": ("[retry.backoff]\nx = 1\n", r"retry.backoff is not a profile key"),
     # timeouts: negative, zero, NaN, inf, huge, text
-    "timeout_negative": ("[timeouts]\nread = -1\n", r"timeouts.read must be a number of seconds > 0 and <= 86400, got -1"),
+    "timeout_negative": (
+        "[timeouts]\nread = -1\n",
+        r"timeouts.read must be a number of seconds > 0 and <= 86400, got -1",
+    ),
     "timeout_zero": ("[timeouts]\nconnect = 0\n", r"timeouts.connect must be a number of seconds > 0 .*, got 0"),
     "timeout_nan": ("[timeouts]\nwrite = nan\n", r"timeouts.write must be .*, got nan"),
     "timeout_inf": ("[timeouts]\npool = inf\n", r"timeouts.pool must be .*, got inf"),
@@ -46,19 +64,46 @@ INVALID = {
     "timeout_bool": ("[timeouts]\nread = true\n", r"timeouts.read must be .*, got true"),
     "deadline_negative": ("[retry]\ndeadline = -5\n", r"retry.deadline must be a number of seconds > 0"),
     "deadline_zero": ("[retry]\ndeadline = 0\n", r"retry.deadline must be a number of seconds > 0"),
-    "deadline_word": ('[retry]\ndeadline = "never"\n', r'retry.deadline must be a number of seconds or "none", got "never"'),
+    "deadline_word": (
+        '[retry]\ndeadline = "never"\n',
+        r'retry.deadline must be a number of seconds or "none", got "never"',
+    ),
     "deadline_inf": ("[retry]\ndeadline = inf\n", r"retry.deadline must be .*, got inf"),
     "base_delay_negative": ("[retry]\nbase_delay = -0.5\n", r"retry.base_delay must be a number of seconds >= 0"),
-    "max_below_base": ("[retry]\nbase_delay = 4\nmax_delay = 1\n", r"retry.max_delay must be >= retry.base_delay \(4\), got 1"),
+    "max_below_base": (
+        "[retry]\nbase_delay = 4\nmax_delay = 1\n",
+        r"retry.max_delay must be >= retry.base_delay \(4\), got 1",
+    ),
     # unknown names
-    "unknown_preset": ('preset = "turbo"\n', r'preset must be one of "quick", "structured", "long-form", "streaming", got "turbo"'),
-    "unknown_jitter": ('[retry]\njitter = "fulll"\n', r'retry.jitter must be one of "full", "equal", "decorrelated", got "fulll"'),
-    "unknown_mid_stream": ('[retry]\nmid_stream = "resume"\n', r'retry.mid_stream must be one of "restart", "continue", got "resume"'),
-    "unknown_scenario": ('[simulator]\nscenario = "storm"\n', r'simulator.scenario is not a known scenario, got "storm": use one of happy, overload-storm'),
-    "missing_scenario_file": ('[simulator]\nscenario = "nope/x.toml"\n', r"simulator.scenario names a file that does not exist: /.*/nope/x.toml"),
-    "scenario_number": ("[simulator]\nscenario = 3\n", r"simulator.scenario must be a scenario name or a .toml/.json file path, got 3"),
+    "unknown_preset": (
+        'preset = "turbo"\n',
+        r'preset must be one of "quick", "structured", "long-form", "streaming", got "turbo"',
+    ),
+    "unknown_jitter": (
+        '[retry]\njitter = "fulll"\n',
+        r'retry.jitter must be one of "full", "equal", "decorrelated", got "fulll"',
+    ),
+    "unknown_mid_stream": (
+        '[retry]\nmid_stream = "resume"\n',
+        r'retry.mid_stream must be one of "restart", "continue", got "resume"',
+    ),
+    "unknown_scenario": (
+        '[simulator]\nscenario = "storm"\n',
+        r'simulator.scenario is not a known scenario, got "storm": use one of happy, overload-storm',
+    ),
+    "missing_scenario_file": (
+        '[simulator]\nscenario = "nope/x.toml"\n',
+        r"simulator.scenario names a file that does not exist: /.*/nope/x.toml",
+    ),
+    "scenario_number": (
+        "[simulator]\nscenario = 3\n",
+        r"simulator.scenario must be a scenario name or a .toml/.json file path, got 3",
+    ),
     # never an API key
-    "api_key": ('api_key = "sk-ant-123"\n', r"api_key is not allowed: profiles never store the API key; .*ANTHROPIC_API_KEY"),
+    "api_key": (
+        'api_key = "sk-ant-123"\n',
+        r"api_key is not allowed: profiles never store the API key; .*ANTHROPIC_API_KEY",
+    ),
     "api_key_in_table": ('[retry]\napi_key = "sk-ant-123"\n', r"retry.api_key is not allowed"),
     # encodings
     "not_utf8": (b'model = "caf\xe9"\n', r"is not valid UTF-8 \(byte 0xe9 on line 1\): re-save it as UTF-8"),

@@ -6,7 +6,8 @@ import os
 import stat
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from tui_app import paths
@@ -37,8 +38,9 @@ def test_full_settings_round_trip(tmp_path):
         max_tokens=4096,
         preset="streaming",
         timeout_overrides={"read": 45.0, "connect": 2.5},
-        policy=RetryPolicy(max_attempts=7, base_delay=0.25, max_delay=4.0, jitter="decorrelated",
-                           deadline=None, mid_stream="continue"),
+        policy=RetryPolicy(
+            max_attempts=7, base_delay=0.25, max_delay=4.0, jitter="decorrelated", deadline=None, mid_stream="continue"
+        ),
         deadline_override=True,
         scenario=str(scenario),
     )
@@ -50,8 +52,15 @@ def test_file_is_readable_toml_in_the_documented_layout():
     save_profile("fast", RunSettings(preset="streaming", timeout_overrides={"read": 45.0}, scenario="overload-storm"))
     text = profile_path("fast").read_text()
     assert text.startswith("# claude-tui profile")
-    for line in ('preset = "streaming"', "[timeouts]", "read = 45.0", "[retry]", 'jitter = "full"',
-                 "[simulator]", 'scenario = "overload-storm"'):
+    for line in (
+        'preset = "streaming"',
+        "[timeouts]",
+        "read = 45.0",
+        "[retry]",
+        'jitter = "full"',
+        "[simulator]",
+        'scenario = "overload-storm"',
+    ):
         assert line in text
     assert "deadline" not in text  # not overridden: the preset's deadline applies
 

@@ -165,20 +165,27 @@ def test_rows_of_the_older_list_form_are_read_too(store, raw_db):
     """Sessions recorded before times were packed: ``{"attempt", "texts", "ts"}``."""
     rec = store.start_session(prompt="p", model="m")
     with raw_db() as conn:
-        conn.execute("INSERT INTO events VALUES (?, 1, 0.5, 'text', ?)",
-                     (rec.session_id, '{"attempt":1,"texts":["a","bc"],"ts":[0.5,0.75]}'))
-    assert store.get_session(rec.session_id).events == [TextDelta(t=0.5, attempt=1, text="a"),
-                                                         TextDelta(t=0.75, attempt=1, text="bc")]
+        conn.execute(
+            "INSERT INTO events VALUES (?, 1, 0.5, 'text', ?)",
+            (rec.session_id, '{"attempt":1,"texts":["a","bc"],"ts":[0.5,0.75]}'),
+        )
+    assert store.get_session(rec.session_id).events == [
+        TextDelta(t=0.5, attempt=1, text="a"),
+        TextDelta(t=0.75, attempt=1, text="bc"),
+    ]
 
 
-@pytest.mark.parametrize("data", [
-    '{"attempt":1,"text":"abc","lens":[1,1],"ts64":"AAAAAAAA4D8AAAAAAADoPw=="}',  # lengths short of the text
-    '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"AAAAAAAA4D8="}',                # one time for two deltas
-    '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"not base64!"}',
-    '{"attempt":1,"text":"ab","lens":[1,1]}',                                      # no times
-    '{"attempt":1,"texts":["a"],"ts":[]}',                                         # older form, one time short
-    '{"attempt":1,"texts":',                                                       # cut-off JSON
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"attempt":1,"text":"abc","lens":[1,1],"ts64":"AAAAAAAA4D8AAAAAAADoPw=="}',  # lengths short of the text
+        '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"AAAAAAAA4D8="}',  # one time for two deltas
+        '{"attempt":1,"text":"ab","lens":[1,1],"ts64":"not base64!"}',
+        '{"attempt":1,"text":"ab","lens":[1,1]}',  # no times
+        '{"attempt":1,"texts":["a"],"ts":[]}',  # older form, one time short
+        '{"attempt":1,"texts":',  # cut-off JSON
+    ],
+)
 def test_a_damaged_text_row_is_a_clear_store_error(store, raw_db, data):
     rec = store.start_session(prompt="p", model="m")
     with raw_db() as conn:
@@ -191,7 +198,9 @@ def test_one_delta_rows_are_read_too(store, raw_db):
     """The plain per-event form (written when deltas cannot be coalesced) reads back."""
     rec = store.start_session(prompt="p", model="m")
     with raw_db() as conn:
-        conn.execute("INSERT INTO events VALUES (?, 1, 0.25, 'text', '{\"attempt\":1,\"text\":\"hi\"}')", (rec.session_id,))
+        conn.execute(
+            'INSERT INTO events VALUES (?, 1, 0.25, \'text\', \'{"attempt":1,"text":"hi"}\')', (rec.session_id,)
+        )
     assert store.get_session(rec.session_id).events == [TextDelta(t=0.25, attempt=1, text="hi")]
 
 
@@ -223,8 +232,11 @@ async def test_under_a_loop_every_delta_is_kept_in_order_across_attempts(rec, st
 
 def test_a_success_row_does_not_store_the_answer_a_third_time(store, rec, raw_db):
     """The response column and the deltas hold it; the row points at the response."""
-    events = [AttemptStart(t=0.0, attempt=1, model="m"), TextDelta(t=0.1, attempt=1, text="the answer"),
-              Success(t=0.2, attempt=1, text="the answer", elapsed=0.2)]
+    events = [
+        AttemptStart(t=0.0, attempt=1, model="m"),
+        TextDelta(t=0.1, attempt=1, text="the answer"),
+        Success(t=0.2, attempt=1, text="the answer", elapsed=0.2),
+    ]
     for event in events:
         rec.record(event)
     rec.finish()
@@ -236,10 +248,14 @@ def test_a_success_row_does_not_store_the_answer_a_third_time(store, rec, raw_db
 def test_while_running_a_success_text_is_rebuilt_from_carried_text_and_deltas(store, rec):
     """Between the success row and finish() (or if the writer died there) the response
     column is still empty: the text comes from what it is made of."""
-    events = [AttemptStart(t=0.0, attempt=1, model="m"), TextDelta(t=0.1, attempt=1, text="cut "),
-              AttemptStart(t=0.5, attempt=2, model="m", carried_text="cut "),
-              TextDelta(t=0.6, attempt=2, text="and "), TextDelta(t=0.7, attempt=2, text="continued"),
-              Success(t=0.8, attempt=2, text="cut and continued", elapsed=0.8)]
+    events = [
+        AttemptStart(t=0.0, attempt=1, model="m"),
+        TextDelta(t=0.1, attempt=1, text="cut "),
+        AttemptStart(t=0.5, attempt=2, model="m", carried_text="cut "),
+        TextDelta(t=0.6, attempt=2, text="and "),
+        TextDelta(t=0.7, attempt=2, text="continued"),
+        Success(t=0.8, attempt=2, text="cut and continued", elapsed=0.8),
+    ]
     for event in events:
         rec.record(event)
     assert store.get_session(rec.session_id).events == events

@@ -17,7 +17,7 @@ async def collect(events, fake_time, speed):
 async def test_original_gaps_divided_by_speed(fake_time, speed):
     events = overloaded_then_ok()
     assert await collect(events, fake_time, speed) == events
-    gaps = [b.t - a.t for a, b in zip(events, events[1:]) if b.t > a.t]
+    gaps = [b.t - a.t for a, b in zip(events, events[1:], strict=False) if b.t > a.t]
     assert fake_time.sleeps == pytest.approx([g / speed for g in gaps])
     assert sum(fake_time.sleeps) == pytest.approx(events[-1].t / speed)
 

@@ -40,8 +40,11 @@ def test_sigkill_mid_stream_leaves_an_interrupted_session(tmp_path):
     scenario.write_text("answer_chars = 4000\ntokens_per_second = 200\n")  # ~20 s of streaming
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui_app", "run", f"--sim={scenario}", "Tell me a long story"],
-        env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         _wait_for(lambda: _recorded_deltas() >= 20)
@@ -62,7 +65,11 @@ def test_sigkill_mid_stream_leaves_an_interrupted_session(tmp_path):
 def test_a_finished_run_is_listed_with_its_answer():
     proc = subprocess.run(
         [sys.executable, "-m", "tui_app", "run", "--sim=529-then-ok", "--base-delay", "0.01", "Say hi"],
-        env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=REPO, capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 0, proc.stderr
     with SessionStore.open() as store:

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tui_app import paths
-from tui_app.retry.events import AttemptStart, RunStart, TextDelta
+from tui_app.retry.events import AttemptStart, RunStart
 from tui_app.settings import RunSettings
 from tui_app.store.errors import SessionNotFound, StoreError
 from tui_app.store.sessions import SessionStore, fts_query
@@ -94,8 +94,33 @@ def test_search_finds_words_in_prompts_and_answers(store, record):
     assert [s.id for s in store.list_sessions(search="   ")] == [b, a]  # blank: no filter
 
 
-HOSTILE = ['"', '""', "'", "*", "AND", "OR", "NOT", "NEAR(", "a AND", '"unclosed', "prompt:x", "^x", "-x",
-           "(", ")", "{a b}", "\x00", "a\x00b", "x" * 5000, "💥", "‮rtl", "%_", "\\", "NEAR(a b, 2)", "a OR"]
+HOSTILE = [
+    '"',
+    '""',
+    "'",
+    "*",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(",
+    "a AND",
+    '"unclosed',
+    "prompt:x",
+    "^x",
+    "-x",
+    "(",
+    ")",
+    "{a b}",
+    "\x00",
+    "a\x00b",
+    "x" * 5000,
+    "💥",
+    "‮rtl",
+    "%_",
+    "\\",
+    "NEAR(a b, 2)",
+    "a OR",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -106,7 +131,7 @@ def test_hostile_search_text_never_crashes(store, record, text):
 
 
 def test_search_operators_are_plain_words(store, record):
-    sid = record([], prompt='we say AND and NOT here')
+    sid = record([], prompt="we say AND and NOT here")
     record([], prompt="something else")
     assert [s.id for s in store.list_sessions(search="NOT")] == [sid]
     assert fts_query('say "AND* x') == '"say"* "AND"* "x"*'
@@ -187,7 +212,9 @@ def test_two_processes_writing_at_once_lose_nothing(store, raw_db, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     go = tmp_path / "go"
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, tag, "25", "120", str(go)], env=env, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, tag, "25", "120", str(go)], env=env, stderr=subprocess.PIPE, text=True
+        )
         for tag in ("alpha", "beta")
     ]
     time.sleep(0.3)

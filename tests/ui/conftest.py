@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -31,6 +30,9 @@ from tui_app.settings import RunSettings
 from tui_app.ui.app import ClaudeTUI
 from tui_app.ui.backend import Backend, BackendChoice
 from tui_app.ui.run_state import LIVE_STATES
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 FROZEN_NOW = 100.0
 PROMPT = "Explain exponential backoff in two paragraphs"
@@ -189,8 +191,12 @@ def snapshot_app():
 
     def make(kind: str = "simulator") -> ClaudeTUI:
         settings = RunSettings(model="claude-sonnet-4-6")  # not the default: it may change
-        return ClaudeTUI(backend=FakeBackend(kind), settings=settings,  # type: ignore[arg-type]
-                         clock=lambda: FROZEN_NOW, cursor_blink=False)
+        return ClaudeTUI(
+            backend=FakeBackend(kind),
+            settings=settings,  # type: ignore[arg-type]
+            clock=lambda: FROZEN_NOW,
+            cursor_blink=False,
+        )
 
     return make
 
@@ -201,8 +207,13 @@ ANSWER = (
     "```python\ndelay = min(cap, base * 2 ** n)\n```\n"
 )
 OVERLOADED = Failure(
-    kind="overloaded", retryable=True, message="Overloaded", status=529,
-    error_type="overloaded_error", request_id="req_sim_000001", retry_after=2.0,
+    kind="overloaded",
+    retryable=True,
+    message="Overloaded",
+    status=529,
+    error_type="overloaded_error",
+    request_id="req_sim_000001",
+    retry_after=2.0,
 )
 RATELIMIT = {
     "anthropic-ratelimit-requests-limit": "1000",
@@ -213,19 +224,45 @@ RATELIMIT = {
 
 def synthetic_states() -> dict[str, list[Any]]:
     """Event lists that put the panels in each main state (as a live run would)."""
-    start = [RunStart(t=0.0, model="claude-sonnet-4-6", max_attempts=4, deadline=60.0),
-             AttemptStart(t=0.0, attempt=1, model="claude-sonnet-4-6")]
+    start = [
+        RunStart(t=0.0, model="claude-sonnet-4-6", max_attempts=4, deadline=60.0),
+        AttemptStart(t=0.0, attempt=1, model="claude-sonnet-4-6"),
+    ]
     failed_1 = [AttemptError(t=0.3, attempt=1, failure=OVERLOADED, duration=0.3)]
-    backoff = [Backoff(t=0.3, attempt=1, delay=2.0, reason="retry-after", detail="server asked for 2.0 s via retry-after")]
-    attempt_2 = [AttemptStart(t=2.3, attempt=2, model="claude-sonnet-4-6"),
-                 ResponseStart(t=2.4, attempt=2, request_id="req_sim_000002", ratelimit=RATELIMIT),
-                 FirstToken(t=2.5, attempt=2, ttft=0.2)]
+    backoff = [
+        Backoff(t=0.3, attempt=1, delay=2.0, reason="retry-after", detail="server asked for 2.0 s via retry-after")
+    ]
+    attempt_2 = [
+        AttemptStart(t=2.3, attempt=2, model="claude-sonnet-4-6"),
+        ResponseStart(t=2.4, attempt=2, request_id="req_sim_000002", ratelimit=RATELIMIT),
+        FirstToken(t=2.5, attempt=2, ttft=0.2),
+    ]
     half = [TextDelta(t=2.6, attempt=2, text=ANSWER[:70])]
     rest = [TextDelta(t=2.7, attempt=2, text=ANSWER[70:])]
-    done = [Success(t=2.9, attempt=2, text=ANSWER, stop_reason="end_turn", input_tokens=12, output_tokens=48,
-                    ttft=0.2, tokens_per_s=120.0, request_id="req_sim_000002", elapsed=2.9)]
-    give_up = [GiveUp(t=0.3, attempt=1, reason="non_retryable", failure=_BAD_REQUEST, detail="HTTP 400 (invalid_request_error) is not retried",
-                      elapsed=0.3)]
+    done = [
+        Success(
+            t=2.9,
+            attempt=2,
+            text=ANSWER,
+            stop_reason="end_turn",
+            input_tokens=12,
+            output_tokens=48,
+            ttft=0.2,
+            tokens_per_s=120.0,
+            request_id="req_sim_000002",
+            elapsed=2.9,
+        )
+    ]
+    give_up = [
+        GiveUp(
+            t=0.3,
+            attempt=1,
+            reason="non_retryable",
+            failure=_BAD_REQUEST,
+            detail="HTTP 400 (invalid_request_error) is not retried",
+            elapsed=0.3,
+        )
+    ]
     return {
         "idle": [],
         "streaming": start + failed_1 + backoff + attempt_2 + half,
@@ -236,8 +273,12 @@ def synthetic_states() -> dict[str, list[Any]]:
 
 
 _BAD_REQUEST = Failure(
-    kind="client_error", retryable=False, message="max_tokens: must be <= 8192", status=400,
-    error_type="invalid_request_error", request_id="req_sim_000001",
+    kind="client_error",
+    retryable=False,
+    message="max_tokens: must be <= 8192",
+    status=400,
+    error_type="invalid_request_error",
+    request_id="req_sim_000001",
 )
 
 

@@ -17,11 +17,24 @@ from tui_app import paths
 from tui_app.ui.config import UIConfig
 from tui_app.ui.screens.dialogs import PickOne
 
-CASES = {key: INVALID[key] for key in (
-    "syntax", "max_tokens_string", "model_number", "typo_in_table", "retry_key_at_top", "timeout_nan",
-    "timeout_negative", "timeout_huge", "deadline_zero", "unknown_preset", "unknown_scenario", "api_key",
-    "not_utf8",
-)}
+CASES = {
+    key: INVALID[key]
+    for key in (
+        "syntax",
+        "max_tokens_string",
+        "model_number",
+        "typo_in_table",
+        "retry_key_at_top",
+        "timeout_nan",
+        "timeout_negative",
+        "timeout_huge",
+        "deadline_zero",
+        "unknown_preset",
+        "unknown_scenario",
+        "api_key",
+        "not_utf8",
+    )
+}
 CASES["unknown_scenario"] = (CASES["unknown_scenario"][0], r'simulator.scenario is not a known scenario, got "storm"')
 
 
@@ -35,8 +48,9 @@ def _notices(app, title: str) -> list[str]:
     return [n.message for n in app._notifications if n.title == title]
 
 
-async def test_broken_profiles_are_one_line_notices_and_nothing_is_lost(make_app, started, send_and_wait,
-                                                                        wait_until, screen_text):
+async def test_broken_profiles_are_one_line_notices_and_nothing_is_lost(
+    make_app, started, send_and_wait, wait_until, screen_text
+):
     files = {name: _write(name, content) for name, (content, _pattern) in CASES.items()}
     files["a_directory"] = paths.profiles_dir() / "a_directory.toml"
     files["a_directory"].mkdir()
@@ -52,7 +66,9 @@ async def test_broken_profiles_are_one_line_notices_and_nothing_is_lost(make_app
         await pilot.press("enter")
         await wait_until(pilot, lambda: _notices(app, "Profile not loaded"), what="the notice")
         [shown] = _notices(app, "Profile not loaded")
-        assert shown == f"profile 'a_directory' ({files['a_directory']}): is a directory, not a profile file: move it away"
+        assert (
+            shown == f"profile 'a_directory' ({files['a_directory']}): is a directory, not a profile file: move it away"
+        )
         assert "Profile not loaded" in screen_text(app)  # drawn as a toast, not only recorded
 
         for name, (_content, pattern) in CASES.items():
@@ -73,12 +89,15 @@ async def test_broken_profiles_are_one_line_notices_and_nothing_is_lost(make_app
         assert screen.query_one("#output").last_answer.startswith("Simulated answer to: still working?")
 
 
-@pytest.mark.parametrize("content, needle", [
-    ("theme = [broken", "cannot read"),
-    (b"theme = \"caf\xe9\"\n", "cannot read"),
-], ids=["syntax", "not_utf8"])
-async def test_a_broken_config_file_is_a_one_line_notice_at_start(make_app, started, send_and_wait, content,
-                                                                  needle):
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("theme = [broken", "cannot read"),
+        (b'theme = "caf\xe9"\n', "cannot read"),
+    ],
+    ids=["syntax", "not_utf8"],
+)
+async def test_a_broken_config_file_is_a_one_line_notice_at_start(make_app, started, send_and_wait, content, needle):
     """config.toml (theme, keys, last model) broken: the app starts on defaults, says which
     file and what to do on one line, and leaves the file alone."""
     config = paths.config_file()

@@ -26,7 +26,8 @@ async def _footer_keys(pilot, footer: KeyFooter):
         await pilot.pause(0.02)
     await pilot.pause()
     return [k for k in keys if not k.has_class("-command-palette")], next(
-        k for k in keys if k.has_class("-command-palette"))
+        k for k in keys if k.has_class("-command-palette")
+    )
 
 
 @pytest.mark.parametrize("width", [30, 60, 80, 200])

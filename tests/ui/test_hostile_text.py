@@ -59,8 +59,11 @@ async def test_a_hostile_prompt_is_drawn_escaped_and_sent_exactly(make_app, star
         from tui_app.ui.screens.sessions import SessionsScreen
 
         app.push_screen(SessionsScreen(store, screen))
-        await wait_until(pilot, lambda: isinstance(app.screen, SessionsScreen)
-                         and "Prompt:" in screen_text(app), what="the sessions screen")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, SessionsScreen) and "Prompt:" in screen_text(app),
+            what="the sessions screen",
+        )
         assert_drawn_safely(screen_text(app), SHOWN)  # table row, facts and the answer's Markdown
 
 
@@ -103,8 +106,9 @@ async def test_notices_and_dialogs_show_outside_names_escaped(make_app, started,
 
         picked: list[str | None] = []
         app.push_screen(PickOne(f"Pick {HOSTILE}", [f"one{HOSTILE}", "two"]), picked.append)
-        await wait_until(pilot, lambda: isinstance(app.screen, PickOne) and f"one{SHOWN}" in screen_text(app),
-                         what="the dialog")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PickOne) and f"one{SHOWN}" in screen_text(app), what="the dialog"
+        )
         assert_drawn_safely(screen_text(app), f"Pick {SHOWN}")
         await pilot.press("enter")
         await wait_until(pilot, lambda: picked, what="the choice")

@@ -24,14 +24,13 @@ async def test_no_key_starts_on_the_simulator_with_a_banner(screen_text, started
         assert app.backend.simulator is not None  # started by the app, stopped on exit
 
 
-async def test_key_selects_the_api_and_honours_base_url(monkeypatch, make_sim,
-                                                        screen_text, started, send_and_wait):
+async def test_key_selects_the_api_and_honours_base_url(monkeypatch, make_sim, screen_text, started, send_and_wait):
     sim = make_sim("happy")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
     app = ClaudeTUI()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await started(pilot)
+        await started(pilot)
         assert "SIMULATOR" not in screen_text(app)
         assert f"API {sim.base_url}" in screen_text(app)
         await send_and_wait(pilot, "hi")
@@ -45,7 +44,6 @@ async def test_backend_that_cannot_start_is_a_failed_attempt(screen_text, send_a
 
     app = ClaudeTUI(backend=Broken(BackendChoice("simulator")))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.main_screen
         await send_and_wait(pilot, "hi", "failed")
         text = screen_text(app)
         assert "unexpected" in text and "address already in use" in text
@@ -102,8 +100,15 @@ async def test_palette_lists_every_action_with_its_key(make_app, started):
         screen = await started(pilot)
         commands = {c.title: c.help for c in app.get_system_commands(screen)}
         assert "(ctrl+j)" in commands["Send prompt"]
-        assert {"Cancel request / give up", "Retry now", "Retry with edited settings", "Copy answer",
-                "Save settings as profile", "Switch profile", "Open sessions"} <= set(commands)
+        assert {
+            "Cancel request / give up",
+            "Retry now",
+            "Retry with edited settings",
+            "Copy answer",
+            "Save settings as profile",
+            "Switch profile",
+            "Open sessions",
+        } <= set(commands)
 
 
 async def test_save_and_switch_profile(make_app, started, wait_until):

@@ -26,8 +26,9 @@ async def test_prompt_is_focused_and_answer_appears_exactly(make_app, started, s
         assert sim.requests[-1].body["messages"][0]["content"] == "What is jitter?"
 
 
-async def test_529_then_ok_shows_countdown_then_two_rows(make_app, started, wait_until,
-                                                         screen_text, gated_sleep, send_and_wait):
+async def test_529_then_ok_shows_countdown_then_two_rows(
+    make_app, started, wait_until, screen_text, gated_sleep, send_and_wait
+):
     app, sim = make_app(fast_scenario({"fault": "status", "status": 529, "retry_after": 3}), sleep=gated_sleep)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
@@ -99,7 +100,7 @@ async def test_edited_read_timeout_is_an_override(make_app, started, send_and_wa
 async def test_sending_while_running_is_refused(make_app, started, wait_until, send_and_wait):
     app, sim = make_app(fast_scenario(LONG_WAIT))
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await started(pilot)
+        await started(pilot)
         await send_and_wait(pilot, "first", "backing off")
         await pilot.press("ctrl+j")
         await pilot.pause()
@@ -133,8 +134,7 @@ async def test_retry_with_edited_model_during_backoff(make_app, started, wait_un
         assert sim.requests[1].read_timeout == 12.0
 
 
-async def test_non_retryable_failure_keeps_the_app_usable(make_app, started,
-                                                          wait_until, screen_text, send_and_wait):
+async def test_non_retryable_failure_keeps_the_app_usable(make_app, started, wait_until, screen_text, send_and_wait):
     app, sim = make_app(fast_scenario({"fault": "status", "status": 400}))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
@@ -168,7 +168,7 @@ async def test_failed_attempt_partial_text_can_be_inspected(make_app, started, s
 async def test_run_is_recorded_as_a_session(make_app, started, send_and_wait):
     app, _sim = make_app("happy")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await started(pilot)
+        await started(pilot)
         await send_and_wait(pilot, "remember me")
     from tui_app.store.sessions import SessionStore
 
@@ -180,7 +180,7 @@ async def test_run_is_recorded_as_a_session(make_app, started, send_and_wait):
 async def test_copy_answer(make_app, started, send_and_wait):
     app, _sim = make_app("happy")
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await started(pilot)
+        await started(pilot)
         await send_and_wait(pilot, "copy")
         await pilot.press("ctrl+o")
         assert app.clipboard == answer_for("copy", chars=None)

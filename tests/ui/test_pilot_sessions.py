@@ -16,8 +16,7 @@ def _rows(screen) -> list[list[str]]:
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
 
 
-async def test_replay_shows_the_same_rows_and_answer_as_the_live_run(make_app, started,
-                                                                     wait_until, send_and_wait):
+async def test_replay_shows_the_same_rows_and_answer_as_the_live_run(make_app, started, wait_until, send_and_wait):
     app, _sim = make_app(RETRY_ONCE)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
@@ -98,9 +97,12 @@ def test_replay_print_writes_the_recorded_answer(capsys):
 
     with SessionStore.open() as store:
         with store.start_session(prompt="p", model="m") as recorder:
-            for event in (RunStart(t=0.0, model="m", max_attempts=1), TextDelta(t=0.1, attempt=1, text="Hel"),
-                          TextDelta(t=0.2, attempt=1, text="lo"),
-                          Success(t=0.3, attempt=1, text="Hello", stop_reason="end_turn", elapsed=0.3)):
+            for event in (
+                RunStart(t=0.0, model="m", max_attempts=1),
+                TextDelta(t=0.1, attempt=1, text="Hel"),
+                TextDelta(t=0.2, attempt=1, text="lo"),
+                Success(t=0.3, attempt=1, text="Hello", stop_reason="end_turn", elapsed=0.3),
+            ):
                 recorder.record(event)
         session_id = store.list_sessions()[0].id
     assert main(["replay", str(session_id), "--print", "--speed", "max"]) == 0

@@ -23,11 +23,14 @@ def _done_state() -> RunState:
     return state
 
 
-@pytest.mark.parametrize(("width", "kept", "dropped"), [
-    (160, ["SIMULATOR", "claude-test", "quick", "done", "TTFT", "tok/s", " s", " out"], []),
-    (80, ["SIMULATOR", "claude-test", "done", "TTFT", "tok/s", "2.9/"], ["quick", " out"]),
-    (40, ["SIMULATOR", "done", "2.9/"], ["quick", " out", "tok/s", "TTFT"]),
-])
+@pytest.mark.parametrize(
+    ("width", "kept", "dropped"),
+    [
+        (160, ["SIMULATOR", "claude-test", "quick", "done", "TTFT", "tok/s", " s", " out"], []),
+        (80, ["SIMULATOR", "claude-test", "done", "TTFT", "tok/s", "2.9/"], ["quick", " out"]),
+        (40, ["SIMULATOR", "done", "2.9/"], ["quick", " out", "tok/s", "TTFT"]),
+    ],
+)
 async def test_a_finished_run_fits_on_one_line(width, kept, dropped):
     app = Harness()
     async with app.run_test(size=(width, 5)) as pilot:

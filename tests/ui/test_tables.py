@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from textual.app import App
-
-from tui_app.retry.events import AttemptStart, FirstToken, RunStart, Success, TextDelta
 from textual.widgets import DataTable
 
+from tui_app.retry.events import AttemptStart, FirstToken, RunStart, Success, TextDelta
 from tui_app.ui.widgets.response.attempts import AttemptsPanel
 from tui_app.ui.widgets.table_cells import fit_columns, table_cell
 

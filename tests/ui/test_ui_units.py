@@ -23,7 +23,7 @@ def test_run_state_follows_a_retried_run():
     assert state.state == "backing off"
     assert state.state_text(now=10.5) == "backing off 1.5 s"
     assert state.elapsed(now=10.5) == 0.5
-    for event in synthetic_states()["done"][len(events):]:
+    for event in synthetic_states()["done"][len(events) :]:
         state.apply(event, now=13.0)
     assert (state.state, state.ttft, state.final_elapsed, state.output_tokens) == ("done", 0.2, 2.9, 48)
     assert state.elapsed(now=99.0) == 2.9  # over: times come from the events, not the clock
@@ -91,4 +91,3 @@ def test_the_readme_key_table_is_the_generated_one():
     """Docs and code cannot disagree: the README holds ``markdown_table()`` verbatim."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from .request_flags import add_request_flags, settings_from_args
 
@@ -22,7 +23,7 @@ exit codes: 0 ok; 2 invalid or missing profile, or bad flags.
 """
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "profiles",
         help="list, show, save or delete saved settings profiles",
@@ -62,15 +63,31 @@ def run(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from ..store.profiles import ProfileError, list_profiles, load_profile, profile_path
 
-    entries = []
+    entries: list[dict[str, Any]] = []
     for name in list_profiles():
         try:
             settings = load_profile(name)
-            entries.append({"name": name, "path": str(profile_path(name)), "valid": True, "error": None,
-                            "model": settings.model, "preset": settings.preset})
+            entries.append(
+                {
+                    "name": name,
+                    "path": str(profile_path(name)),
+                    "valid": True,
+                    "error": None,
+                    "model": settings.model,
+                    "preset": settings.preset,
+                }
+            )
         except ProfileError as exc:
-            entries.append({"name": name, "path": str(profile_path(name)), "valid": False, "error": exc.message,
-                            "model": None, "preset": None})
+            entries.append(
+                {
+                    "name": name,
+                    "path": str(profile_path(name)),
+                    "valid": False,
+                    "error": exc.message,
+                    "model": None,
+                    "preset": None,
+                }
+            )
     if args.json:
         print(json.dumps(entries, indent=2, ensure_ascii=False))
     elif not entries:

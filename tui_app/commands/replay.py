@@ -8,15 +8,20 @@ module level: ``--help`` builds this parser.
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ..settings import parse_positive_int
+
+if TYPE_CHECKING:
+    import argparse
+
+    from ..store.sessions import SessionDetail
 
 SPEEDS = {"1": 1.0, "2": 2.0, "10": 10.0, "max": None}
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "replay",
         help="play a recorded session back (in the TUI, or --print the answer)",
@@ -51,14 +56,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _print(detail, speed: float | None) -> int:
+async def _print(detail: SessionDetail, speed: float | None) -> int:
     """Feed the recorded events to the headless printer, as a live run would."""
     from ..headless import HeadlessPrinter
     from ..store.replay import replay_events
 
     max_attempts = next((getattr(e, "max_attempts", 0) for e in detail.events if e.type == "run_start"), 0)
-    printer = HeadlessPrinter(stdout=sys.stdout, stderr=sys.stderr, quiet=False, answer_to_stdout=True,
-                              max_attempts=max_attempts)
+    printer = HeadlessPrinter(
+        stdout=sys.stdout, stderr=sys.stderr, quiet=False, answer_to_stdout=True, max_attempts=max_attempts
+    )
     last = None
     async for event in replay_events(detail.events, speed=speed):
         printer.handle(event)

@@ -6,8 +6,7 @@ disagree. Import-light (argparse only) because ``--help`` builds every parser.
 
 from __future__ import annotations
 
-import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..settings import (
     RunSettings,
@@ -15,6 +14,9 @@ from ..settings import (
     parse_positive_float,
     parse_positive_int,
 )
+
+if TYPE_CHECKING:
+    import argparse
 
 TIMEOUT_FLAGS = ("connect", "read", "write", "pool")
 
@@ -33,16 +35,20 @@ def add_request_flags(parser: argparse.ArgumentParser, *, with_profile: bool = T
         timeouts.add_argument(f"--{name}-timeout", metavar="S", type=parse_positive_float)
     retry = parser.add_argument_group("retry policy")
     retry.add_argument("--max-attempts", metavar="N", type=parse_positive_int, help="attempts in all (1 = no retry)")
-    retry.add_argument("--deadline", metavar="S", type=parse_positive_float, help="bound on the whole call, all attempts")
+    retry.add_argument(
+        "--deadline", metavar="S", type=parse_positive_float, help="bound on the whole call, all attempts"
+    )
     retry.add_argument("--base-delay", metavar="S", type=parse_non_negative_float, help="first backoff delay")
     retry.add_argument("--max-delay", metavar="S", type=parse_non_negative_float, help="cap of a backoff delay")
     retry.add_argument("--jitter", choices=("full", "equal", "decorrelated"), help="backoff jitter (default full)")
     retry.add_argument(
-        "--mid-stream", choices=("restart", "continue"),
+        "--mid-stream",
+        choices=("restart", "continue"),
         help="after a failure mid-answer: restart from scratch (default) or ask to continue",
     )
     parser.add_argument(
-        "--scenario", metavar="NAME|FILE",
+        "--scenario",
+        metavar="NAME|FILE",
         help="simulator scenario these settings prefer (used by --sim and the TUI's simulator)",
     )
 
@@ -92,10 +98,19 @@ def settings_from_args(args: argparse.Namespace, base: RunSettings | None = None
 def _flag_hint(message: str) -> str:
     """Point the user at the flag that sets the field named in a validation message."""
     for field_name, flag in (
-        ("max_delay", "--max-delay"), ("base_delay", "--base-delay"), ("deadline", "--deadline"),
-        ("max_attempts", "--max-attempts"), ("preset", "--preset"), ("model", "--model"),
-        ("max_tokens", "--max-tokens"), *((f"{t} timeout", f"--{t}-timeout") for t in TIMEOUT_FLAGS),
+        ("max_delay", "--max-delay"),
+        ("base_delay", "--base-delay"),
+        ("deadline", "--deadline"),
+        ("max_attempts", "--max-attempts"),
+        ("preset", "--preset"),
+        ("model", "--model"),
+        ("max_tokens", "--max-tokens"),
+        *((f"{t} timeout", f"--{t}-timeout") for t in TIMEOUT_FLAGS),
     ):
-        if message.startswith(field_name) or f" {field_name} " in message or message.startswith(f"unknown {field_name}"):
+        if (
+            message.startswith(field_name)
+            or f" {field_name} " in message
+            or message.startswith(f"unknown {field_name}")
+        ):
             return f"{flag}: {message}"
     return message

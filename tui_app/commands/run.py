@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .request_flags import add_request_flags, settings_from_args
+
+if TYPE_CHECKING:
+    from ..settings import RunSettings
 
 EPILOG = """\
 exit codes: 0 answer complete; 1 API failure (not retryable, or attempts/deadline exhausted);
@@ -20,7 +24,7 @@ With no ANTHROPIC_API_KEY, pass --sim to use the built-in simulator (never silen
 """
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "run",
         help="send one prompt headless (stdout: the answer; stderr: attempts)",
@@ -32,14 +36,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_request_flags(p)
     out = p.add_argument_group("output")
     out.add_argument(
-        "--events", metavar="FILE|-",
+        "--events",
+        metavar="FILE|-",
         help="write every event as JSON Lines to FILE (- = stdout; the answer then goes only in the success event)",
     )
     out.add_argument("--quiet", "-q", action="store_true", help="no per-attempt lines on stderr (outcome only)")
     out.add_argument("--no-record", action="store_true", help="do not record this run as a session")
     sim = p.add_argument_group("simulator")
     sim.add_argument(
-        "--sim", nargs="?", const="", metavar="SCENARIO",
+        "--sim",
+        nargs="?",
+        const="",
+        metavar="SCENARIO",
         help="use the built-in simulator with SCENARIO (default: --scenario, the profile's, or happy); "
         "write --sim=NAME before the prompt",
     )
@@ -83,7 +91,7 @@ def read_prompt(args: argparse.Namespace) -> str:
     return text
 
 
-def load_base_settings(args: argparse.Namespace):
+def load_base_settings(args: argparse.Namespace) -> RunSettings:
     """The profile named by ``--profile`` (or defaults); raises ValueError on a bad profile."""
     from ..settings import RunSettings
 

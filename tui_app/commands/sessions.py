@@ -30,7 +30,7 @@ exit codes: 0 ok; 2 unknown id, bad arguments or unusable database.
 """
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "sessions",
         help="list, search, show, export or delete recorded sessions",
@@ -41,7 +41,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="sessions_action", metavar="ACTION", required=True)
     lst = actions.add_parser("list", help="newest sessions first, optionally matching --search")
     lst.add_argument("--search", metavar="TEXT", help="words (or word prefixes) in the prompt or the answer")
-    lst.add_argument("--limit", metavar="N", type=parse_positive_int, default=50, help="at most N sessions (default 50)")
+    lst.add_argument(
+        "--limit", metavar="N", type=parse_positive_int, default=50, help="at most N sessions (default 50)"
+    )
     lst.add_argument("--json", action="store_true", help="a JSON array instead of a table")
     show = actions.add_parser("show", help="one session: prompt, settings, attempts timeline, answer")
     show.add_argument("id", type=parse_positive_int, metavar="ID")

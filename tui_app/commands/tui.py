@@ -6,7 +6,10 @@ imported inside ``run`` and ``anthropic`` only after the first paint, in a worke
 
 from __future__ import annotations
 
-import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,15 +8,16 @@ and the SDK raises nothing for it, so this module checks for itself.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .classify import ratelimit_headers
 from .events import Event, FirstToken, ResponseStart, Success, TextDelta
-from .failures import Failure
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .failures import Failure
     from .runner import Request
 
 YIELD_EVERY = 0.004

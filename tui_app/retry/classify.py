@@ -13,7 +13,7 @@ import email.utils
 import json
 import math
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import anthropic
@@ -42,7 +42,7 @@ WallClock = Callable[[], datetime]
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def parse_retry_after(headers: Mapping[str, str], now: WallClock = _utcnow) -> float | None:
@@ -69,7 +69,7 @@ def parse_retry_after(headers: Mapping[str, str], now: WallClock = _utcnow) -> f
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now()).total_seconds())
 
 
@@ -122,9 +122,7 @@ def _body_error(body: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _from_status_error(
-    exc: anthropic.APIStatusError, streamed_chars: int, mid_stream: bool, now: WallClock
-) -> Failure:
+def _from_status_error(exc: anthropic.APIStatusError, streamed_chars: int, mid_stream: bool, now: WallClock) -> Failure:
     headers = exc.response.headers
     status = exc.status_code
     error_type, message = _body_error(exc.body)
@@ -191,10 +189,14 @@ def classify(
         cause = exc.__cause__
     elif isinstance(exc, anthropic.APITimeoutError):
         cause = httpx2.ReadTimeout("timed out")
-    if isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError)) or (
-        isinstance(exc, (anthropic.APIResponseValidationError, ValueError, KeyError, TypeError))
-        and not isinstance(cause, OSError)
-    ) or (mid_stream and isinstance(exc, AttributeError)):
+    if (
+        isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError))
+        or (
+            isinstance(exc, (anthropic.APIResponseValidationError, ValueError, KeyError, TypeError))
+            and not isinstance(cause, OSError)
+        )
+        or (mid_stream and isinstance(exc, AttributeError))
+    ):
         # AttributeError mid-stream: the SDK builds stream events without validating them,
         # so an event missing a field we read (e.g. a message_delta without its delta)
         # fails on access — a malformed stream, not a bug of ours.

@@ -180,10 +180,8 @@ TERMINAL_TYPES = frozenset({"success", "give_up", "cancelled"})
 def event_from_dict(data: dict[str, Any]) -> Event:
     """Rebuild an event from ``to_dict`` output (used by replay and the store)."""
     cls = EVENT_CLASSES[data["type"]]
-    kwargs = {f.name: data.get(f.name) for f in fields(cls) if f.name in data}
+    kwargs: dict[str, Any] = {f.name: data.get(f.name) for f in fields(cls) if f.name in data}
     failure = kwargs.get("failure")
     if isinstance(failure, dict):
         kwargs["failure"] = Failure(**failure)
     return cls(**kwargs)
-
-

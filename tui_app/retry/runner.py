@@ -19,11 +19,12 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import classify as _classify
 from .attempt import AttemptOutcome, run_attempt
 from .events import (
+    TERMINAL_TYPES,
     AttemptError,
     AttemptStart,
     Backoff,
@@ -32,10 +33,11 @@ from .events import (
     GiveUp,
     RunStart,
     Success,
-    TERMINAL_TYPES,
 )
-from .failures import Failure
 from .policy import RetryPolicy, backoff_delay
+
+if TYPE_CHECKING:
+    from .failures import Failure
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
@@ -210,10 +212,18 @@ class RetryRun:
                 previous_delay = decision.delay if decision.reason == "backoff" else previous_delay
                 self._emit(decision)
                 await self._wait(decision.delay)
-        except Exception as exc:  # noqa: BLE001 - a bug here must end the run, never hang it
+        except Exception as exc:
             failure = _classify.classify(exc)
-            self._emit(GiveUp(t=self._now(), attempt=self.attempt, reason="non_retryable",
-                              failure=failure, detail=failure.message, elapsed=self._now()))
+            self._emit(
+                GiveUp(
+                    t=self._now(),
+                    attempt=self.attempt,
+                    reason="non_retryable",
+                    failure=failure,
+                    detail=failure.message,
+                    elapsed=self._now(),
+                )
+            )
         except asyncio.CancelledError:
             if not self._cancel_requested:
                 raise
@@ -235,22 +245,23 @@ class RetryRun:
         outcome = AttemptOutcome()
         try:
             async with asyncio.timeout(remaining):
-                await run_attempt(
-                    self.client, request, n, carried, outcome, emit=self._emit, now=self._now
-                )
+                await run_attempt(self.client, request, n, carried, outcome, emit=self._emit, now=self._now)
         except asyncio.CancelledError:
             raise
         except TimeoutError as exc:
-            if outcome.result is None and remaining is not None and self._remaining() <= 0.001:
+            left = self._remaining()
+            if outcome.result is None and left is not None and left <= 0.001:
                 outcome.failure = _classify.deadline_exceeded(
                     len(outcome.text), outcome.request_id, self.policy.deadline or 0.0
                 )
             else:
                 outcome.failure = _classify.classify(
-                    exc, streamed_chars=len(outcome.text), mid_stream=outcome.mid_stream,
+                    exc,
+                    streamed_chars=len(outcome.text),
+                    mid_stream=outcome.mid_stream,
                     request_id=outcome.request_id,
                 )
-        except BaseException as exc:  # noqa: BLE001 - every failure is classified and shown
+        except BaseException as exc:
             outcome.failure = _classify.classify(
                 exc,
                 streamed_chars=len(outcome.text),

@@ -9,8 +9,8 @@ streams, refused connections. Importing this package does not import ``anthropic
 
 from .answers import answer_for
 from .host import Simulator
-from .scenarios import BUILTIN_SCENARIOS, Scenario, load_scenario, scenario_from_dict
 from .records import RecordedRequest
+from .scenarios import BUILTIN_SCENARIOS, Scenario, load_scenario, scenario_from_dict
 from .steps import FAULTS, ScenarioError, Step
 
 __all__ = [

@@ -11,7 +11,6 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from .answers import answer_for, input_tokens_for, split_deltas
@@ -19,20 +18,13 @@ from .sse import frame
 
 REQUESTS_LIMIT = 1000
 TOKENS_LIMIT = 400_000
-_FALLBACK_MODELS = ("claude-sonnet-4-6", "claude-opus-4-6", "claude-haiku-4-5")
 
 
-@cache
 def known_models() -> tuple[str, ...]:
     """Model ids the installed SDK knows (the literal values of ``anthropic.types.Model``)."""
-    import typing
+    from ..models import sdk_models
 
-    try:
-        from anthropic.types import Model
-    except ImportError:  # the simulator also runs without the SDK (e.g. for curl users)
-        return _FALLBACK_MODELS
-    literals = [a for a in typing.get_args(Model) if typing.get_origin(a) is typing.Literal]
-    return tuple(m for lit in literals for m in typing.get_args(lit)) or _FALLBACK_MODELS
+    return sdk_models()
 
 
 class ApiError(Exception):
@@ -130,7 +122,7 @@ class AnswerPlan:
     def build(cls, req: MessageRequest, attempt: int, answer_chars: int) -> AnswerPlan:
         answer = answer_for(req.prompt, chars=answer_chars)
         if req.already_written and answer.startswith(req.already_written):
-            answer = answer[len(req.already_written):]  # go on where the cut-off answer stopped
+            answer = answer[len(req.already_written) :]  # go on where the cut-off answer stopped
         deltas = split_deltas(answer)
         stop = "end_turn"
         if len(deltas) > req.max_tokens:  # one delta = one output token

@@ -13,11 +13,13 @@ import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .records import RecordedRequest
 from .scenarios import Scenario, load_scenario
 from .server import SimulatorServer
+
+if TYPE_CHECKING:
+    from .records import RecordedRequest
 
 _T = TypeVar("_T")
 _CALL_TIMEOUT = 10.0

@@ -8,10 +8,11 @@ credentials masked: a log may be shown, pasted or saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .http import Request
-from .steps import Step
+if TYPE_CHECKING:
+    from .http import Request
+    from .steps import Step
 
 _MASKED = {"x-api-key", "authorization"}
 

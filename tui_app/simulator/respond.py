@@ -19,12 +19,15 @@ import asyncio
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
+from typing import TYPE_CHECKING
 
 from .api import AnswerPlan, error_body
 from .http import Connection, json_bytes, response_head
-from .records import RecordedRequest
 from .sse import frame, raw_frame, text_delta_frame
 from .steps import ERROR_TYPE_STATUS, MID_STREAM_FAULTS, Step
+
+if TYPE_CHECKING:
+    from .records import RecordedRequest
 
 _MALFORMED_DATA = '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "unterminated'
 

@@ -109,9 +109,7 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     name = _string(data, "name", default_name)
     description = _string(data, "description", "")
     steps = tuple(parse_step(s, f"steps[{i}]") for i, s in enumerate(_table_list(data, "steps")))
-    choices = tuple(
-        parse_step(s, f"random[{i}]", weighted=True) for i, s in enumerate(_table_list(data, "random"))
-    )
+    choices = tuple(parse_step(s, f"random[{i}]", weighted=True) for i, s in enumerate(_table_list(data, "random")))
     then = data.get("then", "random" if choices else "happy")
     answer_chars = data.get("answer_chars", DEFAULT_ANSWER_CHARS)
     if not isinstance(answer_chars, int) or isinstance(answer_chars, bool) or answer_chars < 1:

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
 from .http import MAX_HEADER_BYTES, BadRequest, Connection, Request, read_request
@@ -28,6 +27,9 @@ from .records import RecordedRequest
 from .respond import Reply, respond
 from .scenarios import Scenario, StepSequence, load_scenario, scenario_from_dict
 from .steps import ScenarioError, Step
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _RELISTEN_TRIES = 40
 
@@ -116,6 +118,7 @@ class SimulatorServer:
                 if tries_left == 1:
                     raise
                 await asyncio.sleep(0.05)
+        assert self._server is not None  # the loop above either listened or raised
         self.port = self._server.sockets[0].getsockname()[1]
 
     def _stop_listening(self) -> None:

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _DELTA_HEAD = (
-    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,'
-    b'"delta":{"type":"text_delta","text":'
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":'
 )
 _DELTA_TAIL = b"}}\n\n"
 

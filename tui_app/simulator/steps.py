@@ -32,9 +32,7 @@ FAULTS: tuple[str, ...] = (
     "malformed_sse",
 )
 
-MID_STREAM_FAULTS = frozenset(
-    {"stall_mid_stream", "reset_mid_stream", "sse_error", "truncated", "malformed_sse"}
-)
+MID_STREAM_FAULTS = frozenset({"stall_mid_stream", "reset_mid_stream", "sse_error", "truncated", "malformed_sse"})
 """Faults that act after ``after_chars`` characters of answer text were sent."""
 
 STATUS_ERROR_TYPES: dict[int, str] = {
@@ -184,7 +182,7 @@ def parse_step(data: object, where: str, *, weighted: bool = False) -> Step:
 
 def _defaults(step: Step) -> dict[str, Any]:
     """Values for the unset fields that ``step.fault`` uses; FieldError if one is required."""
-    fault, out = step.fault, {}
+    fault, out = step.fault, dict[str, Any]()
     if fault == "status":
         if step.status is None:
             raise FieldError("status", "missing", "add status = 529 (or another status)")
@@ -196,7 +194,7 @@ def _defaults(step: Step) -> dict[str, Any]:
         raise FieldError("retry_after_date", "needs retry_after", "add retry_after = 1 (seconds from now)")
     if fault in _DEFAULT_SECONDS and step.seconds is None:
         out["seconds"] = _DEFAULT_SECONDS[fault]
-    if fault == "connection_refused" and out.get("seconds", step.seconds) <= 0:
+    if fault == "connection_refused" and float(out.get("seconds", step.seconds) or 0) <= 0:
         raise FieldError("seconds", "must be > 0", "give the outage a length, e.g. 1.0")
     if fault in MID_STREAM_FAULTS and step.after_chars is None:
         out["after_chars"] = DEFAULT_AFTER_CHARS
@@ -224,7 +222,7 @@ def _check_field(key: str, value: object, where: str) -> Any:
             raise FieldError(where, f"must be true or false, not {value!r}", "write true or false, unquoted")
         return value
     if key == "after_chars":
-        if not _is_int(value) or value < 0:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise FieldError(where, f"must be a whole number >= 0, not {value!r}", "e.g. after_chars = 40")
         return value
     if key == "tokens_per_second":

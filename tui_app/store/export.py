@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import present
-from ..retry.events import AttemptError, Backoff, Cancelled, Event, FirstToken, GiveUp, ResponseStart, Success, TextDelta
-from .sessions import SessionDetail
+from ..retry.events import (
+    AttemptError,
+    Backoff,
+    Cancelled,
+    Event,
+    FirstToken,
+    GiveUp,
+    ResponseStart,
+    Success,
+    TextDelta,
+)
+
+if TYPE_CHECKING:
+    from .sessions import SessionDetail
 
 FORMATS = ("md", "json")
 
@@ -92,7 +104,9 @@ def _timeline(events: list[Event]) -> str:
         if isinstance(event, TextDelta):
             chars, chunks = chars + len(event.text), chunks + 1
             if i + 1 == len(events) or events[i + 1].type != "text":
-                rows.append((present.seconds(event.t), f"attempt {event.attempt}: streamed {chars} chars in {chunks} chunks"))
+                rows.append(
+                    (present.seconds(event.t), f"attempt {event.attempt}: streamed {chars} chars in {chunks} chunks")
+                )
                 chars = chunks = 0
             continue
         rows.append((present.seconds(event.t), _event_line(event, max_attempts)))

@@ -140,7 +140,7 @@ def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
 def _string(data: dict[str, Any], key: str, default: str | None, *, non_empty: bool = False) -> Any:
     value = data.get(key, default)
     if value is not None and not isinstance(value, str):
-        raise FieldError(key, f'must be a quoted string, got {show(value)}')
+        raise FieldError(key, f"must be a quoted string, got {show(value)}")
     if non_empty and not (value or "").strip():
         raise FieldError(key, f"must not be empty, e.g. {json.dumps(RunSettings().model)}")
     return value
@@ -159,7 +159,9 @@ def _seconds(table: dict[str, Any], key: str, prefix: str, *, allow_zero: bool =
     low_ok = ok and (value >= 0 if allow_zero else value > 0)
     if not (low_ok and value <= MAX_SECONDS):
         bound = ">= 0" if allow_zero else "> 0"
-        raise FieldError(f"{prefix}{key}", f"must be a number of seconds {bound} and <= {MAX_SECONDS:.0f}, got {show(value)}")
+        raise FieldError(
+            f"{prefix}{key}", f"must be a number of seconds {bound} and <= {MAX_SECONDS:.0f}, got {show(value)}"
+        )
     return float(value)
 
 
@@ -186,7 +188,9 @@ def _policy(retry: dict[str, Any], defaults: RetryPolicy) -> RetryPolicy:
         changes["deadline"] = None if deadline == NO_DEADLINE else _seconds(retry, "deadline", "retry.")
     policy = defaults.with_(**changes)
     if policy.max_delay < policy.base_delay:
-        raise FieldError("retry.max_delay", f"must be >= retry.base_delay ({policy.base_delay:g}), got {policy.max_delay:g}")
+        raise FieldError(
+            "retry.max_delay", f"must be >= retry.base_delay ({policy.base_delay:g}), got {policy.max_delay:g}"
+        )
     return policy
 
 
@@ -194,7 +198,7 @@ def _preset(value: Any) -> str:
     presets = load_presets()
     if value not in presets:
         raise FieldError("preset", f"must be one of {', '.join(map(json.dumps, presets))}, got {show(value)}")
-    return value
+    return str(value)
 
 
 def scenario_names() -> list[str]:
@@ -215,7 +219,10 @@ def _scenario(value: Any, base_dir: Path) -> str | None:
     names = scenario_names()
     if value not in names:
         known = ", ".join(names) if names else "none installed"
-        raise FieldError("simulator.scenario", f"is not a known scenario, got {show(value)}: use one of {known}, or a .toml/.json file path")
+        raise FieldError(
+            "simulator.scenario",
+            f"is not a known scenario, got {show(value)}: use one of {known}, or a .toml/.json file path",
+        )
     return value
 
 

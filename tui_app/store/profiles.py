@@ -21,11 +21,15 @@ import os
 import re
 import tempfile
 import tomllib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import paths
-from ..settings import RunSettings
 from .profile_format import FieldError, dumps, parse
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ..settings import RunSettings
 
 NAME_RE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,63}")
 NAME_RULE = "use letters, digits, '_', '-' and '.' ('-' and '.' not first), at most 64 characters"

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..retry.events import Event
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+
+    from ..retry.events import Event
 
 YIELD_EVERY = 64
 """At ``speed=None`` the loop still yields to the event loop this often, so a UI repaints."""

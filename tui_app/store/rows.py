@@ -18,12 +18,14 @@ from __future__ import annotations
 import base64
 import json
 import struct
-from collections.abc import Iterator
 from dataclasses import fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..retry.events import EVENT_CLASSES, AttemptStart, Event, Success, TextDelta, event_from_dict
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # Coalescing rebuilds TextDelta from (t, attempt, text): only valid while those are its fields.
 CAN_COALESCE = tuple(f.name for f in fields(TextDelta)) == ("t", "attempt", "text")
@@ -63,7 +65,9 @@ def decode_all(session_id: int, rows: list[tuple[float, str, str]], response: st
     if response is None:
         for i, event in enumerate(events):
             if isinstance(event, Success) and event.text is None:
-                carried = next((e.carried_text for e in events if isinstance(e, AttemptStart) and e.attempt == event.attempt), "")
+                carried = next(
+                    (e.carried_text for e in events if isinstance(e, AttemptStart) and e.attempt == event.attempt), ""
+                )
                 deltas = "".join(e.text for e in events[:i] if isinstance(e, TextDelta) and e.attempt == event.attempt)
                 events[i] = replace(event, text=carried + deltas)
     return events
@@ -98,7 +102,7 @@ def _expand(payload: dict[str, Any]) -> Iterator[TextDelta]:
     if sum(lens) != len(text):
         raise ValueError(f"the deltas' lengths add up to {sum(lens)}, the text has {len(text)} characters")
     end = 0
-    for n, when in zip(lens, times):
+    for n, when in zip(lens, times, strict=False):
         start, end = end, end + n
         yield TextDelta(when, attempt, text[start:end])
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from ..paths import ensure_private_dir
 from .errors import StoreError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
 
 APPLICATION_ID = 0x434C5455  # "CLTU": marks the file as a claude-tui sessions database
 BUSY_TIMEOUT_MS = 5000  # another process may hold the write lock for a moment
@@ -194,7 +197,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 def _move_aside(path: Path, reason: str) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     dest = path.with_name(f"{path.name}.corrupt-{stamp}")
     n = 1
     while dest.exists():

@@ -22,9 +22,8 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,14 +32,15 @@ from . import schema
 from .errors import SessionNotFound, StoreError
 
 if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` never needs
+    from collections.abc import Iterator
+
     from ..retry.events import Event
     from .recorder import SessionRecorder
 
 STATUSES = ("running", "ok", "failed", "cancelled", "interrupted")
 
 _SUMMARY_COLUMNS = (
-    "id, created_at, model, status, attempts, prompt, elapsed, "
-    "input_tokens, output_tokens, parent_id, error, pid"
+    "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid"
 )
 
 
@@ -134,7 +134,7 @@ class SessionStore:
         parent_id: int | None = None,
     ) -> SessionRecorder:
         """Insert a ``running`` row for this process and return its recorder."""
-        created_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        created_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         if parent_id is not None and not self._exists(parent_id):
             raise StoreError(f"cannot link to session {parent_id}: no session with that id")
         with self.transaction() as conn:
@@ -167,7 +167,11 @@ class SessionStore:
         try:
             yield
         except sqlite3.Error as exc:
-            hint = " (the file is damaged: move it aside)" if isinstance(exc, sqlite3.DatabaseError) and schema.is_corruption(exc) else ""
+            hint = (
+                " (the file is damaged: move it aside)"
+                if isinstance(exc, sqlite3.DatabaseError) and schema.is_corruption(exc)
+                else ""
+            )
             raise StoreError(f"{self.path}: {exc}{hint}") from exc
 
     # -- reading ---------------------------------------------------------------------
@@ -181,7 +185,9 @@ class SessionStore:
             if query is None:
                 return []
             # The limit inside too: FTS5 walks its matches newest first and stops early.
-            sql += " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+            sql += (
+                " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+            )
             params += [query, -1 if limit is None else limit]
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(-1 if limit is None else limit)
@@ -205,7 +211,7 @@ class SessionStore:
         from . import rows
 
         events = rows.decode_all(session_id, event_rows, response)
-        return SessionDetail(*summary, system, json.loads(settings), response, events)
+        return SessionDetail(*summary, system, json.loads(settings), response, events)  # type: ignore[call-arg]
 
     def delete_session(self, session_id: int) -> None:
         """Delete a session and its events; refuses one still being recorded by a live process."""

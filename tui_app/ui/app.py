@@ -11,23 +11,26 @@ once the screen is up (``on_ready``; a send pressed earlier waits for it).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from .. import gc_policy
 from ..safe_text import visible
 from ..settings import RunSettings
-from .. import gc_policy
 from . import terminal_watch
 from .backend import Backend, BackendChoice
 from .config import UIConfig
 from .controller import RunController
 from .keys import KEYS, effective_keys
 from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from textual.screen import Screen
 
 
 class ClaudeTUI(App[None]):
@@ -102,13 +105,20 @@ class ClaudeTUI(App[None]):
         """Import the SDK and start the simulator after the first paint."""
         try:
             await self.backend.ready()
-        except Exception as exc:  # noqa: BLE001 - shown; a send will show it as a failed attempt too
+        except Exception as exc:
             self.notify(f"Could not start the backend: {exc}", title="Backend", severity="error", timeout=15)
             return
         self.main_screen.backend_loaded()
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = True) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
         """Every notice of the app (``Widget.notify`` and so ``Screen.notify`` delegate
         here) shows its text safely: control characters escaped (:func:`visible`), and
         always as plain text — ``markup`` is ignored, since ``Widget.notify`` passes True by
@@ -155,8 +165,11 @@ class ClaudeTUI(App[None]):
             return
         keys = effective_keys(self.config.keys)
         for key in KEYS:
-            yield SystemCommand(key.palette_title, f"{key.tooltip} ({keys[key.id]})",
-                                lambda action=key.action: self.run_action(action, screen))
+            yield SystemCommand(
+                key.palette_title,
+                f"{key.tooltip} ({keys[key.id]})",
+                lambda action=key.action: self.run_action(action, screen),
+            )
 
     async def on_unmount(self) -> None:
         await self.backend.aclose()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..timeouts import Timeouts
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SIM_SCENARIO_DEFAULT = "happy"
 REAL_API_HINT = "export ANTHROPIC_API_KEY=sk-ant-... and restart to use the real API"
@@ -104,7 +106,7 @@ class Backend:
             from ..store.sessions import SessionStore
 
             store = SessionStore.open()
-        except Exception as exc:  # noqa: BLE001 - a broken store must not block requests; say so
+        except Exception as exc:
             self.notices.append(f"sessions are not recorded: {exc}")
             return None
         self.notices.extend(store.notices)
@@ -147,10 +149,13 @@ class Backend:
             return None
         try:
             return self.store.start_session(
-                prompt=prompt, system=settings.system, model=settings.model,
-                settings=settings.to_dict(), parent_id=parent_id,
+                prompt=prompt,
+                system=settings.system,
+                model=settings.model,
+                settings=settings.to_dict(),
+                parent_id=parent_id,
             )
-        except Exception as exc:  # noqa: BLE001 - recording is secondary to the answer
+        except Exception as exc:
             self.notices.append(f"this run is not recorded: {exc}")
             return None
 

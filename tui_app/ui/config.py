@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import paths
 from .keys import KEY_IDS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(slots=True)
@@ -53,7 +55,11 @@ class UIConfig:
                 return tomllib.load(fh)
         except FileNotFoundError:
             return None
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # not UTF-8: tomllib raises the codec's error
+        except (
+            OSError,
+            tomllib.TOMLDecodeError,
+            UnicodeDecodeError,
+        ) as exc:  # not UTF-8: tomllib raises the codec's error
             self.problems.append(f"{self.path}: cannot read ({exc}); using defaults — fix or delete the file")
             return None
 
@@ -66,7 +72,7 @@ class UIConfig:
 
     def _keys(self, table: Any) -> dict[str, str]:
         if not isinstance(table, dict):
-            self.problems.append(f"{self.path}: [keys] must be a table of binding id = \"keys\" (ignored)")
+            self.problems.append(f'{self.path}: [keys] must be a table of binding id = "keys" (ignored)')
             return {}
         keys: dict[str, str] = {}
         for binding_id, value in table.items():

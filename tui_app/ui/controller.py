@@ -13,10 +13,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from ..settings import RunSettings
-
 if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built only when a run starts)
     from ..retry.events import Event
+    from ..settings import RunSettings
 
 Sink = Callable[["Event"], Awaitable[None]]
 
@@ -67,8 +66,9 @@ class RunController:
         if self.run is None:
             return False
         client = self.backend.client(settings.timeouts())
-        self.run.switch(request=_request(self.run.request.prompt, settings), client=client,
-                        policy=settings.effective_policy())
+        self.run.switch(
+            request=_request(self.run.request.prompt, settings), client=client, policy=settings.effective_policy()
+        )
         return True
 
     # -- running ------------------------------------------------------------------------
@@ -113,7 +113,7 @@ class RunController:
         except asyncio.CancelledError:
             if not self._cancel_requested:
                 raise
-        except Exception as exc:  # noqa: BLE001 - shown to the user as a failed attempt
+        except Exception as exc:
             return exc
         return None
 
@@ -122,8 +122,11 @@ class RunController:
 
         client = self.backend.client(settings.timeouts())
         self.run = RetryRun(
-            _request(prompt, settings), client=client, policy=settings.effective_policy(),
-            clock=self._clock, sleep=self._sleep,
+            _request(prompt, settings),
+            client=client,
+            policy=settings.effective_policy(),
+            clock=self._clock,
+            sleep=self._sleep,
         )
         last: Event | None = None
         async for event in self.run.events():
@@ -173,7 +176,7 @@ class _SafeRecorder:
             return
         try:
             self._recorder.record(event)
-        except Exception as exc:  # noqa: BLE001 - keep the run going, tell the user
+        except Exception as exc:
             self._notices.append(f"recording stopped: {exc}")
             self._recorder = None
 
@@ -181,5 +184,5 @@ class _SafeRecorder:
         if self._recorder is not None:
             try:
                 self._recorder.finish()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self._notices.append(f"could not finish the session record: {exc}")

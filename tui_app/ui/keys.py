@@ -14,6 +14,10 @@ x/c/v/z/y/d, f6 and f7) and of terminal quirks: ``ctrl+j`` is what terminals sen
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,51 +43,140 @@ class Key:
 
 
 KEYS: tuple[Key, ...] = (
-    Key("send", "ctrl+j", "send", "Send", "Send the prompt with the current settings.",
-        priority=True, command="Send prompt"),
-    Key("cancel", "escape", "cancel", "Cancel",
-        "Cancel the request in flight or the backoff wait (give up) at once.", command="Cancel request / give up"),
-    Key("retry-now", "ctrl+r", "retry_now", "Retry",
-        "During a backoff: skip the wait and start the next attempt.", command="Retry now"),
-    Key("retry-with-settings", "ctrl+t", "retry_with_settings", "Switch",
+    Key(
+        "send",
+        "ctrl+j",
+        "send",
+        "Send",
+        "Send the prompt with the current settings.",
+        priority=True,
+        command="Send prompt",
+    ),
+    Key(
+        "cancel",
+        "escape",
+        "cancel",
+        "Cancel",
+        "Cancel the request in flight or the backoff wait (give up) at once.",
+        command="Cancel request / give up",
+    ),
+    Key(
+        "retry-now",
+        "ctrl+r",
+        "retry_now",
+        "Retry",
+        "During a backoff: skip the wait and start the next attempt.",
+        command="Retry now",
+    ),
+    Key(
+        "retry-with-settings",
+        "ctrl+t",
+        "retry_with_settings",
+        "Switch",
         "During a backoff: apply the edited model, timeouts and retry policy to the next attempt and retry now.",
-        command="Retry with edited settings"),
-    Key("copy-answer", "ctrl+o", "copy_answer", "Copy", "Copy the last answer to the clipboard.",
-        priority=True, command="Copy answer"),
-    Key("save-profile", "ctrl+s", "save_profile", "Save", "Save the current settings as a named profile.",
-        command="Save settings as profile"),
-    Key("load-profile", "ctrl+l", "load_profile", "Profile",
-        "Switch to a saved profile (applies at once during a backoff).", command="Switch profile"),
-    Key("sessions", "ctrl+g", "sessions", "Sessions", "Open the history of recorded sessions.",
-        command="Open sessions"),
-    Key("focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt",
-        footer=False),
-    Key("focus-settings", "f3", "focus_settings", "Settings",
-        "Show and focus the model, timeout and retry settings.", command="Focus settings", footer=False),
-    Key("focus-answer", "f4", "focus_answer", "Answer", "Focus the answer panel (scroll with arrows).",
-        command="Focus answer", footer=False),
-    Key("focus-attempts", "f5", "focus_attempts", "Attempts",
-        "Focus the attempts table; enter inspects an attempt.", command="Focus attempts", footer=False),
-    Key("scenario", "f8", "pick_scenario", "Scenario", "Choose the fault scenario the simulator plays.",
-        command="Choose simulator scenario"),
-    Key("refresh-models", "f9", "refresh_models", "Models", "Refresh the model list from the API's /v1/models.",
-        command="Refresh model list"),
-    Key("replay-pause", "f10", "replay_pause", "Pause", "During a replay: pause or resume it.",
-        command="Pause / resume replay"),
-    Key("replay-step", "f11", "replay_step", "Step", "During a paused replay: play the next event only.",
-        command="Step replay"),
+        command="Retry with edited settings",
+    ),
+    Key(
+        "copy-answer",
+        "ctrl+o",
+        "copy_answer",
+        "Copy",
+        "Copy the last answer to the clipboard.",
+        priority=True,
+        command="Copy answer",
+    ),
+    Key(
+        "save-profile",
+        "ctrl+s",
+        "save_profile",
+        "Save",
+        "Save the current settings as a named profile.",
+        command="Save settings as profile",
+    ),
+    Key(
+        "load-profile",
+        "ctrl+l",
+        "load_profile",
+        "Profile",
+        "Switch to a saved profile (applies at once during a backoff).",
+        command="Switch profile",
+    ),
+    Key(
+        "sessions", "ctrl+g", "sessions", "Sessions", "Open the history of recorded sessions.", command="Open sessions"
+    ),
+    Key(
+        "focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt", footer=False
+    ),
+    Key(
+        "focus-settings",
+        "f3",
+        "focus_settings",
+        "Settings",
+        "Show and focus the model, timeout and retry settings.",
+        command="Focus settings",
+        footer=False,
+    ),
+    Key(
+        "focus-answer",
+        "f4",
+        "focus_answer",
+        "Answer",
+        "Focus the answer panel (scroll with arrows).",
+        command="Focus answer",
+        footer=False,
+    ),
+    Key(
+        "focus-attempts",
+        "f5",
+        "focus_attempts",
+        "Attempts",
+        "Focus the attempts table; enter inspects an attempt.",
+        command="Focus attempts",
+        footer=False,
+    ),
+    Key(
+        "scenario",
+        "f8",
+        "pick_scenario",
+        "Scenario",
+        "Choose the fault scenario the simulator plays.",
+        command="Choose simulator scenario",
+    ),
+    Key(
+        "refresh-models",
+        "f9",
+        "refresh_models",
+        "Models",
+        "Refresh the model list from the API's /v1/models.",
+        command="Refresh model list",
+    ),
+    Key(
+        "replay-pause",
+        "f10",
+        "replay_pause",
+        "Pause",
+        "During a replay: pause or resume it.",
+        command="Pause / resume replay",
+    ),
+    Key(
+        "replay-step",
+        "f11",
+        "replay_step",
+        "Step",
+        "During a paused replay: play the next event only.",
+        command="Step replay",
+    ),
 )
 
 KEY_IDS = frozenset(k.id for k in KEYS)
 
 
-def bindings() -> list:
+def bindings() -> list[Binding]:
     """Textual ``Binding`` objects for ``KEYS`` (imported lazily: keeps this module light)."""
     from textual.binding import Binding
 
     return [
-        Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority, show=k.footer)
-        for k in KEYS
+        Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority, show=k.footer) for k in KEYS
     ]
 
 

@@ -73,9 +73,9 @@ def hangup_safe(driver_class: type) -> type:
     if not issubclass(driver_class, LinuxDriver):
         return driver_class
 
-    class HangupSafeDriver(driver_class):  # type: ignore[valid-type,misc]
+    class HangupSafeDriver(driver_class):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._file = _TerminalFile(self._file)
+            self._file = _TerminalFile(self._file)  # type: ignore[has-type,arg-type]
 
     return HangupSafeDriver

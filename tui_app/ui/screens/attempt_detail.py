@@ -6,7 +6,8 @@ from the user's reach: this is where it can be read, selected and copied.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -14,8 +15,12 @@ from textual.widgets import Label, Static
 
 from ... import present
 from ...safe_text import one_line, visible
-from ..widgets.response.attempts import AttemptRecord
 from ..widgets.safe_edit import SafeTextArea
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from ..widgets.response.attempts import AttemptRecord
 
 
 class AttemptDetail(ModalScreen[None]):

@@ -8,8 +8,9 @@ of plain text, and the answer is the item itself, not what was shown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -17,13 +18,16 @@ from textual.widgets import Input, Label, OptionList
 
 from ...safe_text import one_line
 
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
 _CLOSE = [Binding("escape", "close", "Close", id="dialog-close", tooltip="Close without choosing.")]
 
 
 class AskText(ModalScreen[str | None]):
     """One line of input: a profile name, a scenario file path."""
 
-    BINDINGS = _CLOSE
+    BINDINGS = _CLOSE  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
 
     def __init__(self, title: str, *, placeholder: str = "", value: str = "") -> None:
         super().__init__(classes="dialog")
@@ -46,7 +50,7 @@ class AskText(ModalScreen[str | None]):
 class PickOne(ModalScreen[str | None]):
     """Choose one of ``items`` (a saved profile, ...)."""
 
-    BINDINGS = _CLOSE
+    BINDINGS = _CLOSE  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
 
     def __init__(self, title: str, items: list[str], *, empty: str = "nothing to choose from") -> None:
         super().__init__(classes="dialog")

@@ -11,13 +11,10 @@ import asyncio
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
-from ...settings import RunSettings
-from ..controller import RunController
 from ..keys import bindings, effective_keys
 from ..run_state import RunState
 from ..widgets.request.prompt import PromptPanel
@@ -30,7 +27,11 @@ from ..widgets.status.status_line import StatusLine
 from .main_side import SideActions
 
 if TYPE_CHECKING:  # the event classes load after the first frame (panels dispatch on ``event.type``)
+    from textual.app import ComposeResult
+
     from ...retry.events import Event
+    from ...settings import RunSettings
+    from ..controller import RunController
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""
@@ -39,11 +40,12 @@ TICK_SECONDS = 0.1
 class MainScreen(SideActions, Screen[None]):
     """Prompt and settings beside the answer; attempts, status line and keys below."""
 
-    BINDINGS = bindings()
+    BINDINGS = bindings()  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
     AUTO_FOCUS = "#prompt"
 
-    def __init__(self, controller: RunController, settings: RunSettings, *, clock: Any,
-                 keymap: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, controller: RunController, settings: RunSettings, *, clock: Any, keymap: dict[str, str] | None = None
+    ) -> None:
         super().__init__(id="main")
         self.keys = effective_keys(keymap or {})
         """Binding id -> keys in force: panel titles show how to reach each panel."""
@@ -73,8 +75,10 @@ class MainScreen(SideActions, Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="request"):
                 k = self.keys
-                yield RequestTabs({"prompt": f"Prompt {k['focus-prompt']}", "settings": f"Settings {k['focus-settings']}"},
-                                  id="request-tabs")
+                yield RequestTabs(
+                    {"prompt": f"Prompt {k['focus-prompt']}", "settings": f"Settings {k['focus-settings']}"},
+                    id="request-tabs",
+                )
                 with ContentSwitcher(initial="prompt-panel", id="request-pages"):
                     yield PromptPanel(send_key=k["send"], id="prompt-panel")
                     # Empty until after the first frame (see ``after_first_frame``), and hidden
@@ -176,8 +180,11 @@ class MainScreen(SideActions, Screen[None]):
 
     def _send_now(self) -> None:
         if self.is_busy:
-            self.notify("A request is running: wait for it or press escape to cancel it first.",
-                        title="Not sent", severity="warning")
+            self.notify(
+                "A request is running: wait for it or press escape to cancel it first.",
+                title="Not sent",
+                severity="warning",
+            )
             return
         prompt = self.query_one(PromptPanel).prompt
         if not prompt.strip():
@@ -202,7 +209,7 @@ class MainScreen(SideActions, Screen[None]):
                 self.run_state.loading(self.clock())
                 self.render_live()
             await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
-        except Exception as exc:  # noqa: BLE001 - a bug must not leave a crash screen
+        except Exception as exc:
             self.log.error("run failed", exc)
             self.run_state.state = "failed"
             self.notify(f"{type(exc).__name__}: {exc}", title="Internal error", severity="error")
@@ -290,13 +297,13 @@ class MainScreen(SideActions, Screen[None]):
         an 80-column footer has room for about ten keys, so it shows those that apply now.
         The command palette and the README list every key."""
         if action in ("retry_now", "retry_with_settings"):
-            return self.controller.phase == "backoff"
+            return bool(self.controller.phase == "backoff")
         if action == "cancel":
-            return self.is_busy
+            return bool(self.is_busy)
         if action in ("replay_pause", "replay_step"):
             return self._replaying is not None
         if action == "pick_scenario":
-            return self.backend.choice.kind == "simulator"
+            return bool(self.backend.choice.kind == "simulator")
         return True
 
     # -- focus --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from textual import work
+
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
 from .dialogs import AskText, PickOne
@@ -103,7 +104,7 @@ class SideActions:
         """Offer the built-in scenarios and a file of one's own (once the simulator is up)."""
         try:
             await self.backend.ready()
-        except Exception as exc:  # noqa: BLE001 - already reported when loading failed
+        except Exception as exc:
             self.notify(f"The simulator is not running: {exc}", severity="error")
             return
 
@@ -141,7 +142,7 @@ class SideActions:
         try:
             await self.backend.ready()
             listed = await self.backend.list_models()
-        except Exception as exc:  # noqa: BLE001 - offline, bad key...: say so, keep going
+        except Exception as exc:
             self.notify(f"Could not list models: {exc}", title="Models", severity="error")
             return
         merged = list(dict.fromkeys([*listed, *self.backend.known_models]))

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
@@ -18,12 +17,14 @@ from textual.widgets import DataTable, Input, Static
 
 from ... import present
 from ...safe_text import visible
-from ..widgets.table_cells import fit_columns, table_cell
 from ..widgets.response.markdown_lines import MarkdownLines
 from ..widgets.status.footer import KeyFooter
+from ..widgets.table_cells import fit_columns, table_cell
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
     from ...store.sessions import SessionSummary
 
 LIST_LIMIT = 200
@@ -36,13 +37,23 @@ class SessionsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="sessions-close", tooltip="Back to the prompt."),
-        Binding("ctrl+f", "focus_search", "Search", id="sessions-search",
-                tooltip="Full-text search over prompts and answers."),
+        Binding(
+            "ctrl+f",
+            "focus_search",
+            "Search",
+            id="sessions-search",
+            tooltip="Full-text search over prompts and answers.",
+        ),
         Binding("enter", "replay('1x')", "Replay", id="sessions-replay", tooltip="Replay at the recorded pace."),
         Binding("f", "replay('10x')", "Replay 10x", id="sessions-replay-fast", tooltip="Replay ten times faster."),
         Binding("m", "replay('max')", "Replay max", id="sessions-replay-max", tooltip="Replay without waits."),
-        Binding("r", "rerun", "Re-run", id="sessions-rerun",
-                tooltip="Send the same prompt again with the session's settings (linked to it)."),
+        Binding(
+            "r",
+            "rerun",
+            "Re-run",
+            id="sessions-rerun",
+            tooltip="Send the same prompt again with the session's settings (linked to it).",
+        ),
         Binding("e", "export", "Export", id="sessions-export", tooltip="Write the session as Markdown or JSON."),
         Binding("d,delete", "delete", "Delete", id="sessions-delete", tooltip="Delete the session (asks first)."),
     ]
@@ -77,7 +88,7 @@ class SessionsScreen(Screen[None]):
         table.clear()
         try:
             sessions = self.store.list_sessions(search=search or None, limit=LIST_LIMIT)
-        except Exception as exc:  # noqa: BLE001 - a store error is a notice, not a crash
+        except Exception as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
         rows = [(s.id, _list_cells(s)) for s in sessions]
@@ -96,7 +107,7 @@ class SessionsScreen(Screen[None]):
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         try:
             detail = self.store.get_session(int(str(event.row_key.value)))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
         self._show(detail)
@@ -168,7 +179,7 @@ class SessionsScreen(Screen[None]):
                 return
             try:
                 self.store.delete_session(session_id)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 self.notify(str(exc), title="Sessions", severity="error")
                 return
             self.notify(f"Session {session_id} deleted.")
@@ -210,9 +221,14 @@ def settings_from_session(data: dict[str, Any], fallback: Any) -> Any:
         known = RetryPolicy.__dataclass_fields__
         policy = RetryPolicy(**{k: v for k, v in (data.get("policy") or {}).items() if k in known})
         settings = RunSettings(
-            model=data["model"], system=data.get("system"), max_tokens=data["max_tokens"], preset=data["preset"],
-            timeout_overrides=dict(data.get("timeout_overrides") or {}), policy=policy,
-            deadline_override=bool(data.get("deadline_override")), scenario=data.get("scenario"),
+            model=data["model"],
+            system=data.get("system"),
+            max_tokens=data["max_tokens"],
+            preset=data["preset"],
+            timeout_overrides=dict(data.get("timeout_overrides") or {}),
+            policy=policy,
+            deadline_override=bool(data.get("deadline_override")),
+            scenario=data.get("scenario"),
         )
         settings.validate()
     except (KeyError, TypeError, ValueError):

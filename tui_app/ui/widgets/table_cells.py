@@ -6,7 +6,6 @@ types, request-ids, prompts) and change their rows while the screen keeps painti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -14,6 +13,8 @@ from rich.markup import escape
 from ...safe_text import one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
     from textual.widgets import DataTable
 
 

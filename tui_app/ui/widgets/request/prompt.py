@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TextArea
 
@@ -17,6 +16,7 @@ from ....settings import RunSettings
 from ..safe_edit import SafeTextArea
 
 if TYPE_CHECKING:
+    from textual.app import ComposeResult
     from textual.widgets import Input
 
 
@@ -32,8 +32,13 @@ class PromptPanel(Vertical):
         self._options_ready = False
 
     def compose(self) -> ComposeResult:
-        prompt = SafeTextArea(id="prompt", soft_wrap=True, show_line_numbers=False, tab_behavior="focus",
-                              placeholder=f"Type a prompt, then {self._send_key} to send")
+        prompt = SafeTextArea(
+            id="prompt",
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            placeholder=f"Type a prompt, then {self._send_key} to send",
+        )
         prompt.border_title = "Prompt"
         yield prompt
 
@@ -46,12 +51,17 @@ class PromptPanel(Vertical):
         from textual.widgets import Collapsible, Input, Label
 
         system = self._loaded.system or ""
-        box = Collapsible(SafeTextArea(system, id="system", soft_wrap=True, tab_behavior="focus", placeholder="(none)"),
-                          title="System prompt", collapsed=not system, id="system-box")
-        row = Horizontal(Label("max tokens", classes="field-label"),
-                         Input(str(self._loaded.max_tokens), id="max-tokens", type="integer", compact=True,
-                               classes="field-input"),
-                         classes="field-row")
+        box = Collapsible(
+            SafeTextArea(system, id="system", soft_wrap=True, tab_behavior="focus", placeholder="(none)"),
+            title="System prompt",
+            collapsed=not system,
+            id="system-box",
+        )
+        row = Horizontal(
+            Label("max tokens", classes="field-label"),
+            Input(str(self._loaded.max_tokens), id="max-tokens", type="integer", compact=True, classes="field-input"),
+            classes="field-row",
+        )
         await self.mount_all([box, row])
         self._options_ready = True
         self.load(self._loaded)  # in case a profile was loaded while they were mounting

@@ -7,8 +7,9 @@ fields back into ``RunSettings`` (the same object profiles and ``run`` flags bui
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
@@ -19,8 +20,13 @@ from ....settings import RunSettings
 from ....timeouts import TIMEOUT_FIELDS, get_preset, load_presets
 from ..safe_edit import StandInHighlighter
 
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
 _NUMBER_FIELDS = {
-    "base-delay": "base delay", "max-delay": "max delay", "deadline": "deadline",
+    "base-delay": "base delay",
+    "max-delay": "max delay",
+    "deadline": "deadline",
     **{f"timeout-{name}": f"{name} timeout" for name in TIMEOUT_FIELDS},
 }
 
@@ -99,8 +105,7 @@ class SettingsForm(VerticalScroll):
             return
         # Ids come from the API: shown (and completed) in their safe form, picked as they are.
         self.query_one("#model-list", Select).set_options([(one_line(m), m) for m in models])
-        self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models],
-                                                                    case_sensitive=False)
+        self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models], case_sensitive=False)
 
     @property
     def model(self) -> str:
@@ -153,8 +158,13 @@ class SettingsForm(VerticalScroll):
             mid_stream=str(self.query_one("#mid-stream", Select).value),
             deadline=deadline if deadline_override else base.policy.deadline,
         )
-        settings = base.with_(model=self.model, preset=preset_name, timeout_overrides=overrides,
-                              policy=policy, deadline_override=deadline_override)
+        settings = base.with_(
+            model=self.model,
+            preset=preset_name,
+            timeout_overrides=overrides,
+            policy=policy,
+            deadline_override=deadline_override,
+        )
         settings.validate()
         return settings
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
@@ -20,16 +19,23 @@ from textual.widgets import Static
 from .... import present
 from ....safe_text import one_line, visible
 from ..table_cells import fit_columns, table_cell
-from ...run_state import RunState
 
 if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
+    from textual.app import ComposeResult
     from textual.widgets import DataTable
 
     from ....retry.events import AttemptError, Cancelled, Event, Success, TextDelta
     from ....retry.failures import Failure
+    from ...run_state import RunState
 
-COLUMNS = (("#", "n"), ("start", "start"), ("dur", "dur"), ("outcome", "outcome"), ("chars", "chars"),
-           ("request-id", "rid"))
+COLUMNS = (
+    ("#", "n"),
+    ("start", "start"),
+    ("dur", "dur"),
+    ("outcome", "outcome"),
+    ("chars", "chars"),
+    ("request-id", "rid"),
+)
 COLUMN_KEYS = tuple(key for _label, key in COLUMNS)
 
 
@@ -130,8 +136,12 @@ class AttemptsPanel(Vertical):
         record = self.records.get(event.attempt)
         if record is not None:
             record.text = event.text
-            self._update(event.attempt, duration=event.t - record.start,
-                         outcome=f"ok {event.stop_reason or ''}".strip(), chars=len(event.text))
+            self._update(
+                event.attempt,
+                duration=event.t - record.start,
+                outcome=f"ok {event.stop_reason or ''}".strip(),
+                chars=len(event.text),
+            )
 
     def _add(self, record: AttemptRecord) -> None:
         self.records[record.number] = record
@@ -151,8 +161,13 @@ class AttemptsPanel(Vertical):
         failure = event.failure
         record.failure, record.error, record.text = failure, event, event.partial_text
         outcome = _failure_outcome(failure) if failure else "failed"
-        self._update(event.attempt, duration=event.duration, outcome=outcome,
-                     chars=len(event.partial_text), request_id=failure.request_id if failure else None)
+        self._update(
+            event.attempt,
+            duration=event.duration,
+            outcome=outcome,
+            chars=len(event.partial_text),
+            request_id=failure.request_id if failure else None,
+        )
 
     def _update(self, number: int, **changes: object) -> None:
         record = self.records.get(number)
@@ -193,7 +208,9 @@ class AttemptsPanel(Vertical):
             countdown.display = False
         else:
             countdown.display = True
-            countdown.update(visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}"))
+            countdown.update(
+                visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
+            )
         limits = self.query_one("#ratelimit", Static)
         text = one_line(ratelimit_summary(state.ratelimit))  # header values are the server's
         limits.display = bool(text)

@@ -17,9 +17,12 @@ of answer.
 
 from __future__ import annotations
 
-from textual.strip import Strip
+from typing import TYPE_CHECKING
 
 from .markdown_lines import RenderedLines, render_markdown
+
+if TYPE_CHECKING:
+    from textual.strip import Strip
 
 PIECE_CHARS = 1000
 """A frozen piece takes finished blocks until it holds this many characters."""

@@ -19,9 +19,8 @@ from typing import TYPE_CHECKING, cast
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .... import present
+from .... import gc_policy, present
 from ....safe_text import one_line, visible
-from .... import gc_policy
 from .live_answer import LiveAnswer
 from .markdown_lines import MarkdownLines
 

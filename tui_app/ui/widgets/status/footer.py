@@ -29,14 +29,14 @@ class KeyFooter(Footer):
         super().__init__(compact=compact, id=id)
         self._shown: tuple[tuple[str, str, bool], ...] | None = None
 
-    def _keys(self, screen: Screen) -> tuple[tuple[str, str, bool], ...]:
+    def _keys(self, screen: Screen[object]) -> tuple[tuple[str, str, bool], ...]:
         return tuple(
             (binding.key, binding.description, enabled)
             for (_, binding, enabled, _tooltip) in screen.active_bindings.values()
             if binding.show
         )
 
-    def bindings_changed(self, screen: Screen) -> None:
+    def bindings_changed(self, screen: Screen[object]) -> None:
         if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
             self._bindings_ready = True
             return
@@ -60,8 +60,9 @@ class KeyFooter(Footer):
         have yet), so this runs as soon as they are mounted, before they are painted.
         """
         keys = list(self.query_children("FooterKey"))
-        room = self.size.width - sum(self._width(k) + k.styles.margin.width for k in keys
-                                     if k.has_class("-command-palette"))
+        room = self.size.width - sum(
+            self._width(k) + k.styles.margin.width for k in keys if k.has_class("-command-palette")
+        )
         used = 0
         for key in keys:
             if not key.has_class("-command-palette"):
