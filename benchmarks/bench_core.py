@@ -23,8 +23,10 @@ import time
 from _measure import claude_tui, interleaved_best, load_note, parse_args, run_seconds, simulator_process, throwaway_home
 from _table import Row, print_table
 
+from tui_app.settings import DEFAULT_MODEL
+
 PROMPT = "benchmark"
-MODEL = "claude-sonnet-5-5"
+MODEL = DEFAULT_MODEL  # the installed SDK's own: a literal id can drop out of its table
 MINIMAL_SDK_SCRIPT = """
 import anthropic, sys
 client = anthropic.Anthropic(max_retries=0)

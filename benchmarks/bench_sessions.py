@@ -55,7 +55,7 @@ def build_history(n: int, rng: random.Random) -> None:
             sessions, events = [], []
             for sid in range(start + 1, min(n, start + 5000) + 1):
                 answer = text(80)
-                sessions.append((sid, "2025-01-01T00:00:00.000Z", f"{text(15)} #{sid}", "claude-sonnet-4-5", answer))
+                sessions.append((sid, "2025-01-01T00:00:00.000Z", f"{text(15)} #{sid}", "test-model-a", answer))
                 run = [
                     RunStart(t=0.0, model="m"),
                     AttemptStart(t=0.0, attempt=1, model="m"),

@@ -64,6 +64,19 @@ class FakeTime:
 
 
 @pytest.fixture
+def other_model() -> str:
+    """A model of the installed SDK's table that is not the default, for tests that switch.
+
+    Never a literal: the table changes between SDK releases (2.15 dropped ``claude-sonnet-4-5``)
+    and the simulator answers 404 for a model it lacks.
+    """
+    from tui_app.models import sdk_models
+    from tui_app.settings import DEFAULT_MODEL
+
+    return next(m for m in sdk_models() if m != DEFAULT_MODEL)
+
+
+@pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
 

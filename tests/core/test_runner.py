@@ -13,7 +13,7 @@ from tests.core.fakes import FakeClient, Step, sse_error, status_error
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import CONTINUE_INSTRUCTION, Request, RetryRun
 
-REQ = Request(prompt="hello", model="claude-sonnet-5-5", max_tokens=50)
+REQ = Request(prompt="hello", model="test-model-a", max_tokens=50)
 
 
 async def collect(run: RetryRun):
@@ -191,10 +191,10 @@ async def test_retry_now_skips_the_wait():
     started = time.monotonic()
     async for event in run.events():
         if event.type == "backoff":
-            run.switch(request=Request(prompt="hello", model="claude-haiku-4-5"))
+            run.switch(request=Request(prompt="hello", model="test-model-b"))
             run.retry_now()
     assert event.type == "success" and time.monotonic() - started < 1
-    assert client.calls[1]["model"] == "claude-haiku-4-5"
+    assert client.calls[1]["model"] == "test-model-b"
 
 
 async def test_a_policy_switched_in_during_a_backoff_rules_the_next_decisions(fake_time):

@@ -6,7 +6,7 @@ from tui_app.settings import RunSettings
 
 def test_round_trip_through_dict():
     settings = RunSettings(
-        model="claude-haiku-4-5",
+        model="test-model-a",
         system="terse",
         max_tokens=77,
         preset="streaming",

@@ -9,6 +9,7 @@ import pytest
 from tui_app.client import build_client
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import answer_for
 from tui_app.timeouts import Timeouts
 
@@ -22,7 +23,7 @@ async def drive(sim, scenario_path, *, policy=POLICY, timeouts=FAST):
     sim.reset()
     client = build_client(timeouts, api_key="sim-key", base_url=sim.base_url)
     try:
-        run = RetryRun(Request(prompt=PROMPT, model="claude-sonnet-5-5", max_tokens=4096), client=client, policy=policy)
+        run = RetryRun(Request(prompt=PROMPT, model=DEFAULT_MODEL, max_tokens=4096), client=client, policy=policy)
         return [e async for e in run.events()]
     finally:
         await client.close()

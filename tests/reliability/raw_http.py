@@ -88,7 +88,7 @@ def message_stream(text: str, *, extra: bytes = b"", line_end: bytes = b"\n") ->
         "type": "message",
         "role": "assistant",
         "content": [],
-        "model": "claude-sonnet-5-5",
+        "model": "test-model-a",
         "stop_reason": None,
         "stop_sequence": None,
         "usage": {"input_tokens": 3, "output_tokens": 1},

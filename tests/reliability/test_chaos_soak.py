@@ -14,6 +14,7 @@ import time
 from tui_app.client import build_client
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import Simulator
 from tui_app.store.sessions import SessionStore
 from tui_app.timeouts import Timeouts
@@ -31,8 +32,8 @@ CHAOS = {"name": "soak", "answer_chars": 300, "random": FAULT_MIX}
 
 async def one_request(i: int, client, store: SessionStore) -> Outcome:
     prompt = f"soak request {i}"
-    recorder = store.start_session(prompt=prompt, model="claude-sonnet-5-5", settings={})
-    run = RetryRun(Request(prompt=prompt, model="claude-sonnet-5-5", max_tokens=2048), client=client, policy=POLICY)
+    recorder = store.start_session(prompt=prompt, model=DEFAULT_MODEL, settings={})
+    run = RetryRun(Request(prompt=prompt, model=DEFAULT_MODEL, max_tokens=2048), client=client, policy=POLICY)
     started = time.monotonic()
     events = []
     try:
@@ -53,7 +54,7 @@ async def test_chaos_soak_through_the_core(capsys):
         # which would count against the first requests' deadlines, not the core's logic.
         client = build_client(TIMEOUTS, api_key="sim-key", base_url=sim.base_url)
         async with client.messages.stream(
-            model="claude-sonnet-5-5", max_tokens=16, messages=[{"role": "user", "content": "hi"}]
+            model=DEFAULT_MODEL, max_tokens=16, messages=[{"role": "user", "content": "hi"}]
         ) as s:
             await s.get_final_message()
         sim.set_scenario(CHAOS)

@@ -18,6 +18,7 @@ from tui_app.retry.events import TERMINAL_TYPES
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
 from tui_app.safe_text import MAX_LINE
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator.sse import frame
 from tui_app.store.sessions import SessionStore
 from tui_app.timeouts import Timeouts
@@ -107,10 +108,10 @@ async def test_hostile_response(raw_server, name):
     client = build_client(Timeouts(connect=2, read=2, write=2, pool=2), api_key="k", base_url=server.base_url)
     events = []
     with SessionStore.open() as store:
-        with store.start_session(prompt="p", model="claude-sonnet-5-5") as recorder:
+        with store.start_session(prompt="p", model=DEFAULT_MODEL) as recorder:
             try:
                 async for event in RetryRun(
-                    Request(prompt="p", model="claude-sonnet-5-5"), client=client, policy=POLICY
+                    Request(prompt="p", model=DEFAULT_MODEL), client=client, policy=POLICY
                 ).events():
                     recorder.record(event)
                     events.append(event)

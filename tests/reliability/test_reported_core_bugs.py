@@ -8,6 +8,7 @@ from tests.reliability.raw_http import Canned, RawServer, error_json, message_st
 from tui_app.client import build_client
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import Simulator
 from tui_app.simulator.sse import frame
 from tui_app.timeouts import Timeouts
@@ -28,7 +29,7 @@ async def _events(canned, api_key="k", base_url=None):
         events = [
             e
             async for e in RetryRun(
-                Request(prompt="p", model="claude-sonnet-5-5"),
+                Request(prompt="p", model=DEFAULT_MODEL),
                 client=client,
                 policy=RetryPolicy(max_attempts=2, base_delay=0.001, max_delay=0.002),
             ).events()

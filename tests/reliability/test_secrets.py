@@ -19,6 +19,7 @@ from tui_app import paths
 from tui_app.client import build_client
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import Simulator, answer_for
 from tui_app.store.sessions import SessionStore
 from tui_app.timeouts import Timeouts
@@ -51,11 +52,11 @@ async def _run_core() -> str:
     ) as sim:
         client = build_client(Timeouts(), api_key=MARKER, base_url=sim.base_url)
         run = RetryRun(
-            Request(prompt="core secret", model="claude-sonnet-5-5"),
+            Request(prompt="core secret", model=DEFAULT_MODEL),
             client=client,
             policy=RetryPolicy(base_delay=0.01, max_delay=0.02),
         )
-        with SessionStore.open() as store, store.start_session(prompt="core secret", model="claude-sonnet-5-5") as rec:
+        with SessionStore.open() as store, store.start_session(prompt="core secret", model=DEFAULT_MODEL) as rec:
             events = []
             async for event in run.events():
                 rec.record(event)

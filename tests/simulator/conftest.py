@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 import anthropic
 import pytest
 
+from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import Scenario, Simulator, Step
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-MODEL = "claude-sonnet-4-6"
+MODEL = DEFAULT_MODEL  # the installed SDK's own: a literal id can drop out of its table
 PROMPT = "How should a client retry an overloaded API?"
 
 

@@ -14,6 +14,8 @@ import pytest
 from tui_app.simulator import FAULTS, Step, answer_for
 from tui_app.simulator.answers import input_tokens_for, split_deltas
 
+from .conftest import MODEL
+
 STATUS_CLASSES = {
     400: anthropic.BadRequestError,
     401: anthropic.AuthenticationError,
@@ -93,7 +95,7 @@ async def test_sse_error_is_a_200_status_error_with_the_body_type(make_sim, scri
     seen = []
     with pytest.raises(anthropic.APIStatusError) as info:
         async with sdk(sim).client.messages.stream(
-            model="claude-sonnet-4-6", max_tokens=100, messages=[{"role": "user", "content": prompt}]
+            model=MODEL, max_tokens=100, messages=[{"role": "user", "content": prompt}]
         ) as stream:
             async for delta in stream.text_stream:
                 seen.append(delta)
@@ -126,7 +128,7 @@ async def test_happy_stream_text_usage_and_stop_reason(sim, sdk, prompt) -> None
     assert final.stop_reason == "end_turn"
     assert final.usage.output_tokens == len(split_deltas(answer)) > 50
     assert final.usage.input_tokens == input_tokens_for(prompt)
-    assert final.id.startswith("msg_sim_") and final.model == "claude-sonnet-4-6"
+    assert final.id.startswith("msg_sim_") and final.model == MODEL
 
 
 async def test_max_tokens_cuts_the_answer(sim, sdk, prompt) -> None:
@@ -157,7 +159,7 @@ async def test_non_streaming_create(sim, sdk, prompt) -> None:
 async def test_models_list(make_sim, scripted, sdk) -> None:
     sim = make_sim(scripted(models=["my-local-model"]))
     ids = [m.id async for m in sdk(sim).client.models.list()]
-    assert "my-local-model" in ids and "claude-sonnet-4-6" in ids
+    assert "my-local-model" in ids and MODEL in ids
     message = await sdk(sim).create(model="my-local-model")
     assert message.model == "my-local-model"
 
@@ -195,7 +197,7 @@ async def test_sdk_obeys_the_retry_hint_when_it_retries(make_sim, scripted, prom
     client = anthropic.AsyncAnthropic(base_url=sim.base_url, api_key="k", max_retries=2)
     try:
         message = await client.messages.create(
-            model="claude-sonnet-4-6", max_tokens=1000, messages=[{"role": "user", "content": prompt}]
+            model=MODEL, max_tokens=1000, messages=[{"role": "user", "content": prompt}]
         )
     finally:
         await client.close()

@@ -49,11 +49,11 @@ def overloaded_then_ok(answer: str = "Hello there, world.", chunks: int = 4) -> 
     """A 529-then-ok run, as the retry core yields it."""
     pieces = [answer[len(answer) * i // chunks : len(answer) * (i + 1) // chunks] for i in range(chunks)]
     events: list[Event] = [
-        RunStart(t=0.0, model="claude-sonnet-4-5", max_attempts=4, deadline=60.0, timeouts={"read": 30.0}),
-        AttemptStart(t=0.001, attempt=1, model="claude-sonnet-4-5"),
+        RunStart(t=0.0, model="test-model-a", max_attempts=4, deadline=60.0, timeouts={"read": 30.0}),
+        AttemptStart(t=0.001, attempt=1, model="test-model-a"),
         AttemptError(t=0.05, attempt=1, failure=OVERLOADED, duration=0.049),
         Backoff(t=0.05, attempt=1, delay=0.4, reason="backoff", detail="full jitter 0.4 s"),
-        AttemptStart(t=0.45, attempt=2, model="claude-sonnet-4-5"),
+        AttemptStart(t=0.45, attempt=2, model="test-model-a"),
         ResponseStart(t=0.5, attempt=2, request_id="req_ok", ratelimit={"anthropic-ratelimit-requests-remaining": "9"}),
         FirstToken(t=0.6, attempt=2, ttft=0.15),
     ]
@@ -104,7 +104,7 @@ def record(store):
     """Record ``events`` as one finished session; returns its id."""
 
     def record(events: list[Event], prompt: str = "Say hello", **kwargs) -> int:
-        with store.start_session(prompt=prompt, model="claude-sonnet-4-5", **kwargs) as rec:
+        with store.start_session(prompt=prompt, model="test-model-a", **kwargs) as rec:
             for event in events:
                 rec.record(event)
         return rec.session_id

@@ -150,10 +150,10 @@ def test_profiles_save_list_show_delete(cli):
 
 
 def test_profiles_save_from_another_profile_changes_only_the_flags_given(cli):
-    cli("profiles", "save", "base", "--model", "claude-opus-4-1", "--max-tokens", "300")
+    cli("profiles", "save", "base", "--model", "test-model-a", "--max-tokens", "300")
     cli("profiles", "save", "base", "--profile", "base", "--max-tokens", "500")
     settings = load_profile("base")
-    assert (settings.model, settings.max_tokens) == ("claude-opus-4-1", 500)
+    assert (settings.model, settings.max_tokens) == ("test-model-a", 500)
 
 
 def test_profiles_list_shows_invalid_ones(cli, profile_file):

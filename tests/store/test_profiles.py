@@ -33,7 +33,7 @@ def test_full_settings_round_trip(tmp_path):
     scenario = tmp_path / "my scenario.toml"
     scenario.write_text("")
     settings = RunSettings(
-        model="claude-opus-4-1",
+        model="test-model-a",
         system='Be terse.\nNever say "certainly" — ünïcode ok.\n\t\\ too',
         max_tokens=4096,
         preset="streaming",

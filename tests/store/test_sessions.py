@@ -26,7 +26,7 @@ def test_a_529_then_ok_run_is_stored_whole(store, record):
     settings = RunSettings(preset="streaming").to_dict()
     sid = record(events, prompt="Say hello", system="Be brief.", settings=settings)
     [summary] = store.list_sessions()
-    assert (summary.id, summary.status, summary.attempts, summary.model) == (sid, "ok", 2, "claude-sonnet-4-5")
+    assert (summary.id, summary.status, summary.attempts, summary.model) == (sid, "ok", 2, "test-model-a")
     assert (summary.input_tokens, summary.output_tokens, summary.elapsed, summary.error) == (12, 7, 0.7, None)
     assert summary.created_at.endswith("Z")
     detail = store.get_session(sid)

@@ -115,7 +115,7 @@ async def test_notices_and_dialogs_show_outside_names_escaped(make_app, started,
         assert picked == [f"one{HOSTILE}"]
 
         await screen.action_focus_settings()
-        screen.form.set_models([f"claude{HOSTILE}", "claude-sonnet-4-5"])
+        screen.form.set_models([f"claude{HOSTILE}", "test-model-a"])
         screen.form.query_one("#model").value = f"claude{HOSTILE}"
         await pilot.click("#model-list")
         await wait_until(pilot, lambda: f"claude{SHOWN}" in screen_text(app), what="the model list")

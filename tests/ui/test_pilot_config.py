@@ -65,20 +65,20 @@ async def test_keys_can_be_remapped_in_the_config_file(make_app, started, wait_u
         assert len(sim.requests) == 1
 
 
-async def test_theme_and_last_model_are_remembered(make_app, started, send_and_wait):
+async def test_theme_and_last_model_are_remembered(make_app, started, send_and_wait, other_model):
     app, _sim = make_app("happy")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
         app.theme = "nord"
-        screen.query_one("#model", Input).value = "claude-opus-4-5"
+        screen.query_one("#model", Input).value = other_model
         await send_and_wait(pilot, "x")
     saved = tomllib.loads(paths.config_file().read_text())
-    assert saved == {"theme": "nord", "last_model": "claude-opus-4-5"}
+    assert saved == {"theme": "nord", "last_model": other_model}
     again, _sim = make_app("happy")
     async with again.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         assert again.theme == "nord"
-        assert again.main_screen.query_one("#model", Input).value == "claude-opus-4-5"
+        assert again.main_screen.query_one("#model", Input).value == other_model
 
 
 async def test_unreadable_config_is_a_notice_and_never_overwritten(make_app, started):

@@ -120,17 +120,17 @@ async def test_retry_now_skips_the_wait(make_app, started, wait_until, gated_sle
         assert len(sim.requests) == 2
 
 
-async def test_retry_with_edited_model_during_backoff(make_app, started, wait_until, send_and_wait):
+async def test_retry_with_edited_model_during_backoff(make_app, started, wait_until, send_and_wait, other_model):
     app, sim = make_app(fast_scenario(LONG_WAIT))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
         await send_and_wait(pilot, "hi", "backing off")
-        screen.query_one("#model", Input).value = "claude-opus-4-5"
+        screen.query_one("#model", Input).value = other_model
         screen.query_one("#timeout-read", Input).value = "12"
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: screen.run_state.state == "done")
         assert sim.requests[0].body["model"] == DEFAULT_MODEL
-        assert sim.requests[1].body["model"] == "claude-opus-4-5"
+        assert sim.requests[1].body["model"] == other_model
         assert sim.requests[1].read_timeout == 12.0
 
 
