@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tui_app.client import build_client
@@ -47,7 +45,7 @@ FAULTS = {
     "sse error": ('fault = "sse_error"\nafter_chars = 20', "overloaded", 200),
     "truncated": ('fault = "truncated"\nafter_chars = 20', "truncated_stream", 200),
     "malformed": ('fault = "malformed_sse"\nafter_chars = 20', "malformed_stream", None),
-    "connection refused": ('fault = "connection_refused"\nseconds = 0.2', "connect_failed", None),
+    "connection refused": ('fault = "connection_refused"\nseconds = 1.0', "connect_failed", None),
 }
 
 
@@ -55,8 +53,9 @@ FAULTS = {
 async def test_retryable_fault_then_success(simulator, scenario_file, name):
     step, kind, status = FAULTS[name]
     path = scenario_file(f'name = "t"\nthen = "happy"\n[[steps]]\n{step}\n')
-    # The refused window lasts 0.2 s: wait longer than that before the second attempt.
-    policy = POLICY.with_(base_delay=0.6, max_delay=0.6, jitter="equal") if name == "connection refused" else POLICY
+    # The refused window opens with the scenario and lasts 1 s (long enough for the first attempt
+    # to fall into it on a loaded machine): wait longer than that (1.2-2.4 s) before the second.
+    policy = POLICY.with_(base_delay=2.4, max_delay=2.4, jitter="equal") if name == "connection refused" else POLICY
     events = await drive(simulator, path, policy=policy)
     failures = errors(events)
     assert [f.kind for f in failures] == [kind]
@@ -92,21 +91,18 @@ async def test_retry_after_ms_delay_is_honoured(simulator, scenario_file):
     path = scenario_file(
         'name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 429\nretry_after_ms = 150\n'
     )
-    started = time.monotonic()
     events = await drive(simulator, path)
     backoff = next(e for e in events if e.type == "backoff")
     assert backoff.reason == "retry-after" and backoff.delay == pytest.approx(0.15)
     starts = [e.t for e in events if e.type == "attempt_start"]
     assert starts[1] - backoff.t >= 0.15
-    assert time.monotonic() - started < 5
 
 
 async def test_retry_after_longer_than_deadline_gives_up_at_once(simulator, scenario_file):
     path = scenario_file('name = "t"\nthen = "happy"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 60\n')
-    started = time.monotonic()
     events = await drive(simulator, path, policy=POLICY.with_(deadline=5))
     assert events[-1].type == "give_up" and events[-1].reason == "deadline"
-    assert time.monotonic() - started < 2
+    assert [e.type for e in events].count("attempt_start") == 1 and "backoff" not in [e.type for e in events]
 
 
 async def test_attempts_exhausted(simulator, scenario_file):
@@ -129,11 +125,11 @@ async def test_deadline_cuts_a_slow_stream(simulator, scenario_file):
     path = scenario_file(
         'name = "t"\nanswer_chars = 2000\nthen = "last"\n[[steps]]\nfault = "dribble"\ntokens_per_second = 50\n'
     )
-    started = time.monotonic()
     events = await drive(simulator, path, policy=POLICY.with_(deadline=0.5))
     assert events[-1].type == "give_up" and events[-1].reason == "deadline"
     assert errors(events)[-1].kind == "deadline_exceeded"
-    assert time.monotonic() - started < 1.5
+    streamed = "".join(e.text for e in events if e.type == "text")
+    assert 0 < len(streamed) < 2000, "cut by the deadline, not by the end of the answer (~10 s at 50 tok/s)"
 
 
 async def test_latency_before_headers_within_read_timeout_is_not_a_failure(simulator, scenario_file):

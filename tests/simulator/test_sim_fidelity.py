@@ -41,7 +41,7 @@ FAULT_OUTCOMES = [
     (Step("dribble", tokens_per_second=3000), None, None),
     (Step("stall_before_headers", seconds=2), anthropic.APITimeoutError, anthropic.APITimeoutError),
     (Step("stall_mid_stream", seconds=2, after_chars=30), httpx2.ReadTimeout, anthropic.APITimeoutError),
-    (Step("connection_refused", seconds=0.3), anthropic.APIConnectionError, anthropic.APIConnectionError),
+    (Step("connection_refused", seconds=30), anthropic.APIConnectionError, anthropic.APIConnectionError),
     (Step("close_without_response"), anthropic.APIConnectionError, anthropic.APIConnectionError),
     (Step("reset_mid_stream", after_chars=30), httpx2.ReadError, anthropic.APIConnectionError),
     (Step("sse_error", after_chars=30), anthropic.APIStatusError, anthropic.OverloadedError),
@@ -82,7 +82,7 @@ async def test_fault_kind_outcome(make_sim, scripted, sdk, prompt, step, on_stre
 
 
 async def test_connection_refused_has_a_connect_error_cause(make_sim, scripted, sdk) -> None:
-    sim = make_sim(scripted(Step("connection_refused", seconds=0.3)))
+    sim = make_sim(scripted(Step("connection_refused", seconds=30)))  # refused for the whole test
     with pytest.raises(anthropic.APIConnectionError) as info:
         await sdk(sim).call(stream=True)
     assert isinstance(info.value.__cause__, httpx2.ConnectError)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from textual.widgets import DataTable, Input, Select
 
 from tui_app.settings import DEFAULT_MODEL
@@ -44,32 +42,20 @@ async def test_529_then_ok_shows_countdown_then_two_rows(
         assert "s left" not in screen_text(app)
 
 
-async def test_escape_during_backoff_cancels_within_100ms(make_app, started, send_and_wait):
-    """Timed from the key press until the panels show ``cancelled``.
-
-    Stamped inside the event sink rather than after ``pilot.press`` returns, because the
-    pilot itself waits for the process to look idle (two 20 ms samples at least) — that is
-    the harness's latency, not the app's.
-    """
-    app, _sim = make_app(fast_scenario(LONG_WAIT))
+async def test_escape_during_backoff_cancels_the_wait(make_app, started, send_and_wait, gated_sleep):
+    """The backoff wait never ends by itself (a gated sleep): only escape can end the run, and
+    the panels say ``cancelled`` once the key press is handled, with no second attempt.
+    How fast that is, is a benchmark's to say (benchmarks/bench_timing.py, cancel rows)."""
+    app, sim = make_app(fast_scenario(LONG_WAIT), sleep=gated_sleep)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
-        shown_at: list[float] = []
-        sink = screen.show_event
-
-        async def stamped(event):
-            await sink(event)
-            if event.type == "cancelled":
-                shown_at.append(time.monotonic())
-
-        screen.show_event = stamped
         await send_and_wait(pilot, "hello", "backing off")
-        pressed = time.monotonic()
+        assert gated_sleep.delays == [30.0]
         await pilot.press("escape")
         await pilot.pause()
         assert screen.run_state.state == "cancelled"
-        assert shown_at and shown_at[0] - pressed < 0.1, shown_at[0] - pressed
         assert not app.controller.busy
+        assert len(sim.requests) == 1
 
 
 async def test_switching_preset_changes_the_next_read_timeout(make_app, started, wait_until, send_and_wait):
@@ -194,13 +180,21 @@ async def test_a_deprecated_model_is_named_once_with_its_end_of_life(make_app, s
     from anthropic._data import DEPRECATED_MODELS
 
     model, date = next(iter(DEPRECATED_MODELS.items()))
-    app, _sim = make_app("happy")
+    app, _sim = make_app({**fast_scenario(), "models": [model]})  # served even if the table drops it
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await started(pilot)
+        posted: list[tuple[str, str]] = []  # as posted: a notice on screen expires on a timer
+        notify = app.notify
+
+        def recording(message, *args, **kwargs):
+            posted.append((kwargs.get("title", ""), message))
+            notify(message, *args, **kwargs)
+
+        app.notify = recording
         await send_and_wait(pilot, "current model")
-        assert not [n for n in app._notifications if n.title == "Model"]
+        assert not [m for t, m in posted if t == "Model"]
         screen.query_one("#model", Input).value = model
         await send_and_wait(pilot, "old model")
         await send_and_wait(pilot, "old model again")
-        notes = [n.message for n in app._notifications if n.title == "Model"]
+        notes = [m for t, m in posted if t == "Model"]
     assert notes == [f"model {model} is deprecated (end of life: {date}): pick a newer one"]
