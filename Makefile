@@ -38,7 +38,7 @@ run: $(RUN_STAMP)
 	$(BIN)/claude-tui $(ARGS)
 
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # ruff (lint + format check) and mypy, as CI runs them.
 lint: $(DEV_STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,46 @@ def pytest_configure(config):
     os.environ["CLAUDE_TUI_CONFIG_DIR"] = os.path.join(_SESSION_HOME, "config", "claude-tui")
     os.environ["CLAUDE_TUI_DATA_DIR"] = os.path.join(_SESSION_HOME, "data", "claude-tui")
     os.environ.pop("ANTHROPIC_API_KEY", None)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
+SLOW = (
+    "tests/reliability/test_cli_soak.py",
+    "tests/reliability/test_chaos_soak.py",
+    "tests/reliability/test_crash_safety.py",
+    "tests/integration/test_crash_safety.py",
+    "tests/store/test_run_recording.py::test_sigkill_mid_stream_leaves_an_interrupted_session",
+    "tests/store/test_run_recording.py::test_a_finished_run_is_listed_with_its_answer",
+    "tests/ui/test_e2e_tmux.py",
+    "tests/ui/test_snapshots.py",
+    "tests/ui/test_startup.py::test_first_screen_paints_before_anthropic_is_imported",
+    "tests/bench/test_bench_quick.py::test_quick_mode_runs_and_prints_the_table",
+    "tests/test_model_table.py",
+)
+"""Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
+benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept
+in one list, so what the quick loop leaves out is seen at a glance."""
+
+HEAVY = (
+    "tests/bench/test_bench_quick.py::test_quick_mode_runs_and_prints_the_table",
+    "tests/test_model_table.py",
+)
+"""Tests that load a whole core for long (benchmark scripts, a sub-suite in a subprocess):
+one xdist group (``--dist loadgroup`` in the Makefile), so at most one runs at a time and
+the other workers keep a core for the tests that wait on timers."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the group markers
+def pytest_collection_modifyitems(config, items):
+    """Mark SLOW and HEAVY tests (tests/test_suite_hygiene.py checks every name still exists)."""
+    for item in items:
+        for names, marker in ((SLOW, pytest.mark.slow), (HEAVY, pytest.mark.xdist_group("heavy"))):
+            for name in names:
+                if item.nodeid == name or item.nodeid.startswith((f"{name}::", f"{name}[")):
+                    item.add_marker(marker)
 
 
 @pytest.fixture(autouse=True)

@@ -121,7 +121,8 @@ class Invocation:
 
     argv: list[str]
     stdin: str | None = None
-    make_target: str | None = None
+    make_target: list[str] | None = None
+    """``make`` arguments other than ``run`` (target and variables), checked with ``make -n``."""
 
 
 def invocation(command: str) -> Invocation:
@@ -141,7 +142,7 @@ def invocation(command: str) -> Invocation:
     if words[1:2] == ["run"]:
         args = [w for w in words[2:] if w.startswith("ARGS=")]
         return Invocation(shlex.split(args[0][len("ARGS=") :]) if args else [], stdin)
-    return Invocation([], stdin, make_target=words[1])
+    return Invocation([], stdin, make_target=words[1:])
 
 
 def how_checked(argv: list[str]) -> str:
@@ -200,7 +201,7 @@ def test_readme_example(example, run_cli, cli, placeholders, monkeypatch):
     for text in variants(placeholders(example.text, real=_runs(example.text))):
         call = invocation(text)
         if call.make_target:
-            done = subprocess.run(["make", "-n", call.make_target], cwd=ROOT, capture_output=True, text=True)
+            done = subprocess.run(["make", "-n", *call.make_target], cwd=ROOT, capture_output=True, text=True)
             assert done.returncode == 0, f"{text}: {done.stderr}"
         elif how_checked(call.argv) == "parse":
             _parses(text, call.argv)

@@ -46,7 +46,7 @@ class Tmux:
     def screen(self) -> str:
         return self("capture-pane", "-p", "-t", "tui")
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+    def wait_for(self, text: str, timeout: float = 60.0) -> str:  # a bound, not a speed target
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
