@@ -143,6 +143,7 @@ def markdown_table(defaults: Mapping[str, object], schema: Sequence[Setting] = S
     rows = ["| profile key | flag | value | default | meaning |", "| --- | --- | --- | --- | --- |"]
     for s in schema:
         flag = f"--[no-]{s.flag[2:]}" if isinstance(s.kind, Boolean) else f"{s.flag} {s.metavar or s.kind.metavar}"
-        cells = (f"`{s.key}`", f"`{flag}`", s.kind.rule(), default_text(s, defaults), s.help)
+        rule = s.kind.rule() + (f", >= `{s.at_least}`" if s.at_least else "")
+        cells = (f"`{s.key}`", f"`{flag}`", rule, default_text(s, defaults), s.help)
         rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(rows) + "\n"
