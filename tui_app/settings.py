@@ -81,13 +81,12 @@ class RunSettings:
             head, _, name = known[key].attr.partition(".")
             if head == "policy":
                 policy[name] = value
-                changes["deadline_override"] = changes.get("deadline_override") or known[key].preset_default
+                if known[key].preset_default:  # the deadline, set: the preset's no longer applies
+                    changes["deadline_override"] = True
             elif head == "timeout_overrides":
                 overrides[name] = value  # type: ignore[assignment]
             else:
                 changes[head] = value
-        if changes.get("deadline_override") is False:
-            del changes["deadline_override"]
         result = replace(self, timeout_overrides=overrides, policy=self.policy.with_(**policy), **changes)
         result.validate()
         return result
@@ -99,8 +98,9 @@ class RunSettings:
 
     def validate(self) -> None:
         """Raise ``FieldError`` (a ``ValueError``) naming the field path and the fix."""
+        attrs = {s.attr for s in SETTINGS}
         for name in self.timeout_overrides:
-            if f"timeout_overrides.{name}" not in {s.attr for s in SETTINGS}:
+            if f"timeout_overrides.{name}" not in attrs:
                 raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}')}")
         check_values(self.values())
 

@@ -56,7 +56,8 @@ class RetryPolicy:
         """
         from ..schema import SETTINGS, check_values
 
-        check_values({s.key: getattr(self, s.attr[7:]) for s in SETTINGS if s.attr.startswith("policy.")})
+        prefix = "policy."
+        check_values({s.key: getattr(self, s.attr[len(prefix) :]) for s in SETTINGS if s.attr.startswith(prefix)})
 
 
 def backoff_delay(
