@@ -1,23 +1,31 @@
 """Everything that shapes one request: model, prompt options, timeouts, retry policy.
 
 ``RunSettings`` is what a profile stores, what ``claude-tui run`` flags build, and what the
-TUI's settings form edits. It stays free of heavy imports so ``--help`` stays fast.
+TUI's settings form edits. Which settings exist, their rules, flags and profile keys are
+declared once in :mod:`tui_app.schema`; this class is where the values live, typed, and
+:meth:`RunSettings.values` / :meth:`RunSettings.with_values` map between the two (a
+setting's ``attr`` says where). It stays free of heavy imports so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
-import argparse
-import math
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from .models import default_model
 from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
-from .timeouts import DEFAULT_PRESET, TIMEOUT_FIELDS, Timeouts, get_preset
+from .schema import SETTINGS, FieldError, by_key, check_values, parse_table, show, suggest, to_table
+from .timeouts import DEFAULT_PRESET, Timeouts, get_preset
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 DEFAULT_MODEL = default_model()
 """The newest Sonnet-class model of the installed SDK (see :mod:`tui_app.models`)."""
 DEFAULT_MAX_TOKENS = 1024
+SETTINGS_VERSION = 2
+"""Layout of ``to_dict()`` (stored with each session). 1 (records without the key): the
+dataclass fields as they are; 2: the profile layout of the schema plus ``effective``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,84 +52,121 @@ class RunSettings:
             return self.policy
         return self.policy.with_(deadline=get_preset(self.preset).deadline)
 
-    def validate(self) -> None:
-        """Raise ``ValueError`` naming the field and the fix."""
-        if not isinstance(self.model, str) or not self.model.strip():
-            raise ValueError("model must be a non-empty model id, e.g. claude-sonnet-4-5")
-        if (
-            not isinstance(self.max_tokens, int)
-            or isinstance(self.max_tokens, bool)
-            or not 1 <= self.max_tokens <= 1_000_000
-        ):
-            raise ValueError("max_tokens must be an integer between 1 and 1000000")
-        get_preset(self.preset)
-        for key, _value in self.timeout_overrides.items():
-            if key not in TIMEOUT_FIELDS:
-                raise ValueError(f"unknown timeout field {key!r}: use one of {', '.join(TIMEOUT_FIELDS)}")
-        self.timeouts()
-        self.effective_policy().validate()
+    # -- by schema key -----------------------------------------------------------------------
+    def values(self, *, effective: bool = False) -> dict[str, object]:
+        """Every setting by key. Preset-driven ones (timeouts, deadline) only where set
+        explicitly, unless ``effective``: then the values a run uses."""
+        out: dict[str, object] = {}
+        for s in SETTINGS:
+            head, _, name = s.attr.partition(".")
+            if head == "policy":
+                is_set = not s.preset_default or self.deadline_override
+                value = getattr(self.effective_policy() if effective else self.policy, name)
+            elif head == "timeout_overrides":
+                is_set = name in self.timeout_overrides
+                value = getattr(self.timeouts(), name) if effective else self.timeout_overrides.get(name)
+            else:
+                is_set, value = True, getattr(self, head)
+            if is_set or effective:
+                out[s.key] = value
+        return out
+
+    def with_values(self, values: Mapping[str, object]) -> RunSettings:
+        """A copy with ``values`` (by key) checked and applied; ``FieldError`` naming the field."""
+        known, checked = by_key(), check_values(values)
+        changes: dict[str, Any] = {}
+        policy: dict[str, object] = {}
+        overrides = dict(self.timeout_overrides)
+        for key, value in checked.items():
+            head, _, name = known[key].attr.partition(".")
+            if head == "policy":
+                policy[name] = value
+                if known[key].preset_default:  # the deadline, set: the preset's no longer applies
+                    changes["deadline_override"] = True
+            elif head == "timeout_overrides":
+                overrides[name] = value  # type: ignore[assignment]
+            else:
+                changes[head] = value
+        result = replace(self, timeout_overrides=overrides, policy=self.policy.with_(**policy), **changes)
+        result.validate()
+        return result
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> RunSettings:
-        """Inverse of ``to_dict`` (derived keys ignored); validated.
+    def from_values(cls, values: Mapping[str, object]) -> RunSettings:
+        """The defaults with ``values`` applied (what a profile file or a v2 record holds)."""
+        return cls().with_values(values)
 
-        Raises ``ValueError`` (also for missing or mistyped keys) so a caller such as
-        re-run can fall back and say why, rather than crash on an old record.
-        """
-        try:
-            known = RetryPolicy.__dataclass_fields__
-            policy = RetryPolicy(**{k: v for k, v in (data.get("policy") or {}).items() if k in known})
-            settings = cls(
-                model=data["model"],
-                system=data.get("system"),
-                max_tokens=data["max_tokens"],
-                preset=data["preset"],
-                timeout_overrides=dict(data.get("timeout_overrides") or {}),
-                policy=policy,
-                deadline_override=bool(data.get("deadline_override")),
-                scenario=data.get("scenario"),
-            )
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"settings record is incomplete or malformed ({exc})") from None
-        settings.validate()
-        return settings
+    def validate(self) -> None:
+        """Raise ``FieldError`` (a ``ValueError``) naming the field path and the fix."""
+        attrs = {s.attr for s in SETTINGS}
+        for name in self.timeout_overrides:
+            if f"timeout_overrides.{name}" not in attrs:
+                raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}')}")
+        check_values(self.values())
+
+    # -- records -------------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> RunSettings:
+        """Inverse of ``to_dict``, for every version stored so far: see :func:`settings_from_record`."""
+        return settings_from_record(data)
 
     def with_(self, **changes: Any) -> RunSettings:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for sessions and profiles (no secrets: settings never hold the key)."""
-        data = asdict(self)
-        data["policy"] = asdict(self.policy)
-        data["timeouts"] = self.timeouts().as_dict()
-        data["effective_deadline"] = self.effective_policy().deadline
-        return data
+        """Plain data for sessions (no secrets: settings never hold the key), ``SETTINGS_VERSION``
+        layout: the profile's tables, plus the ``effective`` preset-driven values a run used."""
+        effective = self.values(effective=True)
+        return {
+            "settings_version": SETTINGS_VERSION,
+            **to_table(self.values()),
+            "effective": {s.key: effective[s.key] for s in SETTINGS if s.preset_default},
+        }
 
 
-def _parse_seconds(text: str, *, allow_zero: bool) -> float:
-    """argparse ``type=`` body: argparse names the flag on error and exits 2."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number {bound}")
-    return value
+def settings_from_record(data: Mapping[str, Any]) -> RunSettings:
+    """The settings a stored record (a session's ``to_dict()``, any version) describes.
+
+    The one reader of stored settings (re-run, export). Raises ``FieldError`` (a
+    ``ValueError``) for a missing, mistyped or no longer valid field (e.g. a preset since
+    removed), so a caller can fall back and say why rather than crash on an old record.
+    """
+    version = data.get("settings_version", 1)
+    if version == 1:
+        values = _values_from_v1(data)
+    elif version == SETTINGS_VERSION:
+        values = parse_table({k: v for k, v in data.items() if k not in ("settings_version", "effective")})
+    else:
+        raise FieldError("settings_version", f"is {show(version)}, from a newer claude-tui", "upgrade to read it")
+    return RunSettings.from_values(values)
 
 
-def parse_positive_float(text: str) -> float:
-    """A finite number > 0 (timeouts, deadline)."""
-    return _parse_seconds(text, allow_zero=False)
-
-
-def parse_non_negative_float(text: str) -> float:
-    """A finite number >= 0 (backoff delays)."""
-    return _parse_seconds(text, allow_zero=True)
+def _values_from_v1(data: Mapping[str, Any]) -> dict[str, object]:
+    """Version 1 held the dataclass fields: ``policy`` and ``timeout_overrides`` as dicts."""
+    values: dict[str, object] = {}
+    for key in ("model", "max_tokens", "preset"):
+        if key not in data:
+            raise FieldError(key, "is missing from the recorded settings")
+        values[key] = data[key]
+    if data.get("system") is not None:
+        values["system"] = data["system"]
+    if data.get("scenario") is not None:
+        values["simulator.scenario"] = data["scenario"]
+    policy, overrides = data.get("policy") or {}, data.get("timeout_overrides") or {}
+    if not isinstance(policy, dict) or not isinstance(overrides, dict):
+        raise FieldError("policy", "is not a table in the recorded settings")
+    values.update({f"timeouts.{name}": value for name, value in overrides.items()})
+    for s in SETTINGS:
+        head, _, name = s.attr.partition(".")
+        if head == "policy" and name in policy and (not s.preset_default or data.get("deadline_override")):
+            values[s.key] = policy[name]
+    return values
 
 
 def parse_positive_int(text: str) -> int:
-    """A whole number >= 1 (attempts, max tokens)."""
+    """argparse ``type=`` for ids and counts (a whole number >= 1): argparse names the flag."""
+    import argparse
+
     try:
         value = int(text)
     except ValueError:
@@ -136,8 +181,8 @@ __all__ = [
     "DEFAULT_MODEL",
     "JITTERS",
     "MID_STREAM_POLICIES",
+    "SETTINGS_VERSION",
     "RunSettings",
-    "parse_non_negative_float",
-    "parse_positive_float",
     "parse_positive_int",
+    "settings_from_record",
 ]

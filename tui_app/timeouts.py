@@ -6,8 +6,6 @@ not the whole answer. The whole call is bounded by the retry policy's deadline.
 
 from __future__ import annotations
 
-import math
-import tomllib
 from dataclasses import asdict, dataclass, replace
 from functools import cache
 from typing import Any
@@ -34,11 +32,11 @@ class Timeouts:
         return result
 
     def validate(self) -> None:
-        for name in TIMEOUT_FIELDS:
-            value = getattr(self, name)
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if not ok or not math.isfinite(value) or value <= 0 or value > 86400:
-                raise ValueError(f"{name} timeout must be a number of seconds > 0 and <= 86400, got {value!r}")
+        """``ValueError`` naming ``timeouts.FIELD``: the settings schema's rules, as for a profile."""
+        from .schema import SETTINGS, check_values
+
+        prefix = "timeout_overrides."
+        check_values({s.key: getattr(self, s.attr[len(prefix) :]) for s in SETTINGS if s.attr.startswith(prefix)})
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
@@ -56,6 +54,8 @@ class Preset:
 @cache
 def load_presets() -> dict[str, Preset]:
     """Presets by name, in file order (the first is the default)."""
+    import tomllib  # here, not at the top: ``--help`` and the first frame need no presets
+
     with open(assets_dir() / "presets.toml", "rb") as fh:
         data: dict[str, Any] = tomllib.load(fh)
     presets: dict[str, Preset] = {}
@@ -76,9 +76,10 @@ DEFAULT_PRESET = "quick"
 
 
 def get_preset(name: str) -> Preset:
-    """The named preset, or ``ValueError`` listing the known names."""
+    """The named preset, or ``FieldError`` (a ``ValueError``) listing the known names."""
     presets = load_presets()
-    try:
-        return presets[name]
-    except KeyError:
-        raise ValueError(f"unknown preset {name!r}: use one of {', '.join(presets)}") from None
+    if name not in presets:
+        from .schema import by_key, check_value
+
+        check_value(by_key()["preset"], name)  # raises: says which names there are
+    return presets[name]

@@ -137,10 +137,13 @@ def test_profiles_save_list_show_delete(cli):
     assert cli("profiles", "list") == (0, f"fast  {DEFAULT_MODEL}  preset streaming\n", "")
     code, out, _ = cli("profiles", "show", "fast")
     assert "read = 45.0" in out and out.rstrip().endswith(
-        "# effective timeouts: connect 5 s, read 45 s, write 10 s, pool 5 s; deadline 120 s"
+        "# effective (preset streaming): timeouts.connect 5 s, timeouts.read 45 s, timeouts.write 10 s, "
+        "timeouts.pool 5 s, retry.deadline 120 s"
     )
     _, out, _ = cli("profiles", "show", "fast", "--json")
-    assert json.loads(out)["timeouts"]["read"] == 45.0
+    shown = json.loads(out)
+    assert shown["timeouts"] == {"read": 45.0} and shown["effective"]["timeouts.read"] == 45.0
+    assert shown["settings_version"] == 2 and shown["retry"]["max_attempts"] == 5
     assert cli("profiles", "delete", "fast")[0] == 0
     assert cli("profiles", "list") == (
         0,
@@ -174,7 +177,7 @@ def test_profiles_list_shows_invalid_ones(cli, profile_file):
         (("profiles", "show", "bad"), "max_tokens must be an integer"),
         (("profiles", "delete", "nope"), "no such profile"),
         (("profiles", "save", "bad"), "the existing file is invalid"),
-        (("profiles", "save", "x", "--preset", "turbo"), "--preset: unknown preset 'turbo'"),
+        (("profiles", "save", "x", "--preset", "turbo"), 'argument --preset: must be one of "quick", '),
         (("profiles", "save", "../x"), "is not a valid profile name"),
         (("profiles", "save", "x", "--profile", "bad"), "max_tokens must be an integer"),
     ],
@@ -182,7 +185,7 @@ def test_profiles_list_shows_invalid_ones(cli, profile_file):
 def test_profile_errors_are_one_line_exit_2(cli, profile_file, argv, message):
     path = profile_file("bad", "max_tokens = -1\n")
     code, out, err = cli(*argv)
-    assert (code, out) == (2, "") and err.startswith("claude-tui profiles: ") and err.count("\n") == 1
+    assert (code, out) == (2, "") and err.startswith("claude-tui profiles") and err.count("\n") == 1
     assert message in err
     assert path.read_text() == "max_tokens = -1\n"
 

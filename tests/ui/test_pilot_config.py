@@ -140,3 +140,30 @@ async def test_scenario_can_be_switched_from_the_picker(make_app, started):
         await pilot.pause()
         assert sim.scenario.name == "529-then-ok"
         assert "529-then-ok" in str(screen.query_one("#banner").render())
+
+
+async def test_form_fields_are_the_schemas_and_errors_name_their_label(make_app, started, send):
+    from tui_app.schema import form_fields
+
+    app, sim = make_app("happy")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        for setting in form_fields("settings"):
+            assert screen.query_one(f"#{setting.widget_id}") is not None
+        screen.query_one("#max-attempts", Input).value = "0"
+        await send(pilot, "x")
+        await pilot.pause()
+        assert any(
+            n.message == 'attempts must be an integer between 1 and 1000, got "0"' for n in app._notifications
+        ), [n.message for n in app._notifications]
+        screen.query_one("#max-attempts", Input).value = "2"
+        screen.query_one("#base-delay", Input).value = "3"
+        screen.query_one("#max-delay", Input).value = "1"
+        await send(pilot, "y")
+        await pilot.pause()
+        assert any(n.message.startswith("max delay must be >= retry.base_delay (3)") for n in app._notifications)
+        assert sim.requests == []
+        screen.query_one("#max-delay", Input).value = "4"
+        screen.query_one("#deadline", Input).value = ""
+        settings = screen.current_settings()
+        assert settings.policy.max_attempts == 2 and settings.effective_policy().deadline is None

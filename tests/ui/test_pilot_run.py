@@ -67,7 +67,7 @@ async def test_switching_preset_changes_the_next_read_timeout(make_app, started,
         await pilot.press("f3")
         screen.query_one("#preset", Select).value = "long-form"
         await pilot.pause()
-        assert screen.query_one("#timeout-read", Input).value == "180"
+        assert screen.query_one("#read-timeout", Input).value == "180"
         await pilot.press("f2", "ctrl+j")
         await wait_until(pilot, lambda: len(sim.requests) == 2 and screen.run_state.state == "done")
         assert sim.requests[-1].read_timeout == 180.0
@@ -77,7 +77,7 @@ async def test_edited_read_timeout_is_an_override(make_app, started, send_and_wa
     app, sim = make_app("happy")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
-        screen.query_one("#timeout-read", Input).value = "7.5"
+        screen.query_one("#read-timeout", Input).value = "7.5"
         await send_and_wait(pilot, "x")
         assert sim.requests[-1].read_timeout == 7.5
         assert screen.current_settings().timeout_overrides == {"read": 7.5}
@@ -112,7 +112,7 @@ async def test_retry_with_edited_model_during_backoff(make_app, started, wait_un
         screen = await started(pilot)
         await send_and_wait(pilot, "hi", "backing off")
         screen.query_one("#model", Input).value = other_model
-        screen.query_one("#timeout-read", Input).value = "12"
+        screen.query_one("#read-timeout", Input).value = "12"
         await pilot.press("ctrl+t")
         await wait_until(pilot, lambda: screen.run_state.state == "done")
         assert sim.requests[0].body["model"] == DEFAULT_MODEL

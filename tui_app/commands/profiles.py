@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .request_flags import add_request_flags, settings_from_args
+
+if TYPE_CHECKING:
+    from ..settings import RunSettings
 
 EPILOG = """\
 Profiles are TOML files in the profiles/ directory of the config directory
@@ -110,12 +113,23 @@ def _show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"name": args.name, "path": str(profile_path(args.name)), **settings.to_dict()}, indent=2))
         return 0
-    timeouts = ", ".join(f"{k} {v:g} s" for k, v in settings.timeouts().as_dict().items())
-    deadline = settings.effective_policy().deadline
     print(f"# {profile_path(args.name)}")
     print(dumps(settings), end="")
-    print(f"\n# effective timeouts: {timeouts}; deadline {'none' if deadline is None else f'{deadline:g} s'}")
+    print(f"\n# effective (preset {settings.preset}): {effective_line(settings)}")
     return 0
+
+
+def effective_line(settings: RunSettings) -> str:
+    """What a run with ``settings`` uses for each preset-driven setting (timeouts, deadline)."""
+    from ..schema import SETTINGS
+
+    values = settings.values(effective=True)
+    shown = []
+    for s in SETTINGS:
+        if s.preset_default:
+            value = values[s.key]
+            shown.append(f"{s.key} " + ("none" if value is None else f"{value:g} {s.unit}".rstrip()))
+    return ", ".join(shown)
 
 
 def _save(args: argparse.Namespace) -> int:

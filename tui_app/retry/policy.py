@@ -9,7 +9,6 @@ previous delay instead of the attempt number.
 
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -50,27 +49,15 @@ class RetryPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def validate(self) -> None:
-        """Raise ``ValueError`` naming the field and the fix."""
-        if not isinstance(self.max_attempts, int) or not 1 <= self.max_attempts <= MAX_ATTEMPTS_LIMIT:
-            raise ValueError(f"max_attempts must be an integer between 1 and {MAX_ATTEMPTS_LIMIT}")
-        for name in ("base_delay", "max_delay"):
-            value = getattr(self, name)
-            if not _finite_non_negative(value) or value > SECONDS_LIMIT:
-                raise ValueError(f"{name} must be a number of seconds between 0 and {SECONDS_LIMIT}")
-        if self.max_delay < self.base_delay:
-            raise ValueError("max_delay must be >= base_delay")
-        if self.deadline is not None and not (
-            _finite_non_negative(self.deadline) and 0 < self.deadline <= SECONDS_LIMIT
-        ):
-            raise ValueError(f"deadline must be a number of seconds > 0 and <= {SECONDS_LIMIT} (or unset)")
-        if self.jitter not in JITTERS:
-            raise ValueError(f"jitter must be one of {', '.join(JITTERS)}")
-        if self.mid_stream not in MID_STREAM_POLICIES:
-            raise ValueError(f"mid_stream must be one of {', '.join(MID_STREAM_POLICIES)}")
+        """Raise ``ValueError`` naming the field (``retry.max_attempts``) and the fix.
 
+        The rules are the settings schema's (:mod:`tui_app.schema`), the same a profile or a
+        flag goes through; imported here, not at the top, as the schema builds on this module.
+        """
+        from ..schema import SETTINGS, check_values
 
-def _finite_non_negative(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+        prefix = "policy."
+        check_values({s.key: getattr(self, s.attr[len(prefix) :]) for s in SETTINGS if s.attr.startswith(prefix)})
 
 
 def backoff_delay(

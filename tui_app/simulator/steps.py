@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from ..schema.errors import FieldError as SettingsFieldError
+
 FAULTS: tuple[str, ...] = (
     "none",
     "status",
@@ -95,12 +97,15 @@ class ScenarioError(ValueError):
     """A scenario (file, dict or name) is not valid; the message is one line for people."""
 
 
-class FieldError(ScenarioError):
-    """A problem with one field; the scenario loader prefixes it with the source."""
+class FieldError(ScenarioError, SettingsFieldError):
+    """A problem with one field (the one field-error type of settings, profiles and scenarios);
+    the scenario loader prefixes it with the source. Worded ``field: problem (fix)``."""
 
-    def __init__(self, field: str, problem: str, fix: str) -> None:
-        super().__init__(f"{field}: {problem} ({fix})")
-        self.field, self.problem, self.fix = field, problem, fix
+    def __init__(self, field: str, problem: str, fix: str = "", *, shown_as: str | None = None) -> None:
+        SettingsFieldError.__init__(self, field, problem, fix, shown_as=shown_as)
+
+    def message(self) -> str:
+        return f"{self.shown_as}: {self.problem} ({self.fix})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,25 +71,29 @@ def _facts(d: SessionDetail) -> str:
     return _table(("", ""), rows)
 
 
-def _settings(settings: dict[str, Any]) -> str:
-    if not settings:
+def _settings(data: dict[str, Any]) -> str:
+    """The settings as a run used them, read by the one reader of stored settings (any version)."""
+    from ..settings import settings_from_record
+
+    if not data:
         return "_(not recorded)_"
-    timeouts = settings.get("timeouts") or {}
-    policy = settings.get("policy") or {}
-    lines = [f"- Max tokens: {settings.get('max_tokens', '?')}"]
+    try:
+        settings = settings_from_record(data)
+    except ValueError as exc:
+        return f"_(recorded settings could not be read: {exc})_\n\n" + _fenced(json.dumps(data, indent=2))
+    timeouts, policy = settings.timeouts().as_dict(), settings.effective_policy()
+    lines = [f"- Max tokens: {settings.max_tokens}"]
     lines.append(
-        f"- Timeouts (preset `{settings.get('preset', '?')}`): "
+        f"- Timeouts (preset `{settings.preset}`): "
         + ", ".join(f"{name} {present.seconds(value)}" for name, value in timeouts.items())
     )
-    if policy:
-        lines.append(
-            f"- Retry: up to {policy.get('max_attempts')} attempts, backoff {present.seconds(policy.get('base_delay'))}"
-            f" to {present.seconds(policy.get('max_delay'))} ({policy.get('jitter')} jitter), "
-            f"deadline {present.seconds(settings.get('effective_deadline', policy.get('deadline')))}, "
-            f"mid-stream: {policy.get('mid_stream')}"
-        )
-    if settings.get("scenario"):
-        lines.append(f"- Simulator scenario: `{settings['scenario']}`")
+    lines.append(
+        f"- Retry: up to {policy.max_attempts} attempts, backoff {present.seconds(policy.base_delay)}"
+        f" to {present.seconds(policy.max_delay)} ({policy.jitter} jitter), "
+        f"deadline {present.seconds(policy.deadline)}, mid-stream: {policy.mid_stream}"
+    )
+    if settings.scenario:
+        lines.append(f"- Simulator scenario: `{settings.scenario}`")
     return "\n".join(lines)
 
 

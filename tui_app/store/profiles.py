@@ -24,7 +24,8 @@ import tomllib
 from typing import TYPE_CHECKING
 
 from .. import paths
-from .profile_format import FieldError, dumps, parse
+from ..schema import FieldError
+from .profile_format import dumps, parse
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -209,28 +209,14 @@ def _facts(d: Any) -> str:
 
 
 def settings_from_session(data: dict[str, Any], fallback: Any) -> Any:
-    """The ``RunSettings`` a session ran with (its stored ``to_dict()``), for a re-run.
+    """The ``RunSettings`` a session ran with (its stored ``to_dict()``, any version), for a re-run.
 
-    Anything missing or invalid (an old record, a preset since removed) falls back to the
-    current settings with the session's model, and the caller says so.
+    Read by ``settings_from_record``, the one reader of stored settings; anything missing or
+    invalid (an old record, a preset since removed) gives None and the caller falls back.
     """
-    from ...retry.policy import RetryPolicy
-    from ...settings import RunSettings
+    from ...settings import settings_from_record
 
     try:
-        known = RetryPolicy.__dataclass_fields__
-        policy = RetryPolicy(**{k: v for k, v in (data.get("policy") or {}).items() if k in known})
-        settings = RunSettings(
-            model=data["model"],
-            system=data.get("system"),
-            max_tokens=data["max_tokens"],
-            preset=data["preset"],
-            timeout_overrides=dict(data.get("timeout_overrides") or {}),
-            policy=policy,
-            deadline_override=bool(data.get("deadline_override")),
-            scenario=data.get("scenario"),
-        )
-        settings.validate()
-    except (KeyError, TypeError, ValueError):
+        return settings_from_record(data)
+    except ValueError:
         return None
-    return settings

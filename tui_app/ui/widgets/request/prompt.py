@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.containers import Vertical
 from textual.widgets import TextArea
 
+from ....schema import FieldError, by_key, parse_text
 from ....settings import RunSettings
 from ..safe_edit import SafeTextArea
 
@@ -71,18 +72,19 @@ class PromptPanel(Vertical):
         return self.query_one("#prompt", TextArea).text
 
     def read(self, settings: RunSettings) -> RunSettings:
-        """``settings`` with this panel's system prompt and max tokens; ValueError if invalid."""
+        """``settings`` with this panel's system prompt and max tokens, checked by the schema's
+        rules; ``FieldError`` (a ``ValueError``) naming the field as labelled here."""
         if not self._options_ready:
             return settings.with_(system=self._loaded.system, max_tokens=self._loaded.max_tokens)
-        raw = self._max_tokens_input.value.strip()
+        values = {
+            "max_tokens": self._max_tokens_input.value,
+            "system": self.query_one("#system", TextArea).text.strip(),
+        }
         try:
-            max_tokens = int(raw)
-        except ValueError:
-            raise ValueError(f"max tokens: {raw!r} is not a whole number (e.g. 1024)") from None
-        if not 1 <= max_tokens <= 1_000_000:
-            raise ValueError("max tokens must be between 1 and 1000000")
-        system = self.query_one("#system", TextArea).text.strip() or None
-        return settings.with_(system=system, max_tokens=max_tokens)
+            checked = {key: parse_text(by_key()[key], text) for key, text in values.items()}
+        except FieldError as exc:  # named as the panel labels it
+            raise exc.named(by_key()[exc.field].label) from None
+        return settings.with_values(checked)
 
     def load(self, settings: RunSettings) -> None:
         """Show a profile's (or the defaults') system prompt and max tokens."""

@@ -1,8 +1,10 @@
-"""Model, timeout preset (effective values visible and editable) and retry policy fields.
+"""Model, timeout preset (effective values visible and editable), retry policy and any other setting.
 
-The form shows *effective* values: picking a preset fills its connect/read/write/pool and
-deadline in; editing one of them makes it an override of that preset. ``read`` turns the
-fields back into ``RunSettings`` (the same object profiles and ``run`` flags build).
+The fields are the schema's (:mod:`tui_app.schema`, ``form="settings"``): a label and an
+input or a select each, checked by the same rules as flags and profiles. Only the model
+has its own row (free entry plus the ids the API lists). The form shows *effective*
+values: picking a preset fills its timeouts and deadline in; editing one of them makes
+it an override of that preset. ``read`` turns the fields back into ``RunSettings``.
 """
 
 from __future__ import annotations
@@ -14,21 +16,17 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select
 
-from ....retry.policy import JITTERS, MID_STREAM_POLICIES
 from ....safe_text import one_line
+from ....schema import FieldError, by_key, form_fields, parse_text
 from ....settings import RunSettings
-from ....timeouts import TIMEOUT_FIELDS, get_preset, load_presets
 from ..safe_edit import StandInHighlighter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.app import ComposeResult
 
-_NUMBER_FIELDS = {
-    "base-delay": "base delay",
-    "max-delay": "max delay",
-    "deadline": "deadline",
-    **{f"timeout-{name}": f"{name} timeout" for name in TIMEOUT_FIELDS},
-}
+    from ....schema import Setting
 
 
 class SettingsForm(VerticalScroll):
@@ -62,24 +60,9 @@ class SettingsForm(VerticalScroll):
             yield refresh
         yield Select([], prompt="known models…", compact=True, id="model-list")
         with Grid(classes="form"):
-            yield Label("preset", classes="field-label")
-            presets = [(p.name, p.name) for p in load_presets().values()]
-            yield Select(presets, allow_blank=False, compact=True, id="preset")
-            for name in TIMEOUT_FIELDS:
-                yield Label(f"{name} s", classes="field-label")
-                yield Input(id=f"timeout-{name}", type="number", compact=True, classes="field-input")
-            yield Label("deadline s", classes="field-label")
-            yield Input(id="deadline", type="number", compact=True, placeholder="none", classes="field-input")
-            yield Label("attempts", classes="field-label")
-            yield Input(id="max-attempts", type="integer", compact=True, classes="field-input")
-            yield Label("base delay", classes="field-label")
-            yield Input(id="base-delay", type="number", compact=True, classes="field-input")
-            yield Label("max delay", classes="field-label")
-            yield Input(id="max-delay", type="number", compact=True, classes="field-input")
-            yield Label("jitter", classes="field-label")
-            yield Select([(j, j) for j in JITTERS], allow_blank=False, compact=True, id="jitter")
-            yield Label("mid-stream", classes="field-label")
-            yield Select([(m, m) for m in MID_STREAM_POLICIES], allow_blank=False, compact=True, id="mid-stream")
+            for setting in form_fields("settings"):
+                yield Label(setting.label, classes="field-label")
+                yield _field(setting)
 
     # -- in -------------------------------------------------------------------------------
     def load(self, settings: RunSettings) -> None:
@@ -89,14 +72,7 @@ class SettingsForm(VerticalScroll):
             return
         self._shown_preset = settings.preset
         self._set("#model", settings.model)
-        self.query_one("#preset", Select).value = settings.preset
-        self._show_timeouts(settings)
-        policy = settings.effective_policy()
-        self._set("#max-attempts", str(policy.max_attempts))
-        self._set("#base-delay", f"{policy.base_delay:g}")
-        self._set("#max-delay", f"{policy.max_delay:g}")
-        self.query_one("#jitter", Select).value = policy.jitter
-        self.query_one("#mid-stream", Select).value = policy.mid_stream
+        self._show(settings, lambda setting: True)
 
     def set_models(self, models: list[str] | tuple[str, ...]) -> None:
         """Offer these model ids in the picker and as completions of the model field."""
@@ -114,12 +90,18 @@ class SettingsForm(VerticalScroll):
     def _set(self, selector: str, value: str) -> None:
         self.query_one(selector, Input).value = value
 
-    def _show_timeouts(self, settings: RunSettings) -> None:
-        timeouts = settings.timeouts()
-        for name in TIMEOUT_FIELDS:
-            self._set(f"#timeout-{name}", f"{getattr(timeouts, name):g}")
-        deadline = settings.effective_policy().deadline
-        self._set("#deadline", "" if deadline is None else f"{deadline:g}")
+    def _show(self, settings: RunSettings, which: Callable[[Setting], bool]) -> None:
+        """Put the effective values of the fields ``which`` picks into their widgets."""
+        values = settings.values(effective=True)
+        for setting in form_fields("settings"):
+            if not which(setting):
+                continue
+            text = "" if values[setting.key] is None else setting.kind.to_text(values[setting.key])
+            widget = self.query_one(f"#{setting.widget_id}")
+            if isinstance(widget, Select):
+                widget.value = text
+            elif isinstance(widget, Input):
+                widget.value = text
 
     @on(Select.Changed, "#preset")
     def _preset_picked(self, event: Select.Changed) -> None:
@@ -127,7 +109,7 @@ class SettingsForm(VerticalScroll):
         if event.value == self._shown_preset or event.value == Select.BLANK:
             return
         self._shown_preset = str(event.value)
-        self._show_timeouts(RunSettings(preset=str(event.value)))
+        self._show(RunSettings(preset=str(event.value)), lambda setting: setting.preset_default)
 
     @on(Select.Changed, "#model-list")
     def _model_picked(self, event: Select.Changed) -> None:
@@ -136,49 +118,44 @@ class SettingsForm(VerticalScroll):
 
     # -- out ------------------------------------------------------------------------------
     def read(self, base: RunSettings) -> RunSettings:
-        """``base`` with this form's values; ``ValueError`` naming the field and the fix."""
+        """``base`` with this form's values; ``FieldError`` (a ``ValueError``) naming the field."""
         if not self._fields_ready:  # not mounted yet: nothing edited
             return self._pending or base
-        preset_name = str(self.query_one("#preset", Select).value)
-        preset = get_preset(preset_name)
-        timeouts = {name: self._number(f"timeout-{name}") for name in TIMEOUT_FIELDS}
-        overrides = {k: v for k, v in timeouts.items() if v is None or v != getattr(preset.timeouts, k)}
-        if any(v is None for v in overrides.values()):
-            raise ValueError("timeouts: every timeout needs a number of seconds (e.g. 30)")
-        deadline = self._number("deadline")
-        deadline_override = deadline != preset.deadline
-        attempts = self.query_one("#max-attempts", Input).value.strip()
-        if not attempts.isdigit():
-            raise ValueError(f"attempts: {attempts!r} is not a whole number >= 1")
-        policy = base.policy.with_(
-            max_attempts=int(attempts),
-            base_delay=self._required("base-delay"),
-            max_delay=self._required("max-delay"),
-            jitter=str(self.query_one("#jitter", Select).value),
-            mid_stream=str(self.query_one("#mid-stream", Select).value),
-            deadline=deadline if deadline_override else base.policy.deadline,
-        )
-        settings = base.with_(
-            model=self.model,
-            preset=preset_name,
-            timeout_overrides=overrides,
-            policy=policy,
-            deadline_override=deadline_override,
-        )
-        settings.validate()
-        return settings
-
-    def _number(self, field_id: str) -> float | None:
-        raw = self.query_one(f"#{field_id}", Input).value.strip()
-        if not raw:
-            return None
+        fields = form_fields("settings")
+        values = {setting.key: self._value(setting) for setting in fields}
+        values["model"] = self._checked(by_key()["model"], self.model)
+        preset = RunSettings(preset=str(values["preset"])).values(effective=True)
+        for setting in fields:  # a preset's own value is no override
+            if setting.preset_default and values[setting.key] == preset[setting.key]:
+                del values[setting.key]
+        edited = {setting.key for setting in fields} | {"model"}
+        kept = {key: value for key, value in base.values().items() if key not in edited}
         try:
-            return float(raw)
-        except ValueError:
-            raise ValueError(f"{_NUMBER_FIELDS[field_id]}: {raw!r} is not a number of seconds") from None
+            return RunSettings.from_values({**kept, **values})
+        except FieldError as exc:  # a rule between fields: name the one it failed on
+            failed = by_key().get(exc.field)
+            raise exc.named(failed.label) if failed in fields and failed else exc from None
 
-    def _required(self, field_id: str) -> float:
-        value = self._number(field_id)
-        if value is None:
-            raise ValueError(f"{_NUMBER_FIELDS[field_id]}: a number of seconds is needed")
-        return value
+    def _value(self, setting: Setting) -> object:
+        widget = self.query_one(f"#{setting.widget_id}")
+        text = str(widget.value) if isinstance(widget, (Input, Select)) else ""
+        if not text.strip() and setting.kind.none_word:
+            text = setting.kind.none_word  # an empty deadline: no deadline
+        return self._checked(setting, text)
+
+    @staticmethod
+    def _checked(setting: Setting, text: str) -> object:
+        try:
+            return parse_text(setting, text)
+        except FieldError as exc:
+            raise exc.named(setting.label) from None
+
+
+def _field(setting: Setting) -> Input | Select[str]:
+    """The widget that edits ``setting``: a select for choices, else an input."""
+    if setting.kind.widget == "select":
+        options = [(option, option) for option in setting.kind.options()]
+        return Select(options, allow_blank=False, compact=True, id=setting.widget_id)
+    none_word = setting.kind.none_word or ""
+    kind = setting.kind.input_type
+    return Input(id=setting.widget_id, type=kind, compact=True, placeholder=none_word, classes="field-input")

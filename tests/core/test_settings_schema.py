@@ -1,0 +1,125 @@
+"""The settings schema: one declaration per setting, and what is derived from it."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from tui_app.retry.policy import RetryPolicy
+from tui_app.schema import (
+    SETTINGS,
+    Boolean,
+    FieldError,
+    Setting,
+    add_flags,
+    flag_values,
+    form_fields,
+    markdown_table,
+    parse_table,
+    to_table,
+)
+from tui_app.settings import RunSettings
+from tui_app.simulator import ScenarioError
+from tui_app.simulator.steps import FieldError as ScenarioFieldError
+from tui_app.simulator.steps import parse_step
+from tui_app.timeouts import TIMEOUT_FIELDS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+STREAM = Setting(
+    "stream",
+    attr="stream",
+    kind=Boolean(),
+    flag="--stream",
+    label="stream",
+    help="stream the answer (--no-stream: one response when it is complete)",
+)
+"""The README's "Adding a setting" example, declared in a test-local copy of the schema."""
+EXTENDED = (*SETTINGS, STREAM)
+
+
+def test_one_declaration_adds_a_flag():
+    parser = argparse.ArgumentParser()
+    add_flags(parser, {"stream": True}, EXTENDED)
+    assert "--no-stream" in parser.format_help() and "(default: true)" in parser.format_help()
+    assert flag_values(parser.parse_args(["--no-stream"]), EXTENDED) == {"stream": False}
+    assert flag_values(parser.parse_args([]), EXTENDED) == {}
+    assert "stream" not in flag_values(parser.parse_args(["--no-stream"]))  # the product's schema has none
+
+
+def test_one_declaration_adds_a_profile_key_with_its_rule():
+    assert parse_table({"stream": False}, EXTENDED) == {"stream": False}
+    assert to_table({"stream": False}, EXTENDED) == {"stream": False}
+    with pytest.raises(FieldError) as info:
+        parse_table({"stream": "no"}, EXTENDED)
+    assert str(info.value) == 'stream must be true or false (unquoted), got "no"'  # as the README says
+    with pytest.raises(FieldError, match="stream is not a profile key"):
+        parse_table({"stream": False})
+
+
+def test_one_declaration_adds_a_form_field_and_a_docs_row():
+    from tui_app.ui.widgets.request.settings_form import _field
+
+    assert STREAM in form_fields("settings", EXTENDED) and STREAM not in form_fields("settings")
+    widget = _field(STREAM)
+    assert widget.id == "stream" and type(widget).__name__ == "Select"
+    row = markdown_table({"stream": True}, EXTENDED).splitlines()[-1]
+    assert row == (
+        "| `stream` | `--[no-]stream` | true or false | true "
+        "| stream the answer (--no-stream: one response when it is complete) |"
+    )
+
+
+def test_every_runsettings_field_has_a_declaration_and_back():
+    attrs = {s.attr for s in SETTINGS}
+    containers = {"policy", "timeout_overrides", "deadline_override"}  # hold declared settings
+    fields = {f.name for f in dataclasses.fields(RunSettings)} - containers
+    fields |= {f"policy.{f.name}" for f in dataclasses.fields(RetryPolicy)}
+    fields |= {f"timeout_overrides.{name}" for name in TIMEOUT_FIELDS}
+    assert attrs == fields
+    for unique in ("key", "flag", "dest", "widget_id"):
+        assert len({getattr(s, unique) for s in SETTINGS}) == len(SETTINGS), unique
+    assert set(RunSettings().values(effective=True)) == {s.key for s in SETTINGS}
+
+
+def test_readme_profiles_table_is_the_generated_one():
+    text = README.read_text(encoding="utf-8")
+    found = re.search(r"<!-- settings-table[^>]*-->\n(.*?)<!-- /settings-table -->", text, re.S)
+    assert found, "README lost its settings-table markers"
+    expected = markdown_table(RunSettings().values())
+    assert found.group(1) == expected, f"regenerate the README table:\n{expected}"
+
+
+def test_a_rule_between_settings_names_the_flag_that_was_given():
+    from tui_app.commands.request_flags import add_request_flags, settings_from_args
+
+    parser = argparse.ArgumentParser()
+    add_request_flags(parser)
+    base = RunSettings(policy=RetryPolicy(base_delay=4, max_delay=8))
+    with pytest.raises(FieldError) as info:
+        settings_from_args(parser.parse_args(["--max-delay", "1"]), base)
+    assert str(info.value) == "--max-delay must be >= retry.base_delay (4), got 1"
+    assert info.value.field == "retry.max_delay"
+    given = settings_from_args(parser.parse_args(["--deadline", "none", "--read-timeout", "7"]))
+    assert given.effective_policy().deadline is None and given.timeout_overrides == {"read": 7.0}
+
+
+def test_the_core_objects_check_by_the_same_rules():
+    with pytest.raises(FieldError, match=r"^retry.max_attempts must be an integer between 1 and 1000, got 0$"):
+        RetryPolicy(max_attempts=0).validate()
+    with pytest.raises(FieldError, match=r"^timeouts.read must be a number of seconds > 0"):
+        RunSettings(timeout_overrides={"read": -1}).timeouts()
+    with pytest.raises(FieldError, match=r"^timeouts.reed is not a setting: did you mean read in the \[timeouts\]"):
+        RunSettings(timeout_overrides={"reed": 1}).validate()
+
+
+def test_scenario_errors_are_the_same_error_type_with_their_own_wording():
+    with pytest.raises(ScenarioFieldError) as info:
+        parse_step({"fault": "status", "status": 999}, "steps[0]")
+    assert isinstance(info.value, FieldError) and isinstance(info.value, ScenarioError)
+    assert info.value.field == "steps[0].status"
+    assert str(info.value).startswith("steps[0].status: unsupported status 999 (use one of: 400,")

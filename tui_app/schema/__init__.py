@@ -1,0 +1,76 @@
+"""Every request setting, declared once: what flags, profiles, the form and the docs derive from.
+
+A :class:`Setting` names its profile key (``retry.max_attempts``, also the field path in
+every error), where ``RunSettings`` keeps the value, its kind (type, range or choices,
+how it is written as text), unit, one-line help, CLI flag and form label. The derivations
+below take the schema as an argument (``SETTINGS`` in the product), so each one is a plain
+function of the declarations:
+
+- :func:`add_flags` / :func:`flag_values` — ``claude-tui run`` / ``profiles save`` flags;
+- :func:`parse_table` / :func:`to_table` — the TOML layout of a profile;
+- :func:`check_values` — the one set of rules every source goes through;
+- :func:`form_fields` — which fields the TUI form and prompt panel show;
+- :func:`markdown_table` — the README's profile-keys table.
+
+Import-light on purpose (``--help`` and the TUI's first frame import it): argparse and
+dataclasses only; presets and scenario names are looked up when first needed.
+"""
+
+from .declared import (
+    NO_VALUE,
+    SETTINGS,
+    TABLE_TITLES,
+    Setting,
+    by_key,
+    check_value,
+    check_values,
+    parse_text,
+    suggest,
+    tables,
+)
+from .derive import (
+    add_flags,
+    default_text,
+    flag_error,
+    flag_help,
+    flag_values,
+    form_fields,
+    markdown_table,
+    parse_table,
+    to_table,
+)
+from .errors import FieldError, Problem, show
+from .kinds import Boolean, Choice, Integer, Kind, ScenarioRef, Seconds, Text, resolve_scenario
+
+__all__ = [
+    "NO_VALUE",
+    "SETTINGS",
+    "TABLE_TITLES",
+    "Boolean",
+    "Choice",
+    "FieldError",
+    "Integer",
+    "Kind",
+    "Problem",
+    "ScenarioRef",
+    "Seconds",
+    "Setting",
+    "Text",
+    "add_flags",
+    "by_key",
+    "check_value",
+    "check_values",
+    "default_text",
+    "flag_error",
+    "flag_help",
+    "flag_values",
+    "form_fields",
+    "markdown_table",
+    "parse_table",
+    "parse_text",
+    "resolve_scenario",
+    "show",
+    "suggest",
+    "tables",
+    "to_table",
+]
