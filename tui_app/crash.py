@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import shlex
 import sys
 import tempfile
 import time
@@ -91,7 +92,7 @@ def _report(exc: BaseException, where: str) -> str:
         f"claude-tui {__version__}: internal error in {where}\n"
         f"time: {time.strftime('%Y-%m-%d %H:%M:%S %z')}\n"
         f"python: {sys.version.split()[0]} ({platform.platform()})\n"
-        f"command: {' '.join(sys.argv)}\n\n"
+        f"command: claude-tui {shlex.join(sys.argv[1:])}\n\n"
         f"{frames}"
     )
 

@@ -133,14 +133,14 @@ def test_our_own_bug_is_unexpected_never_malformed(bug, mid_stream):
     reported = []
     failure = classify(bug, mid_stream=mid_stream, streamed_chars=5, report=lambda e: reported.append(e) or "/x.log")
     assert (failure.kind, failure.retryable) == ("unexpected", False)
-    assert failure.message.startswith(f"unexpected {type(bug).__name__} in claude-tui: ")
+    assert failure.message.startswith(f"{type(bug).__name__} in claude-tui: ")
     assert failure.message.endswith("— this is a bug, please report it with the crash log /x.log")
     assert reported == [bug] and failure.mid_stream is mid_stream and failure.streamed_chars == 5
 
 
 def test_a_bug_the_sdk_wrapped_as_a_connection_error_is_named_by_its_own_type():
     failure = classify(_wrapped(anthropic.APIConnectionError, KeyError("request-id")), report=lambda e: None)
-    assert failure.kind == "unexpected" and failure.message.startswith("unexpected KeyError in claude-tui: ")
+    assert failure.kind == "unexpected" and failure.message.startswith("KeyError in claude-tui: ")
     assert failure.message.endswith("— this is a bug, please report it")  # no crash log could be written
 
 

@@ -62,7 +62,7 @@ async def test_a_bug_while_reading_the_stream_is_unexpected_and_not_retried(monk
     assert give_up.detail == "a bug in claude-tui is not retried"
     [log] = _crash_logs()
     assert error.failure.message == (
-        f"unexpected {type(bug).__name__} in claude-tui: {bug} — this is a bug, please report it with the crash log {log}"
+        f"{type(bug).__name__} in claude-tui: {bug} — this is a bug, please report it with the crash log {log}"
     )
     report = log.read_text()
     assert "internal error in the retry core (attempt 1, claude-sonnet-5-5)" in report
@@ -77,7 +77,7 @@ async def test_a_bug_in_the_loop_itself_ends_the_run_as_unexpected(monkeypatch, 
 
     assert len(client.calls) == 1 and events[-1].type == "give_up" and events[-1].reason == "non_retryable"
     failure = events[-1].failure
-    assert failure.kind == "unexpected" and failure.message.startswith("unexpected ZeroDivisionError in claude-tui")
+    assert failure.kind == "unexpected" and failure.message.startswith("ZeroDivisionError in claude-tui")
     [log] = _crash_logs()
     assert str(log) in failure.message and "in _next_step" in log.read_text()
 
@@ -105,4 +105,4 @@ async def test_the_crash_log_falls_back_to_the_temp_dir_then_to_none(monkeypatch
 
     monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "file" / "tmp"))
     events = await _run(FakeClient([Step(chunks=["Hi"])]), fake_time)
-    assert events[-1].failure.message == "unexpected TypeError in claude-tui: boom — this is a bug, please report it"
+    assert events[-1].failure.message == "TypeError in claude-tui: boom — this is a bug, please report it"

@@ -232,9 +232,9 @@ def classify(
 
 
 def _bug_message(exc: BaseException, report: BugReporter | None) -> str:
-    """e.g. 'unexpected TypeError in claude-tui: ... — this is a bug, please report it with
-    the crash log /…/crash-20260101-120000-42.log'."""
-    what = f"unexpected {type(exc).__name__} in claude-tui" + (f": {exc}" if str(exc) else "")
+    """e.g. 'TypeError in claude-tui: ... — this is a bug, please report it with the crash
+    log /…/crash-20260101-120000-42.log' (shown after the kind: 'unexpected: TypeError …')."""
+    what = f"{type(exc).__name__} in claude-tui" + (f": {exc}" if str(exc) else "")
     if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: no bug to report
         return _bounded(what)
     log = report(exc) if report is not None else None
