@@ -3,6 +3,11 @@
 An answer is complete only when the API says so: ``message_stop`` after a
 ``message_delta`` carrying a stop reason. A body that simply ends is a truncated answer,
 and the SDK raises nothing for it, so this module checks for itself.
+
+This is also where the response is parsed, so this is where malformed data is caught: each
+field read is checked, and what no valid stream holds raises ``MalformedResponse`` saying
+what was wrong. Classification then never has to guess whether a ``TypeError`` meant bad
+data or a bug of ours: a bug is always ``unexpected``.
 """
 
 from __future__ import annotations

@@ -184,11 +184,12 @@ class ClaudeTUI(App[None]):
         super()._handle_exception(error)
         self._exit_renderables.clear()
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
+    def run(self, *args: Any, **kwargs: Any) -> Any:
         """``App.run``, raising the exception that ended the app (see ``_handle_exception``)."""
-        super().run(*args, **kwargs)
+        result = super().run(*args, **kwargs)
         if self.crash is not None:
             raise self.crash
+        return result
 
     async def on_unmount(self) -> None:
         await self.backend.aclose()
