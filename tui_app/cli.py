@@ -4,7 +4,8 @@ Kept import-light on purpose: ``claude-tui --help`` and ``--version`` must not i
 ``anthropic`` or ``textual``. Each subcommand lives in ``tui_app/commands/<name>.py`` with
 ``add_parser(subparsers)`` (cheap) and ``run(args) -> int`` (may import heavy things).
 
-Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 130 interrupted.
+Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 70 internal error
+(a bug: one line on stderr, the traceback in a crash log in the data dir), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from . import __version__
 EXIT_OK = 0
 EXIT_API_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+"""An exception nobody expected: a bug (``EX_SOFTWARE`` of sysexits.h)."""
 EXIT_INTERRUPTED = 130
 
 # Subcommand name -> module in tui_app.commands (each module is import-light).
@@ -58,23 +61,43 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv:
-        args = build_parser().parse_args(argv)
-    else:  # plain `claude-tui`, the common start: no parser of five subcommands to build (~10 ms)
-        args = argparse.Namespace(command=None, profile=None)
     try:
-        if args.command is None:
-            from .commands import tui
-
-            return tui.run(args)
-        module = importlib.import_module(f"tui_app.commands.{args.command}")
-        code: int = module.run(args)
-        return code
+        return _dispatch(argv)
     except KeyboardInterrupt:
         print("claude-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # the last line of defence: a bug, reported as one line
+        return _internal_error(exc, argv)
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv:
+        args = build_parser().parse_args(argv)
+    else:  # plain `claude-tui`, the common start: no parser of five subcommands to build (~10 ms)
+        args = argparse.Namespace(command=None, profile=None)
+    if args.command is None:
+        from .commands import tui
+
+        return tui.run(args)
+    module = importlib.import_module(f"tui_app.commands.{args.command}")
+    code: int = module.run(args)
+    return code
+
+
+def _internal_error(exc: Exception, argv: list[str]) -> int:
+    """One line on stderr (what failed, where the report is, how to report it); the
+    traceback goes to a crash log, never to the terminal."""
+    import contextlib
+
+    from . import crash
+
+    command = next((arg for arg in argv if arg in COMMANDS), None)
+    line = crash.handle(exc, where=f"claude-tui {command}" if command else "the terminal UI")
+    with contextlib.suppress(OSError):  # stderr gone too: the crash log still has it all
+        print(line, file=sys.stderr)
+    return EXIT_INTERNAL
 
 
 def entry() -> None:  # pragma: no cover - console script wrapper

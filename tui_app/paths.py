@@ -24,7 +24,7 @@ def config_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """Directory for user data: the sessions database."""
+    """Directory for user data: the sessions database and crash logs."""
     override = os.environ.get("CLAUDE_TUI_DATA_DIR")
     if override:
         return Path(override)
@@ -46,6 +46,11 @@ def profiles_dir() -> Path:
 def sessions_db() -> Path:
     """SQLite database holding every recorded session."""
     return data_dir() / "sessions.db"
+
+
+def crash_dir() -> Path:
+    """Where crash logs go (``crash-YYYYmmdd-HHMMSS-PID.log``): the tracebacks of bugs."""
+    return data_dir()
 
 
 def assets_dir() -> Path:

@@ -11,6 +11,7 @@ import pytest
 
 from tests.core.fakes import URL, sse_error, status_error
 from tui_app.retry.classify import classify, parse_retry_after, parse_should_retry
+from tui_app.retry.failures import MalformedResponse, TruncatedResponse
 
 
 @pytest.mark.parametrize(
@@ -87,7 +88,15 @@ def _wrapped(wrapper, cause):
         (httpx2.ReadTimeout("stall"), "read_timeout"),
         (httpx2.ReadError("reset"), "connection_reset"),
         (httpx2.RemoteProtocolError("incomplete"), "connection_reset"),
-        (json.JSONDecodeError("bad", "x", 0), "malformed_stream"),
+        (anthropic.APIConnectionError(request=httpx2.Request("POST", URL)), "connection_reset"),
+        (MalformedResponse("a message_delta event came without its delta"), "malformed_stream"),
+        (httpx2.DecodingError("invalid gzip"), "malformed_stream"),
+        (
+            anthropic.APIResponseValidationError(httpx2.Response(200, request=httpx2.Request("POST", URL)), None),
+            "malformed_stream",
+        ),
+        (_wrapped(anthropic.APIConnectionError, httpx2.DecodingError("invalid gzip")), "malformed_stream"),
+        (TruncatedResponse("stream ended before message_stop"), "truncated_stream"),
     ],
 )
 def test_transport_and_parse_failures_are_retryable(exc, kind):
@@ -98,6 +107,48 @@ def test_transport_and_parse_failures_are_retryable(exc, kind):
 def test_unknown_exception_is_shown_not_retried():
     failure = classify(RuntimeError("boom"))
     assert failure.kind == "unexpected" and not failure.retryable and "boom" in failure.message
+
+
+def test_malformed_data_says_what_was_wrong():
+    failure = classify(MalformedResponse("a text_delta event's text is a number, not a string"), mid_stream=True)
+    assert failure.message == "malformed response from the server: a text_delta event's text is a number, not a string"
+
+
+# Our own bugs, whatever they look like and wherever they happen: before the response,
+# mid-stream (where the old classifier called them a malformed stream), or inside a
+# transport hook the SDK wraps as a connection error.
+BUGS = [
+    TypeError("unsupported operand type(s) for /: 'str' and 'float'"),
+    KeyError("output_tokens"),
+    AttributeError("'NoneType' object has no attribute 'stop_reason'"),
+    ValueError("not enough values to unpack"),
+    json.JSONDecodeError("Expecting value", "x", 0),  # not from the SDK's iterator: ours
+    UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+]
+
+
+@pytest.mark.parametrize("bug", BUGS, ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize("mid_stream", [False, True], ids=["before", "mid_stream"])
+def test_our_own_bug_is_unexpected_never_malformed(bug, mid_stream):
+    reported = []
+    failure = classify(bug, mid_stream=mid_stream, streamed_chars=5, report=lambda e: reported.append(e) or "/x.log")
+    assert (failure.kind, failure.retryable) == ("unexpected", False)
+    assert failure.message.startswith(f"{type(bug).__name__} in claude-tui: ")
+    assert failure.message.endswith("— this is a bug, please report it with the crash log /x.log")
+    assert reported == [bug] and failure.mid_stream is mid_stream and failure.streamed_chars == 5
+
+
+def test_a_bug_the_sdk_wrapped_as_a_connection_error_is_named_by_its_own_type():
+    failure = classify(_wrapped(anthropic.APIConnectionError, KeyError("request-id")), report=lambda e: None)
+    assert failure.kind == "unexpected" and failure.message.startswith("KeyError in claude-tui: ")
+    assert failure.message.endswith("— this is a bug, please report it")  # no crash log could be written
+
+
+def test_only_bugs_are_reported():
+    reported = []
+    for exc in (MalformedResponse("x"), httpx2.ReadError("reset"), status_error(529, "overloaded_error")):
+        classify(exc, mid_stream=True, report=reported.append)
+    assert reported == []
 
 
 def test_retry_after_forms():

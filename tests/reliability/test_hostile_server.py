@@ -34,6 +34,19 @@ def _with(extra: bytes) -> Canned:
     return Canned(message_stream(TEXT, extra=extra))
 
 
+def _replacing(old: bytes, new: bytes) -> Canned:
+    body = message_stream(TEXT)
+    assert old in body
+    return Canned(body.replace(old, new))
+
+
+def _delta(delta: object) -> Canned:
+    return _with(frame("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}))
+
+
+MALFORMED = ("give_up", "malformed_stream", True)
+
+
 JSON = "application/json"
 # name -> (response, outcome, failure kind or None, retryable)
 CASES = {
@@ -53,6 +66,23 @@ CASES = {
     ),
     "invalid_utf8_in_data": (_with(DELTA % b"\xff\xfe"), "give_up", "malformed_stream", True),
     "invalid_utf8_event_name": (_with(b"event: \xff\ndata: {}\n\n"), "give_up", "malformed_stream", True),
+    # Fields of the wrong JSON type: each caught where it is read, never a TypeError later.
+    "data_is_an_array": (_with(b"event: content_block_delta\ndata: [1, 2]\n\n"), *MALFORMED),
+    "delta_is_a_string": (_delta("abc"), *MALFORMED),
+    "delta_without_type": (_delta({"text": "x"}), *MALFORMED),
+    "text_is_a_number": (_delta({"type": "text_delta", "text": 5}), *MALFORMED),
+    "unknown_delta_type": (_delta({"type": "future_delta", "x": 1}), "success", None, None),
+    "output_tokens_is_a_string": (_replacing(b'"output_tokens":2}', b'"output_tokens":"two"}'), *MALFORMED),
+    "stop_reason_is_a_number": (_replacing(b'"stop_reason":"end_turn"', b'"stop_reason":7'), *MALFORMED),
+    "message_delta_without_delta": (
+        _replacing(b'"delta":{"stop_reason":"end_turn","stop_sequence":null},', b""),
+        *MALFORMED,
+    ),
+    "message_stop_without_stop_reason": (_replacing(b'"stop_reason":"end_turn"', b'"stop_reason":null'), *MALFORMED),
+    "content_encoding_that_does_not_decode": (
+        Canned(message_stream(TEXT), headers=(("content-encoding", "gzip"),)),
+        *MALFORMED,
+    ),
     "sse_error_of_unknown_type": (
         _with(frame("error", {"type": "error", "error": {"type": "quantum_error", "message": "boom"}})),
         "give_up",

@@ -3,14 +3,14 @@
 Failures reach us in several shapes: SDK ``APIStatusError`` subclasses before the stream,
 ``APIStatusError`` with status 200 for an SSE ``error`` event mid-stream, SDK
 ``APITimeoutError``/``APIConnectionError`` wrapping an ``httpx2`` exception before the
-response, and bare ``httpx2`` exceptions (``ReadTimeout``, ``ReadError``,
-``RemoteProtocolError``) or ``json`` errors raised from inside the body iterator.
+response, bare ``httpx2`` exceptions (``ReadTimeout``, ``ReadError``,
+``RemoteProtocolError``) from inside the body iterator, and ``MalformedResponse`` where
+``attempt.py`` found data no valid stream holds. Anything else is a bug: ``unexpected``.
 """
 
 from __future__ import annotations
 
 import email.utils
-import json
 import math
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from typing import Any
 import anthropic
 import httpx2
 
-from .failures import Failure, FailureKind
+from .failures import Failure, FailureKind, MalformedResponse, TruncatedResponse
 
 # Status codes worth another attempt (the API's own advice plus 408/409).
 RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
@@ -153,7 +153,8 @@ def _from_status_error(exc: anthropic.APIStatusError, streamed_chars: int, mid_s
     )
 
 
-def _transport_kind(exc: BaseException) -> tuple[FailureKind, str]:
+def _transport_kind(exc: BaseException) -> tuple[FailureKind, str] | None:
+    """The kind of a failure of the connection itself; None when ``exc`` is no such failure."""
     if isinstance(exc, httpx2.ConnectTimeout):
         return "connect_timeout", "connect timed out"
     if isinstance(exc, httpx2.ReadTimeout):
@@ -170,7 +171,18 @@ def _transport_kind(exc: BaseException) -> tuple[FailureKind, str]:
         return "connection_reset", "connection closed or reset by the server"
     if isinstance(exc, (ConnectionError, OSError)):
         return "connection_reset", str(exc) or type(exc).__name__
-    return "unexpected", f"{type(exc).__name__}: {exc}"
+    if type(exc) is anthropic.APIConnectionError:  # the SDK's own, with no cause to tell more
+        return "connection_reset", str(exc) or "connection error"
+    return None
+
+
+# Malformed data from the server, and nothing else: our parser's own exception, the SDK's
+# check of a response against its schema, and httpx's failure to decode the body's
+# content-encoding. A TypeError or KeyError is never here: from our code it is a bug.
+_MALFORMED = (MalformedResponse, anthropic.APIResponseValidationError, httpx2.DecodingError)
+
+BugReporter = Callable[[BaseException], str | None]
+"""Writes the full report of a bug somewhere and returns where (a crash log's path)."""
 
 
 def classify(
@@ -180,51 +192,64 @@ def classify(
     mid_stream: bool = False,
     request_id: str | None = None,
     now: WallClock = _utcnow,
+    report: BugReporter | None = None,
 ) -> Failure:
-    """Classify any exception an attempt raised into a ``Failure``."""
+    """Classify any exception an attempt raised into a ``Failure``.
+
+    What is neither an API error, nor a connection failure, nor malformed data is an
+    ``unexpected`` failure: a bug, never retried. ``report`` (called for those only)
+    writes its traceback and returns where, for the message to point at.
+    """
     if isinstance(exc, anthropic.APIStatusError):
         return _from_status_error(exc, streamed_chars, mid_stream, now)
     cause: BaseException = exc
     if isinstance(exc, (anthropic.APITimeoutError, anthropic.APIConnectionError)) and exc.__cause__ is not None:
-        cause = exc.__cause__
+        cause = exc.__cause__  # the SDK wraps whatever the request raised, our own bugs too
     elif isinstance(exc, anthropic.APITimeoutError):
         cause = httpx2.ReadTimeout("timed out")
-    if (
-        isinstance(cause, (json.JSONDecodeError, UnicodeDecodeError))
-        or (
-            isinstance(exc, (anthropic.APIResponseValidationError, ValueError, KeyError, TypeError))
-            and not isinstance(cause, OSError)
-        )
-        or (mid_stream and isinstance(exc, AttributeError))
-    ):
-        # AttributeError mid-stream: the SDK builds stream events without validating them,
-        # so an event missing a field we read (e.g. a message_delta without its delta)
-        # fails on access — a malformed stream, not a bug of ours.
+
+    def failure(kind: FailureKind, message: str) -> Failure:
         return Failure(
-            kind="malformed_stream",
-            retryable=True,
-            message=f"could not parse the response ({type(exc).__name__}: {str(exc)[:200]})",
+            kind=kind,
+            retryable=kind != "unexpected",
+            message=message,
             request_id=request_id,
             streamed_chars=streamed_chars,
             mid_stream=mid_stream,
         )
-    kind, message = _transport_kind(cause)
-    return Failure(
-        kind=kind,
-        retryable=kind != "unexpected",
-        message=message,
-        request_id=request_id,
-        streamed_chars=streamed_chars,
-        mid_stream=mid_stream,
-    )
+
+    if isinstance(cause, TruncatedResponse):
+        return truncated(streamed_chars, request_id, str(cause))
+    if isinstance(cause, _MALFORMED):
+        what = str(cause)
+        if isinstance(cause, httpx2.DecodingError):
+            what = f"the body does not decode as its content-encoding says ({what})"
+        return failure("malformed_stream", _bounded(f"malformed response from the server: {what}"))
+    transport = _transport_kind(cause)
+    if transport is not None:
+        return failure(*transport)
+    return failure("unexpected", _bug_message(cause, report))
 
 
-def truncated(streamed_chars: int, request_id: str | None) -> Failure:
+def _bug_message(exc: BaseException, report: BugReporter | None) -> str:
+    """e.g. 'TypeError in claude-tui: ... — this is a bug, please report it with the crash
+    log /…/crash-20260101-120000-42.log' (shown after the kind: 'unexpected: TypeError …')."""
+    what = f"{type(exc).__name__} in claude-tui" + (f": {exc}" if str(exc) else "")
+    if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: no bug to report
+        return _bounded(what)
+    log = report(exc) if report is not None else None
+    where = f" with the crash log {log}" if log else ""
+    return f"{_bounded(what)} — this is a bug, please report it{where}"
+
+
+def truncated(
+    streamed_chars: int, request_id: str | None, message: str = "stream ended before message_stop"
+) -> Failure:
     """The body ended without ``message_stop``: a truncated answer, never a success."""
     return Failure(
         kind="truncated_stream",
         retryable=True,
-        message="stream ended before message_stop",
+        message=message,
         status=200,
         request_id=request_id,
         streamed_chars=streamed_chars,

@@ -24,13 +24,28 @@ FailureKind = Literal[
     "auth_error",  # 401 / 403
     "stream_error",  # SSE `error` event of another type
     "truncated_stream",  # body ended without message_stop
-    "malformed_stream",  # SSE the SDK could not parse
+    "malformed_stream",  # the server sent what no Messages API stream holds (MalformedResponse)
     "deadline_exceeded",  # the whole-call deadline ran out during the attempt
     "cancelled",  # the user (or Ctrl-C) cancelled
-    "unexpected",  # anything else: shown, never swallowed
+    "unexpected",  # a bug (ours or a library's): shown with its type, never retried
 ]
 
 FAILURE_KINDS: tuple[str, ...] = FailureKind.__args__  # type: ignore[attr-defined]
+
+
+class MalformedResponse(Exception):
+    """The server sent something no valid Messages API response holds: invalid JSON or
+    UTF-8, an event missing a field or carrying one of the wrong type.
+
+    Raised where the response is read (``attempt.py``), with a message saying what was
+    wrong, so that classification never has to guess: a ``TypeError`` or ``KeyError`` from
+    our own code is a bug (``unexpected``), only this is ``malformed_stream``.
+    """
+
+
+class TruncatedResponse(MalformedResponse):
+    """The body ended without ``message_stop``: a truncated answer (``truncated_stream``),
+    which the SDK does not raise for."""
 
 
 @dataclass(frozen=True, slots=True)

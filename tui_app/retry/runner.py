@@ -212,8 +212,8 @@ class RetryRun:
                 previous_delay = decision.delay if decision.reason == "backoff" else previous_delay
                 self._emit(decision)
                 await self._wait(decision.delay)
-        except Exception as exc:
-            failure = _classify.classify(exc)
+        except Exception as exc:  # a bug of the loop itself: shown, the run ends
+            failure = self._failure(exc, AttemptOutcome())
             self._emit(
                 GiveUp(
                     t=self._now(),
@@ -255,22 +255,13 @@ class RetryRun:
                     len(outcome.text), outcome.request_id, self.policy.deadline or 0.0
                 )
             else:
-                outcome.failure = _classify.classify(
-                    exc,
-                    streamed_chars=len(outcome.text),
-                    mid_stream=outcome.mid_stream,
-                    request_id=outcome.request_id,
-                )
+                outcome.failure = self._failure(exc, outcome)
         except BaseException as exc:
-            outcome.failure = _classify.classify(
-                exc,
-                streamed_chars=len(outcome.text),
-                mid_stream=outcome.mid_stream,
-                request_id=outcome.request_id,
-            )
+            outcome.failure = self._failure(exc, outcome)
         if outcome.result is not None:
             return replace(outcome.result, elapsed=self._now())
-        failure = outcome.failure or _classify.truncated(len(outcome.text), outcome.request_id)
+        failure = outcome.failure
+        assert failure is not None, "run_attempt returns with a result or raises"
         self._emit(
             AttemptError(
                 t=self._now(),
@@ -281,6 +272,30 @@ class RetryRun:
             )
         )
         return failure, outcome.text
+
+    def _failure(self, exc: BaseException, outcome: AttemptOutcome) -> Failure:
+        """``exc`` classified. A bug gets a crash log, and its message (shown and stored in
+        the session) is kept free of the API key, which an exception's text may quote."""
+        failure = _classify.classify(
+            exc,
+            streamed_chars=len(outcome.text),
+            mid_stream=outcome.mid_stream,
+            request_id=outcome.request_id,
+            report=self._report_bug,
+        )
+        if failure.kind != "unexpected":
+            return failure
+        from .. import crash
+
+        return replace(failure, message=crash.scrub(failure.message))
+
+    def _report_bug(self, exc: BaseException) -> str | None:
+        """Write a crash log for a bug met during the run; its path, for the failure's message."""
+        from .. import crash
+
+        where = f"the retry core (attempt {self.attempt}, {self.request.model})"
+        log = crash.write_report(exc, where=where)
+        return str(log) if log is not None else None
 
     def _remaining(self) -> float | None:
         if self.policy.deadline is None:
@@ -301,6 +316,8 @@ class RetryRun:
                 why = "the server said x-should-retry: false"
             elif failure.status not in (None, 200):
                 why = f"HTTP {failure.status} ({failure.label}) is not retried"
+            elif failure.kind == "unexpected":
+                why = "a bug in claude-tui is not retried"
             else:
                 why = f"{failure.label} is not retried"
             return give_up("non_retryable", why)

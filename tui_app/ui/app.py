@@ -171,6 +171,26 @@ class ClaudeTUI(App[None]):
                 lambda action=key.action: self.run_action(action, screen),
             )
 
+    crash: Exception | None = None
+    """The first exception no handler caught: ``run()`` raises it once the terminal is restored."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual exits on an unhandled exception and prints its traceback, with local
+        variables (which can hold the API key), over the terminal. Keep the exit (and the
+        re-raise under ``run_test``, so pilot tests of broken code still fail) but print
+        nothing: ``run()`` raises the error for ``cli.main`` to write a crash log and one line."""
+        if self.crash is None:
+            self.crash = error
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """``App.run``, raising the exception that ended the app (see ``_handle_exception``)."""
+        result = super().run(*args, **kwargs)
+        if self.crash is not None:
+            raise self.crash
+        return result
+
     async def on_unmount(self) -> None:
         await self.backend.aclose()
         gc_policy.release()
