@@ -26,9 +26,9 @@ from tui_app.retry.events import (
     TextDelta,
 )
 from tui_app.retry.failures import Failure
+from tui_app.run.backend import Backend, BackendChoice
 from tui_app.settings import RunSettings
 from tui_app.ui.app import ClaudeTUI
-from tui_app.ui.backend import Backend, BackendChoice
 from tui_app.ui.run_state import LIVE_STATES
 
 if TYPE_CHECKING:
