@@ -59,7 +59,7 @@ def slow_scenario(tmp_path: Path) -> Path:
 @pytest.fixture
 def background_run(isolated_env):
     """Start ``claude-tui run ARGS`` (text pipes); killed at teardown if still running."""
-    started: list[subprocess.Popen[str]] = []
+    procs: list[subprocess.Popen[str]] = []
 
     def start(*args: str, preexec_fn: Callable[[], None] | None = None) -> subprocess.Popen[str]:
         proc = subprocess.Popen(
@@ -71,11 +71,11 @@ def background_run(isolated_env):
             text=True,
             preexec_fn=preexec_fn,
         )
-        started.append(proc)
+        procs.append(proc)
         return proc
 
     yield start
-    for proc in started:
+    for proc in procs:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
@@ -120,3 +120,7 @@ def blocker():
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         conn.close()
+
+
+# The TUI's pilot fixtures (an in-process simulator, the real app wired to it, bounded waits).
+from tests.ui.conftest import make_app, make_sim, send, send_and_wait, started, wait_until  # noqa: E402, F401
