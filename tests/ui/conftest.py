@@ -163,7 +163,7 @@ def send_and_wait():
 
 
 class FakeBackend:
-    """Stands in for ``Backend`` when the UI is driven with synthetic events only."""
+    """Stands in for ``tui_app.run.backend.Backend`` when the UI is driven with synthetic events only."""
 
     def __init__(self, kind: str = "simulator") -> None:
         self.choice = BackendChoice(kind, api_key="k" if kind == "api" else None)  # type: ignore[arg-type]
