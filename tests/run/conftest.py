@@ -81,19 +81,10 @@ def background_run(isolated_env):
             proc.communicate()
 
 
-class Clock:
-    """The recorder's clock, moved by the test."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock(fake_time):
+    """The recorder's clock, moved by the test (``clock.now += ...``)."""
+    return fake_time
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ DONE = Success(t=1.0, attempt=1, text="abc", stop_reason="end_turn", elapsed=1.0
 @pytest.fixture
 def rec(store, clock) -> SessionRecorder:
     started = store.start_session(prompt="p", model="m")
-    return SessionRecorder(store, started.session_id, clock=clock)
+    return SessionRecorder(store, started.session_id, clock=clock.clock)
 
 
 @pytest.fixture

@@ -125,14 +125,17 @@ class RunController:
         self._idle.clear()
         try:
             problem = await self._await_backend()
+            if problem is None and not self._cancel_requested:
+                # In a thread: a locked database makes the first write wait, never the UI.
+                self.recorder = await asyncio.to_thread(self.backend.start_recording, prompt, settings, parent_id)
+            sinks = consumers if self.recorder is None else (self.recorder.record, *consumers)
             if self._cancel_requested:
                 from ..retry.events import Cancelled
 
-                return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], consumers)
+                return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sinks)
             if problem is not None:
-                return await _emit_all(startup_failure(problem, settings), consumers)
-            self.recorder = self.backend.start_recording(prompt, settings, parent_id)
-            return await self._drive(prompt, settings, (self.recorder.record, *consumers))
+                return await _emit_all(startup_failure(problem, settings), sinks)
+            return await self._drive(prompt, settings, sinks)
         finally:
             if self.recorder is not None:
                 self.recorder.finish()
