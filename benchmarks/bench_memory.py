@@ -21,9 +21,9 @@ from _table import Row, print_table
 
 async def stream_answers(answers: int, chars: int) -> list[float]:
     """RSS (MB) after each answer, streamed through the real app."""
+    from tui_app.run.backend import Backend, BackendChoice
     from tui_app.simulator import Simulator
     from tui_app.ui.app import ClaudeTUI
-    from tui_app.ui.backend import Backend, BackendChoice
 
     rss: list[float] = []
     with Simulator({"name": "memory", "answer_chars": chars}) as sim:

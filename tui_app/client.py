@@ -33,10 +33,14 @@ def build_client(
         problem = api_key_problem(key)
         if problem:  # the HTTP layer would quote the whole header (key included) in its error
             raise ValueError(f"ANTHROPIC_API_KEY {mask_key(key)} {problem}: set it again without it")
-    timeout = anthropic.Timeout(connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool)
     return anthropic.AsyncAnthropic(
         api_key=key,
         base_url=base_url if base_url is not None else os.environ.get("ANTHROPIC_BASE_URL") or None,
-        timeout=timeout,
+        timeout=sdk_timeout(timeouts),
         max_retries=0,
     )
+
+
+def sdk_timeout(timeouts: Timeouts) -> anthropic.Timeout:
+    """The SDK's form of our timeouts (per client, or per run via ``with_options``)."""
+    return anthropic.Timeout(connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool)

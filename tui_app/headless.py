@@ -1,6 +1,7 @@
-"""The headless consumer of the event stream: stdout, stderr lines, JSONL, session record.
+"""The headless consumers of a run: the answer on stdout, one line per event on stderr, JSONL.
 
-The same ``RetryRun`` events the TUI shows drive this; nothing here decides retries.
+``claude-tui run`` is a thin front end of the run service (:mod:`tui_app.run`): the same
+backend, controller and safe recording the TUI uses, with these consumers instead of panels.
 Every stderr line is one safe line (:func:`~tui_app.safe_text.one_line`): server messages
 and file names reach a terminal with their control characters escaped. Answer text on a
 terminal is shown with :func:`~tui_app.safe_text.visible`; redirected, it stays byte-exact.
@@ -14,17 +15,24 @@ import signal
 import sys
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from . import gc_policy, present
 from .model_notes import deprecation_note
-from .retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
+from .retry.events import AttemptError, AttemptStart, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
+from .run.backend import Backend
+from .run.choice import BackendChoice
+from .run.controller import RunController
 from .safe_text import one_line, visible
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from .run.controller import Consumer
     from .settings import RunSettings
 
 PREFIX = "claude-tui: "
+UNRECORDED = "this run is not recorded ({problem})"
 
 
 def say(stream: IO[str], line: str, prefix: str = PREFIX) -> None:
@@ -40,8 +48,10 @@ class HeadlessOptions:
     events_path: str | None = None
     quiet: bool = False
     record: bool = True
-    sim_scenario: str | None = None
-    sim_seed: int = 0
+    backend: BackendChoice | None = None
+    """Where the request goes; None = the real API from the environment."""
+    seed: int = 0
+    """Random seed for simulator scenarios."""
 
 
 class HeadlessPrinter:
@@ -53,6 +63,8 @@ class HeadlessPrinter:
         self.answer_to_stdout = answer_to_stdout
         self.live = answer_to_stdout and stdout.isatty()
         self.max_attempts = max_attempts
+        self.model: str | None = None
+        """The model of the latest attempt, named in the outcome line."""
         self._printed_partial = False
 
     def _say(self, line: str) -> None:
@@ -64,6 +76,8 @@ class HeadlessPrinter:
                 self.stdout.write(visible(event.text))
                 self.stdout.flush()
                 self._printed_partial = True
+        elif isinstance(event, AttemptStart):
+            self.model = event.model or self.model
         elif isinstance(event, AttemptError):
             if self._printed_partial:
                 self.stdout.write("\n")
@@ -75,80 +89,49 @@ class HeadlessPrinter:
             if not self.quiet:
                 self._say(present.backoff_line(event))
         elif isinstance(event, Success):
-            if self.answer_to_stdout:
-                if not self.live:
-                    self.stdout.write(event.text)
-                if self.live and not event.text.endswith("\n"):
-                    self.stdout.write("\n")
-                self.stdout.flush()
-            self._say(present.success_line(event))
+            self._answer(event.text)
+            self._say(present.success_line(event, model=self.model))
         elif isinstance(event, GiveUp):
-            self._say(present.give_up_line(event))
+            self._say(present.give_up_line(event, model=self.model))
         elif isinstance(event, Cancelled):
             self._say(present.cancelled_line(event))
 
-
-def _open_recorder(options: HeadlessOptions, stderr: IO[str], stack: ExitStack) -> Any:
-    """A session recorder, or None (with a warning) when the store cannot be used:
-    a broken history must not block the call, and must not pass silently either."""
-    if not options.record:
-        return None
-    from .store.errors import StoreError
-    from .store.sessions import SessionStore
-
-    try:
-        store = stack.enter_context(SessionStore.open())
-        for notice in store.notices:
-            say(stderr, notice)
-        return store.start_session(
-            prompt=options.prompt,
-            system=options.settings.system,
-            model=options.settings.model,
-            settings=options.settings.to_dict(),
-        )
-    except (StoreError, OSError) as exc:
-        say(stderr, f"warning: this run is not recorded ({exc})")
-        return None
+    def _answer(self, text: str) -> None:
+        if self.answer_to_stdout:
+            if not self.live:
+                self.stdout.write(text)
+            if self.live and not text.endswith("\n"):
+                self.stdout.write("\n")
+            self.stdout.flush()
 
 
-async def _consume(run: Any, sinks: list[Any]) -> Event:
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGINT, run.cancel)
-    except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread / Windows
-        pass
-    last: Event | None = None
-    try:
-        async for event in run.events():
-            for sink in sinks:
-                sink(event)
-            last = event
-    finally:
-        try:
-            loop.remove_signal_handler(signal.SIGINT)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover
-            pass
-    assert last is not None
-    return last
+def jsonl_writer(file: IO[str]) -> Consumer:
+    """A consumer writing each event as one JSON line, flushed as it happens."""
+
+    def write_event(event: Event) -> None:
+        file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
+        file.flush()
+
+    return write_event
+
+
+def notice_printer(backend: Backend, stderr: IO[str]) -> Callable[..., None]:
+    """Prints what the backend noticed (store problems, a run not fully recorded) as it comes."""
+
+    def flush(_event: Event | None = None) -> None:
+        notices, backend.notices[:] = list(backend.notices), []
+        for notice in notices:
+            say(stderr, f"warning: {notice}")
+
+    return flush
 
 
 def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> int:
     """Run one request to completion; return the process exit code."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    choice = options.backend or BackendChoice.for_headless(simulate=False)
     with ExitStack() as stack:
-        base_url = api_key = None
-        if options.sim_scenario is not None:
-            from .simulator import ScenarioError, Simulator
-
-            try:
-                sim = Simulator(scenario=options.sim_scenario, seed=options.sim_seed)
-            except ScenarioError as exc:
-                say(stderr, f"--sim: {exc}", prefix="claude-tui run: ")
-                return 2
-            stack.enter_context(sim)
-            base_url, api_key = sim.base_url, "sim-key"
-            say(stderr, f"using the built-in SIMULATOR (scenario {options.sim_scenario}): answers are simulated")
         events_file: IO[str] | None = None
         if options.events_path == "-":
             events_file = stdout
@@ -158,59 +141,71 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
             except OSError as exc:
                 say(stderr, f"--events: cannot write {options.events_path}: {exc.strerror}", prefix="claude-tui run: ")
                 return 2
-        recorder = _open_recorder(options, stderr, stack)
-        return asyncio.run(_run(options, stdout, stderr, events_file, base_url, api_key, recorder))
+        backend = Backend(choice, seed=options.seed, record=options.record, unrecorded=UNRECORDED)
+        return asyncio.run(_run(options, backend, stdout, stderr, events_file))
 
 
 async def _run(
-    options: HeadlessOptions,
-    stdout: IO[str],
-    stderr: IO[str],
-    events_file: IO[str] | None,
-    base_url: str | None,
-    api_key: str | None,
-    recorder: Any,
+    options: HeadlessOptions, backend: Backend, stdout: IO[str], stderr: IO[str], events_file: IO[str] | None
 ) -> int:
-    from .client import build_client
-    from .retry.runner import Request, RetryRun
-
     settings = options.settings
-    policy = settings.effective_policy()
-    client = build_client(settings.timeouts(), api_key=api_key, base_url=base_url)
-    request = Request(
-        prompt=options.prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system
-    )
-    run = RetryRun(request, client=client, policy=policy)
-    gc_policy.ready()
-    printer = HeadlessPrinter(
-        stdout=stdout,
-        stderr=stderr,
-        quiet=options.quiet,
-        answer_to_stdout=events_file is not stdout,
-        max_attempts=policy.max_attempts,
-    )
-    if not options.quiet and (note := deprecation_note(settings.model)):
-        say(stderr, note)
-    # Machine-readable sinks first: once a person sees a line, the file already has it.
-    sinks = []
-    if events_file is not None:
-
-        def write_event(event: Event) -> None:
-            events_file.write(json.dumps(event.to_dict(), ensure_ascii=False) + "\n")
-            events_file.flush()
-
-        sinks.append(write_event)
-    if recorder is not None:
-        sinks.append(recorder.record)
-    sinks.append(printer.handle)
+    notices = notice_printer(backend, stderr)
     try:
-        last = await _consume(run, sinks)
+        if (code := await _load(backend, stderr)) is not None:
+            return code
+        if backend.choice.kind == "simulator":
+            say(stderr, f"using the built-in SIMULATOR (scenario {backend.scenario_name}): answers are simulated")
+        notices()
+        gc_policy.ready()
+        printer = HeadlessPrinter(
+            stdout=stdout,
+            stderr=stderr,
+            quiet=options.quiet,
+            answer_to_stdout=events_file is not stdout,
+            max_attempts=settings.effective_policy().max_attempts,
+        )
+        if not options.quiet and (note := deprecation_note(settings.model)):
+            say(stderr, note)
+        # Machine-readable consumers first: once a person sees a line, the file already has it.
+        consumers: list[Consumer] = [jsonl_writer(events_file)] if events_file is not None else []
+        consumers += [printer.handle, notices]
+        controller = RunController(backend)
+        last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+        notices()  # the session's last write comes after the last event
     finally:
-        if recorder is not None:
-            recorder.finish()
-        await client.close()
+        await backend.aclose()
     if isinstance(last, Success):
         return 0
     if isinstance(last, Cancelled):
         return 130
     return 1
+
+
+async def _load(backend: Backend, stderr: IO[str]) -> int | None:
+    """Load the backend; a bad scenario is a usage error (exit 2), anything else a failed run."""
+    from .simulator import ScenarioError
+
+    try:
+        await backend.ready()
+    except ScenarioError as exc:
+        say(stderr, f"--scenario: {exc}", prefix="claude-tui run: ")
+        return 2
+    except Exception:
+        return None  # not ours to show: the controller reports it as a failed attempt, as the TUI does
+    return None
+
+
+async def _with_sigint(controller: RunController, running: Awaitable[Event]) -> Event:
+    """Await the run with Ctrl-C cancelling it (exit 130), not killing the process mid-write."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, controller.cancel)
+    except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread / Windows
+        pass
+    try:
+        return await running
+    finally:
+        try:
+            loop.remove_signal_handler(signal.SIGINT)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover
+            pass

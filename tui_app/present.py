@@ -48,25 +48,33 @@ def backoff_line(event: Backoff) -> str:
     return f"waiting {seconds(event.delay)} ({event.detail}) before attempt {event.attempt + 1}"
 
 
-def success_line(event: Success) -> str:
+def _with(model: str | None) -> str:
+    return f" with {model}" if model else ""
+
+
+def success_line(event: Success, *, model: str | None = None) -> str:
+    """``model``: the one the last attempt used (``claude-tui run`` names it: scripts log it)."""
     usage = ""
     if event.input_tokens is not None or event.output_tokens is not None:
         usage = f", {event.input_tokens or 0} in / {event.output_tokens or 0} out tokens"
     speed = f", {event.tokens_per_s:.0f} tok/s" if event.tokens_per_s else ""
     plural = "s" if event.attempt != 1 else ""
     return (
-        f"done in {seconds(event.elapsed)} after {event.attempt} attempt{plural} "
+        f"done in {seconds(event.elapsed)} after {event.attempt} attempt{plural}{_with(model)} "
         f"({event.stop_reason}{usage}, TTFT {seconds(event.ttft)}{speed})"
         f"{request_id_suffix(event.request_id)}"
     )
 
 
-def give_up_line(event: GiveUp) -> str:
+def give_up_line(event: GiveUp, *, model: str | None = None) -> str:
     """The detail already says why (written by the core for each give-up reason)."""
     last = f"; last error: {failure_summary(event.failure)}" if event.failure else ""
     rid = request_id_suffix(event.failure.request_id if event.failure else None)
     plural = "s" if event.attempt != 1 else ""
-    return f"gave up after {event.attempt} attempt{plural} in {seconds(event.elapsed)}: {event.detail}{last}{rid}"
+    return (
+        f"gave up after {event.attempt} attempt{plural}{_with(model)} in {seconds(event.elapsed)}: "
+        f"{event.detail}{last}{rid}"
+    )
 
 
 def cancelled_line(event: Cancelled) -> str:

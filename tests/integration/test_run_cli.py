@@ -210,3 +210,30 @@ def test_a_deprecated_model_is_named_with_its_end_of_life_date(run_cli, scenario
     quiet = run_cli("run", "hi", serves_it, "--model", model, "--quiet")
     assert "is deprecated" not in quiet.stderr
     assert "deprecated" not in run_cli("run", "hi", "--sim").stderr  # the default model is current
+
+
+def test_sim_is_a_switch_that_leaves_the_prompt_alone(run_cli):
+    result = run_cli("run", "--sim", "Hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer_for("Hello")
+    assert "scenario happy" in result.stderr
+
+
+@pytest.mark.parametrize("flags", [["--sim=529-then-ok"], ["--sim", "--scenario", "529-then-ok"]])
+def test_the_scenario_is_picked_by_scenario_or_sim_equals(run_cli, flags):
+    result = run_cli("run", *flags, "Hello", *FAST)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == answer_for("Hello")
+    assert "scenario 529-then-ok" in result.stderr and "overloaded_error" in result.stderr
+
+
+def test_the_outcome_line_names_the_model(run_cli, scenario_file):
+    from tui_app.settings import DEFAULT_MODEL
+
+    done = run_cli("run", "--sim", "Hello")
+    [line] = [line for line in done.stderr.splitlines() if "done in" in line]
+    assert f"after 1 attempt with {DEFAULT_MODEL} (end_turn" in line
+    scenario = scenario_file('name = "t"\n[[steps]]\nfault = "status"\nstatus = 401\n')
+    failed = run_cli("run", "--sim", "--scenario", str(scenario), "Hello")
+    [line] = [line for line in failed.stderr.splitlines() if "gave up" in line]
+    assert f"gave up after 1 attempt with {DEFAULT_MODEL} in " in line

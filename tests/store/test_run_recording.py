@@ -7,22 +7,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
+from tests.run.conftest import wait_for
 from tui_app import paths
 from tui_app.store.sessions import SessionStore
 
 from .conftest import REPO, count_events
-
-
-def _wait_for(predicate, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting")
 
 
 def _recorded_deltas() -> int:
@@ -47,7 +37,7 @@ def test_sigkill_mid_stream_leaves_an_interrupted_session(tmp_path):
         text=True,
     )
     try:
-        _wait_for(lambda: _recorded_deltas() >= 20)
+        wait_for(lambda: _recorded_deltas() >= 20)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()

@@ -26,9 +26,9 @@ from tui_app.retry.events import (
     TextDelta,
 )
 from tui_app.retry.failures import Failure
+from tui_app.run.backend import Backend, BackendChoice
 from tui_app.settings import RunSettings
 from tui_app.ui.app import ClaudeTUI
-from tui_app.ui.backend import Backend, BackendChoice
 from tui_app.ui.run_state import LIVE_STATES
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def send_and_wait():
 
 
 class FakeBackend:
-    """Stands in for ``Backend`` when the UI is driven with synthetic events only."""
+    """Stands in for ``tui_app.run.backend.Backend`` when the UI is driven with synthetic events only."""
 
     def __init__(self, kind: str = "simulator") -> None:
         self.choice = BackendChoice(kind, api_key="k" if kind == "api" else None)  # type: ignore[arg-type]

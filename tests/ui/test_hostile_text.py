@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from tests.reliability.raw_http import Canned, RawServer, error_json
+from tui_app.run.backend import Backend, BackendChoice
 from tui_app.ui.app import ClaudeTUI
-from tui_app.ui.backend import Backend, BackendChoice
 
 HOSTILE = "\x1b]52;c;SGVsbG8=\x07\x1b[2J"
 """OSC 52 (set the clipboard to 'Hello') and clear-screen."""

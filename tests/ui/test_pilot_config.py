@@ -7,9 +7,9 @@ import tomllib
 from textual.widgets import Input, Select
 
 from tui_app import paths
+from tui_app.run.backend import Backend, BackendChoice
 from tui_app.settings import DEFAULT_MODEL
 from tui_app.ui.app import ClaudeTUI
-from tui_app.ui.backend import Backend, BackendChoice
 from tui_app.ui.config import UIConfig
 
 

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 from tui_app import paths
-from tui_app.ui.backend import BackendChoice
+from tui_app.run.choice import BackendChoice
 from tui_app.ui.config import UIConfig
 from tui_app.ui.keys import KEYS, markdown_table
 from tui_app.ui.run_state import RunState

@@ -59,14 +59,11 @@ def run(args: argparse.Namespace) -> int:
 async def _print(detail: SessionDetail, speed: float | None) -> int:
     """Feed the recorded events to the headless printer, as a live run would."""
     from ..headless import HeadlessPrinter
-    from ..store.replay import replay_events
+    from ..run.controller import replay
 
     max_attempts = next((getattr(e, "max_attempts", 0) for e in detail.events if e.type == "run_start"), 0)
     printer = HeadlessPrinter(
         stdout=sys.stdout, stderr=sys.stderr, quiet=False, answer_to_stdout=True, max_attempts=max_attempts
     )
-    last = None
-    async for event in replay_events(detail.events, speed=speed):
-        printer.handle(event)
-        last = event
+    last = await replay(detail.events, [printer.handle], speed=speed)
     return 0 if last is not None and last.type == "success" else 1

@@ -1,15 +1,15 @@
 """``claude-tui run``: one prompt, headless, with every attempt reported on stderr.
 
 stdout carries exactly the text of the successful attempt; stderr one human line per
-attempt error, backoff and outcome. Import-light: the heavy work is in ``tui_app.headless``.
+attempt error, backoff and outcome. Import-light: the heavy work is in ``tui_app.headless``
+(a thin front end of the run service, ``tui_app.run``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .request_flags import add_request_flags, settings_from_args
 
@@ -20,7 +20,8 @@ EPILOG = """\
 exit codes: 0 answer complete; 1 API failure (not retryable, or attempts/deadline exhausted);
 2 usage or configuration error; 130 interrupted (Ctrl-C).
 
-With no ANTHROPIC_API_KEY, pass --sim to use the built-in simulator (never silently).
+With no ANTHROPIC_API_KEY, pass --sim to use the built-in simulator (never silently);
+--scenario NAME|FILE picks what it plays (--sim=NAME is short for --sim --scenario NAME).
 """
 
 
@@ -45,13 +46,36 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     sim = p.add_argument_group("simulator")
     sim.add_argument(
         "--sim",
-        nargs="?",
-        const="",
-        metavar="SCENARIO",
-        help="use the built-in simulator with SCENARIO (default: --scenario, the profile's, or happy); "
-        "write --sim=NAME before the prompt",
+        action="store_true",
+        help="use the built-in simulator, playing --scenario (default: the profile's, or happy)",
     )
     sim.add_argument("--seed", type=int, default=0, help="random seed for simulator scenarios")
+    _accept_sim_equals(p)
+
+
+def normalise_sim(argv: list[str]) -> list[str]:
+    """``--sim=NAME`` → ``--sim --scenario NAME`` (up to a ``--``): ``--sim`` is a plain
+    switch, so that ``run --sim 'Hello'`` sends "Hello", and the older form keeps working."""
+    out: list[str] = []
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            return out + argv[i:]
+        if arg.startswith("--sim="):
+            out += ["--sim", "--scenario", arg.removeprefix("--sim=")]
+        else:
+            out.append(arg)
+    return out
+
+
+def _accept_sim_equals(parser: argparse.ArgumentParser) -> None:
+    """Apply :func:`normalise_sim` whenever this subparser parses (the top-level parser hands
+    it the arguments after ``run``, through ``parse_known_args``)."""
+    parse_known_args = parser.parse_known_args
+
+    def normalised(args: Any = None, namespace: Any = None) -> Any:
+        return parse_known_args(None if args is None else normalise_sim(list(args)), namespace)
+
+    parser.parse_known_args = normalised  # type: ignore[method-assign]
 
 
 def _fail(message: str) -> int:
@@ -61,26 +85,10 @@ def _fail(message: str) -> int:
     return 2
 
 
-def api_key_error() -> str | None:
-    """Why ``ANTHROPIC_API_KEY`` cannot be used (the key shown masked), or None when it can."""
-    from ..secrets import api_key_problem, mask_key
-
-    key = os.environ.get("ANTHROPIC_API_KEY")
-    if not key:
-        return (
-            "ANTHROPIC_API_KEY is not set: export ANTHROPIC_API_KEY=sk-ant-... to use the API, "
-            "or pass --sim to use the built-in simulator"
-        )
-    problem = api_key_problem(key)
-    if problem:
-        return f"ANTHROPIC_API_KEY ({mask_key(key)}) {problem}: export it again without that character"
-    return None
-
-
 def read_prompt(args: argparse.Namespace) -> str:
     """The prompt from the argument or stdin; ``ValueError`` when missing or empty."""
     if args.prompt is None:
-        raise ValueError("missing PROMPT: give it as an argument, or - to read stdin (write --sim=NAME before it)")
+        raise ValueError("missing PROMPT: give it as an argument, or - to read stdin")
     if args.prompt == "-":
         data = sys.stdin.buffer.read()
         text = data.decode("utf-8", errors="replace")
@@ -121,8 +129,12 @@ def _run(args: argparse.Namespace) -> int:
         prompt = read_prompt(args)
     except ValueError as exc:
         return _fail(str(exc))
-    if args.sim is None and (problem := api_key_error()):
-        return _fail(problem)
+    from ..run.choice import BackendChoice, ChoiceError
+
+    try:
+        choice = BackendChoice.for_headless(simulate=args.sim, scenario=settings.scenario)
+    except ChoiceError as exc:
+        return _fail(str(exc))
     from ..headless import HeadlessOptions, run_headless
 
     options = HeadlessOptions(
@@ -131,7 +143,7 @@ def _run(args: argparse.Namespace) -> int:
         events_path=args.events,
         quiet=args.quiet,
         record=not args.no_record,
-        sim_scenario=None if args.sim is None else (args.sim or settings.scenario or "happy"),
-        sim_seed=args.seed,
+        backend=choice,
+        seed=args.seed,
     )
     return run_headless(options)

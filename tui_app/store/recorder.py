@@ -9,24 +9,48 @@ and also writes as soon as ``FLUSH_EVERY`` are waiting (at most one write per
 ``MIN_FLUSH_GAP``). Every other event (attempt start, error, backoff, outcome) is rare and is
 what a post-mortem needs, so it is written at once, with the deltas before it.
 How rows look: ``rows.py``.
+
+Writes run on the caller's thread (the event loop, for the TUI and ``claude-tui run``), so
+a database another process keeps locked must not freeze the stream: each write waits at
+most ``LOCK_WAIT`` for the lock, failed writes keep their events buffered and are retried
+(at most once per ``MIN_FLUSH_GAP``), and once writes have failed for ``GIVE_UP_AFTER``
+the recorder gives up: ``lost`` says why, and ``RecordingLost`` is raised. A database file
+deleted or replaced mid-run is given up at once: SQLite would go on writing to a file
+nobody can open any more. Each write is one transaction, so what was stored is whole;
+a session whose outcome could not be stored stays ``running`` with this process's pid,
+which reads as ``interrupted`` once the process is gone.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..retry.events import TERMINAL_TYPES, Cancelled, Event, GiveUp, Success
 from .errors import StoreError
 from .rows import CAN_COALESCE, Row, encode, encode_texts
 
 if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
+    from pathlib import Path
+
     from .sessions import SessionStore
 
 FLUSH_EVERY = 50
 MIN_FLUSH_GAP = 0.25
 FLUSH_INTERVAL = 0.25
+LOCK_WAIT = 0.05
+"""Seconds one write during the run waits for another process's lock (SQLite busy_timeout)."""
+GIVE_UP_AFTER = 2.0
+"""Seconds of failing writes (by the recorder's clock) before recording is given up;
+``finish`` waits out what is left of it, so a lock released within it loses nothing."""
+
+
+class RecordingLost(StoreError):
+    """The recorder gave up: the rest of this session cannot be stored (``lost`` says why)."""
 
 
 class SessionRecorder:
@@ -48,7 +72,11 @@ class SessionRecorder:
         self._last_t = 0.0
         self._terminal: Event | None = None
         self._timer: Any = None  # asyncio.TimerHandle
+        self._failing_since: float | None = None
+        self._file_id = _file_id(store.path)
         self.finished = False
+        self.lost: str | None = None
+        """Why recording was given up (one phrase naming the file), or None."""
 
     def __enter__(self) -> SessionRecorder:
         return self
@@ -66,6 +94,8 @@ class SessionRecorder:
             self._ts.append(event.t)
             self._pending += 1
             return
+        if self.lost is not None:
+            raise RecordingLost(self.lost)
         if self.finished:
             raise StoreError(f"session {self.session_id} is finished: start a new session to record more")
         t = self._last_t = event.t
@@ -96,8 +126,8 @@ class SessionRecorder:
         if self._pending == 1:
             self._pending_since = now
             self._arm_timer()
-        elif (self._pending >= FLUSH_EVERY and now - self._last_flush >= MIN_FLUSH_GAP) or (
-            now - self._pending_since >= FLUSH_INTERVAL
+        elif now - self._last_flush >= MIN_FLUSH_GAP and (
+            self._pending >= FLUSH_EVERY or now - self._pending_since >= FLUSH_INTERVAL
         ):
             self.flush()
 
@@ -115,20 +145,57 @@ class SessionRecorder:
         """Write the buffered events (and the attempt count) in one transaction.
 
         On failure the events stay buffered and ``StoreError`` is raised; the next flush
-        retries them.
+        retries them — until writes have failed for ``GIVE_UP_AFTER`` (``RecordingLost``).
         """
         self._cancel_timer()
+        if self.lost is not None:
+            raise RecordingLost(self.lost)
         self._close_texts()
         if not self._rows and self._attempts == self._stored_attempts:
             return
-        with self._store.transaction() as conn:
-            conn.executemany("INSERT INTO events (session_id, seq, t, type, data) VALUES (?, ?, ?, ?, ?)", self._rows)
-            if self._attempts != self._stored_attempts:
-                conn.execute("UPDATE sessions SET attempts = ? WHERE id = ?", (self._attempts, self.session_id))
+        self._write(self._insert_rows, wait=LOCK_WAIT, last_chance=False)
+        self._last_flush = self._clock()
+
+    def _insert_rows(self, conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT INTO events (session_id, seq, t, type, data) VALUES (?, ?, ?, ?, ?)", self._rows)
+        if self._attempts != self._stored_attempts:
+            conn.execute("UPDATE sessions SET attempts = ? WHERE id = ?", (self._attempts, self.session_id))
+
+    def _write(self, write: Callable[[sqlite3.Connection], None], *, wait: float, last_chance: bool) -> None:
+        """One transaction; on failure keep everything buffered, and give up when it is time."""
+        if _file_id(self._store.path) != self._file_id:
+            self._lose(f"{self._store.path} was deleted or replaced during the run")
+        try:
+            with self._store.transaction(busy_timeout=wait) as conn:
+                write(conn)
+        except StoreError as exc:
+            now = self._last_flush = self._clock()
+            if self._failing_since is None:
+                self._failing_since = now
+            if last_chance or now - self._failing_since >= GIVE_UP_AFTER:
+                self._lose(_reason(exc, self._store.path))
+            raise
+        self._failing_since = None
         self._rows.clear()
         self._pending = 0
         self._stored_attempts = self._attempts
-        self._last_flush = self._clock()
+
+    def _lose(self, reason: str) -> NoReturn:
+        """Give up recording: drop the buffer, try (no wait) to store ``interrupted``, raise."""
+        self.lost = reason
+        self._cancel_timer()
+        self._rows.clear()
+        self._texts, self._ts = [], []
+        self._pending = 0
+        try:
+            with self._store.transaction(busy_timeout=0) as conn:
+                conn.execute(
+                    "UPDATE sessions SET status = 'interrupted', attempts = ? WHERE id = ? AND status = 'running'",
+                    (self._stored_attempts, self.session_id),
+                )
+        except StoreError:
+            pass  # the same fault: the row stays ``running`` with our pid, read as interrupted once we exit
+        raise RecordingLost(reason)
 
     def finish(self) -> None:
         """Flush and store the outcome of the terminal event; idempotent.
@@ -138,25 +205,34 @@ class SessionRecorder:
         """
         if self.finished:
             return
-        self.flush()
+        self.finished = True  # whatever happens next: a finished recorder never writes again
+        self._cancel_timer()
+        if self.lost is not None:
+            raise RecordingLost(self.lost)
+        self._close_texts()
+        failing_for = 0.0 if self._failing_since is None else self._clock() - self._failing_since
+        wait = min(GIVE_UP_AFTER, max(LOCK_WAIT, GIVE_UP_AFTER - failing_for))
+        self._write(self._store_outcome, wait=wait, last_chance=True)
+
+    def _store_outcome(self, conn: sqlite3.Connection) -> None:
+        """The rest of the events and the outcome, in the same transaction: all or nothing."""
+        self._insert_rows(conn)
         status, response, error = _outcome(self._terminal)
         ev = self._terminal
-        with self._store.transaction() as conn:
-            conn.execute(
-                "UPDATE sessions SET status = ?, response = ?, error = ?, input_tokens = ?, output_tokens = ?,"
-                " attempts = ?, elapsed = ? WHERE id = ?",
-                (
-                    status,
-                    response,
-                    error,
-                    ev.input_tokens if isinstance(ev, Success) else None,
-                    ev.output_tokens if isinstance(ev, Success) else None,
-                    self._attempts,
-                    getattr(ev, "elapsed", None) if ev is not None else self._last_t,
-                    self.session_id,
-                ),
-            )
-        self.finished = True
+        conn.execute(
+            "UPDATE sessions SET status = ?, response = ?, error = ?, input_tokens = ?, output_tokens = ?,"
+            " attempts = ?, elapsed = ? WHERE id = ?",
+            (
+                status,
+                response,
+                error,
+                ev.input_tokens if isinstance(ev, Success) else None,
+                ev.output_tokens if isinstance(ev, Success) else None,
+                self._attempts,
+                getattr(ev, "elapsed", None) if ev is not None else self._last_t,
+                self.session_id,
+            ),
+        )
 
     def _arm_timer(self) -> None:
         if self._timer is not None:
@@ -193,3 +269,20 @@ def _outcome(event: Event | None) -> tuple[str, str | None, str | None]:
     if isinstance(event, Cancelled):
         return "cancelled", None, f"cancelled during {event.during}"
     return "interrupted", None, None
+
+
+def _reason(exc: StoreError, path: Path) -> str:
+    """Why a write failed, for the one line the user reads."""
+    name = str(getattr(exc.__cause__, "sqlite_errorname", ""))
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"{path} stayed locked by another process for over {GIVE_UP_AFTER:g} s"
+    return str(exc)
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` names now: a different answer means deleted or replaced."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino

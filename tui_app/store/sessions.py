@@ -150,17 +150,24 @@ class SessionStore:
         return SessionRecorder(self, session_id)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; ``BEGIN IMMEDIATE`` so a busy database waits, not fails."""
+    def transaction(self, *, busy_timeout: float | None = None) -> Iterator[sqlite3.Connection]:
+        """One write transaction; ``BEGIN IMMEDIATE`` so a busy database waits, not fails:
+        ``busy_timeout`` seconds at most when given, else the connection's wait. A failed
+        ``COMMIT`` (disk full) is rolled back too, so the next transaction can begin."""
         with self._lock, self._errors():
-            self._conn.execute("BEGIN IMMEDIATE")
+            if busy_timeout is not None:
+                self._conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout * 1000)}")
             try:
+                self._conn.execute("BEGIN IMMEDIATE")
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            finally:
+                if busy_timeout is not None:
+                    self._conn.execute(f"PRAGMA busy_timeout = {schema.BUSY_TIMEOUT_MS}")
 
     @contextlib.contextmanager
     def _errors(self) -> Iterator[None]:

@@ -18,12 +18,12 @@ from textual.app import App, SystemCommand
 from textual.widgets import Input, TextArea
 
 from .. import gc_policy
+from ..run.backend import Backend, BackendChoice
+from ..run.controller import RunController
 from ..safe_text import visible
 from ..settings import RunSettings
 from . import terminal_watch
-from .backend import Backend, BackendChoice
 from .config import UIConfig
-from .controller import RunController
 from .keys import KEYS, effective_keys
 from .screens.main import MainScreen
 

@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
     from textual.app import ComposeResult
 
     from ...retry.events import Event
+    from ...run.controller import RunController
     from ...settings import RunSettings
-    from ..controller import RunController
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+from ....run.choice import REAL_API_HINT
 from ....safe_text import one_line
-from ...backend import REAL_API_HINT
 
 HINT = "set ANTHROPIC_API_KEY for the real API"
 

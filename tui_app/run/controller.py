@@ -1,35 +1,79 @@
-"""The one owner of the request in flight: builds the ``RetryRun`` and feeds its events on.
+"""The one owner of the request in flight: builds the ``RetryRun`` and fans its events out.
 
-The screen never touches HTTP or the run itself: it calls ``execute``/``cancel``/
-``retry_now``/``switch`` here and receives every event through one sink, exactly as the
-headless CLI and the session recorder do. One run at a time — ``busy`` is how the screen
-refuses a second send instead of interleaving two answers. Nothing here imports Textual.
+Front ends never touch HTTP or the run itself: they call ``execute``/``cancel``/
+``retry_now``/``switch`` here and receive every event through their consumers — the TUI's
+panels, the headless printer, the JSONL writer — after the session recorder has it. One run
+at a time: ``busy`` is how the TUI refuses a second send instead of interleaving two
+answers. Replay (:func:`replay`) feeds recorded events to the same consumers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built only when a run starts)
-    from ..retry.events import Event
-    from ..settings import RunSettings
+    from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 
-Sink = Callable[["Event"], Awaitable[None]]
+    from ..retry.events import Event
+    from ..retry.runner import Request, RetryRun
+    from ..settings import RunSettings
+    from .backend import Backend
+    from .recording import SafeRecorder
+
+
+class Consumer(Protocol):
+    """Takes each event of a run, in order; may be a plain function or a coroutine function."""
+
+    def __call__(self, event: Event, /) -> Awaitable[None] | None: ...
+
+
+async def fan_out(events: AsyncIterable[Event], consumers: Iterable[Consumer]) -> Event | None:
+    """Hand every event to each consumer in turn (awaiting those that are async); return the last."""
+    sinks = tuple(consumers)
+    last: Event | None = None
+    async for event in events:
+        for sink in sinks:
+            result = sink(event)
+            if inspect.isawaitable(result):
+                await result
+        last = event
+    return last
+
+
+async def replay(
+    events: Iterable[Event],
+    consumers: Iterable[Consumer],
+    *,
+    speed: float | None,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> Event | None:
+    """Feed recorded events to the consumers of a live run, with their recorded timing."""
+    from ..store.replay import replay_events
+
+    return await fan_out(replay_events(events, speed=speed, sleep=sleep), consumers)
 
 
 class RunController:
     """Runs one prompt at a time through the retry core; steerable from key handlers."""
 
-    def __init__(self, backend: Any, *, clock: Callable[[], float] = time.monotonic, sleep: Any = None) -> None:
+    def __init__(
+        self,
+        backend: Backend,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
         self.backend = backend
         self._clock = clock
         self._sleep = sleep or asyncio.sleep
-        self.run: Any = None
+        self.run: RetryRun | None = None
         """The ``RetryRun`` in flight, or None."""
         self.busy = False
+        self.recorder: SafeRecorder | None = None
+        """The recording of the run in flight (its ``problem`` says if it is not whole)."""
         self._idle = asyncio.Event()
         self._idle.set()
         self._cancel_requested = False
@@ -56,7 +100,7 @@ class RunController:
 
     def retry_now(self) -> bool:
         """Skip the backoff wait; False when not backing off."""
-        if self.phase != "backoff":
+        if self.phase != "backoff" or self.run is None:
             return False
         self.run.retry_now()
         return True
@@ -66,32 +110,35 @@ class RunController:
         if self.run is None:
             return False
         client = self.backend.client(settings.timeouts())
-        self.run.switch(
-            request=_request(self.run.request.prompt, settings), client=client, policy=settings.effective_policy()
-        )
+        request = build_request(self.run.request.prompt, settings)
+        self.run.switch(request=request, client=client, policy=settings.effective_policy())
         return True
 
     # -- running ------------------------------------------------------------------------
-    async def execute(self, prompt: str, settings: RunSettings, sink: Sink, *, parent_id: int | None = None) -> Event:
-        """Run to the end, handing every event to the recorder then ``sink``; return the last."""
+    async def execute(
+        self, prompt: str, settings: RunSettings, *consumers: Consumer, parent_id: int | None = None
+    ) -> Event:
+        """Run to the end, handing every event to the recorder then each consumer; return the last."""
         if self.busy:
             raise RuntimeError("a run is already in progress")
-        self.busy, self._cancel_requested = True, False
+        self.busy, self._cancel_requested, self.recorder = True, False, None
         self._idle.clear()
-        recorder = None
         try:
             problem = await self._await_backend()
+            if problem is None and not self._cancel_requested:
+                # In a thread: a locked database makes the first write wait, never the UI.
+                self.recorder = await asyncio.to_thread(self.backend.start_recording, prompt, settings, parent_id)
+            sinks = consumers if self.recorder is None else (self.recorder.record, *consumers)
             if self._cancel_requested:
                 from ..retry.events import Cancelled
 
-                return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sink)
+                return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sinks)
             if problem is not None:
-                return await _emit_all(startup_failure(problem, settings), sink)
-            recorder = _SafeRecorder(self.backend.start_recording(prompt, settings, parent_id), self.backend.notices)
-            return await self._drive(prompt, settings, recorder, sink)
+                return await _emit_all(startup_failure(problem, settings), sinks)
+            return await self._drive(prompt, settings, sinks)
         finally:
-            if recorder is not None:
-                recorder.finish()
+            if self.recorder is not None:
+                self.recorder.finish()
             self.run, self.busy, self._waiting = None, False, None
             self._idle.set()
 
@@ -117,35 +164,33 @@ class RunController:
             return exc
         return None
 
-    async def _drive(self, prompt: str, settings: RunSettings, recorder: _SafeRecorder, sink: Sink) -> Event:
+    async def _drive(self, prompt: str, settings: RunSettings, consumers: tuple[Consumer, ...]) -> Event:
         from ..retry.runner import RetryRun
 
-        client = self.backend.client(settings.timeouts())
         self.run = RetryRun(
-            _request(prompt, settings),
-            client=client,
+            build_request(prompt, settings),
+            client=self.backend.client(settings.timeouts()),
             policy=settings.effective_policy(),
             clock=self._clock,
             sleep=self._sleep,
         )
-        last: Event | None = None
-        async for event in self.run.events():
-            recorder.record(event)
-            await sink(event)
-            last = event
-        assert last is not None
+        last = await fan_out(self.run.events(), consumers)
+        assert last is not None, "a run always ends with a terminal event"
         return last
 
 
-def _request(prompt: str, settings: RunSettings) -> Any:
+def build_request(prompt: str, settings: RunSettings) -> Request:
     from ..retry.runner import Request
 
     return Request(prompt=prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system or None)
 
 
-async def _emit_all(events: list[Event], sink: Sink) -> Event:
-    for event in events:
-        await sink(event)
+async def _emit_all(events: list[Event], consumers: Iterable[Consumer]) -> Event:
+    async def iterate() -> AsyncIterable[Event]:
+        for event in events:
+            yield event
+
+    await fan_out(iterate(), consumers)
     return events[-1]
 
 
@@ -162,27 +207,3 @@ def startup_failure(exc: BaseException, settings: RunSettings) -> list[Event]:
         AttemptError(t=0.0, attempt=1, failure=failure),
         GiveUp(t=0.0, attempt=1, reason="non_retryable", failure=failure, detail="the backend could not start"),
     ]
-
-
-class _SafeRecorder:
-    """Wraps the session recorder so a store failure mid-run never stops the answer."""
-
-    def __init__(self, recorder: Any, notices: list[str]) -> None:
-        self._recorder = recorder
-        self._notices = notices
-
-    def record(self, event: Event) -> None:
-        if self._recorder is None:
-            return
-        try:
-            self._recorder.record(event)
-        except Exception as exc:
-            self._notices.append(f"recording stopped: {exc}")
-            self._recorder = None
-
-    def finish(self) -> None:
-        if self._recorder is not None:
-            try:
-                self._recorder.finish()
-            except Exception as exc:
-                self._notices.append(f"could not finish the session record: {exc}")

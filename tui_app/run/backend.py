@@ -1,68 +1,57 @@
-"""Where requests go — the built-in simulator or the real API — and the heavy imports.
+"""The backend of every run: the session store, the simulator's lifecycle, the SDK client.
 
 The first screen must paint before ``anthropic`` (about a second to import here) is loaded,
 so this module imports neither it nor the simulator at module level: :meth:`Backend.start`
 loads them in a thread after the first paint, and a send pressed before that simply awaits
-:meth:`Backend.ready`. Nothing here knows about Textual.
+:meth:`Backend.ready`. ``claude-tui run`` uses the same object, awaiting ``ready`` at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 
 from ..timeouts import Timeouts
+from .choice import REAL_API_HINT, SIM_SCENARIO_DEFAULT, BackendChoice
+from .recording import SafeRecorder
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from anthropic import AsyncAnthropic
 
-SIM_SCENARIO_DEFAULT = "happy"
-REAL_API_HINT = "export ANTHROPIC_API_KEY=sk-ant-... and restart to use the real API"
+    from ..settings import RunSettings
+    from ..simulator import Simulator
+    from ..store.sessions import SessionStore
 
+__all__ = ["REAL_API_HINT", "SIM_SCENARIO_DEFAULT", "Backend", "BackendChoice"]
 
-@dataclass(frozen=True, slots=True)
-class BackendChoice:
-    """Which backend to use, decided from the environment before anything heavy loads."""
-
-    kind: Literal["simulator", "api"]
-    api_key: str | None = None
-    base_url: str | None = None
-    scenario: str = SIM_SCENARIO_DEFAULT
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, *, scenario: str | None = None) -> BackendChoice:
-        """No ``ANTHROPIC_API_KEY`` → the simulator (never the network by surprise)."""
-        env = os.environ if environ is None else environ
-        key = env.get("ANTHROPIC_API_KEY")
-        if key:
-            return cls("api", api_key=key, base_url=env.get("ANTHROPIC_BASE_URL") or None)
-        return cls("simulator", scenario=scenario or SIM_SCENARIO_DEFAULT)
-
-    @property
-    def label(self) -> str:
-        """What the status line calls this backend; the simulator must be unmistakable."""
-        if self.kind == "simulator":
-            return "SIMULATOR"
-        return f"API {self.base_url}" if self.base_url else "real API"
+UNRECORDED = "sessions are not recorded ({problem})"
+"""The notice when the store cannot be opened (``claude-tui run`` says "this run")."""
 
 
 class Backend:
-    """Owns the simulator (when it started one), the SDK import and the session store."""
+    """Owns the simulator (when it started one), the SDK import, the client and the store."""
 
-    def __init__(self, choice: BackendChoice, *, simulator: Any = None, seed: int = 0, record: bool = True) -> None:
+    def __init__(
+        self,
+        choice: BackendChoice,
+        *,
+        simulator: Simulator | None = None,
+        seed: int = 0,
+        record: bool = True,
+        unrecorded: str = UNRECORDED,
+    ) -> None:
         self.choice = choice
         self.simulator = simulator
         """A pre-built simulator (tests) is used as is and never stopped by us."""
         self._owns_simulator = simulator is None
         self._seed = seed
         self._record = record
+        self._unrecorded = unrecorded
         self._loading: asyncio.Future[None] | None = None
-        self._base_client: Any = None
-        self.store: Any = None
+        self._base_client: AsyncAnthropic | None = None
+        self.store: SessionStore | None = None
         self.notices: list[str] = []
-        """Things the user should hear about once loading ends (e.g. store problems)."""
+        """Things the user should hear about (store problems, runs not fully recorded)."""
         self.known_models: tuple[str, ...] = ()
         self.scenarios: tuple[str, ...] = ()
         self.scenario_name = simulator.scenario.name if simulator is not None else choice.scenario
@@ -101,40 +90,43 @@ class Backend:
                 self.scenario_name = self.simulator.scenario.name
         self._base_client = self._build_base_client()
 
-    def _open_store(self) -> Any:
-        try:
-            from ..store.sessions import SessionStore
+    def _open_store(self) -> SessionStore | None:
+        from ..store.errors import StoreError
+        from ..store.sessions import SessionStore
 
+        try:
             store = SessionStore.open()
-        except Exception as exc:
-            self.notices.append(f"sessions are not recorded: {exc}")
+        except (StoreError, OSError) as exc:
+            self.notices.append(self._unrecorded.format(problem=exc))
             return None
         self.notices.extend(store.notices)
         return store
 
+    def _build_base_client(self) -> AsyncAnthropic:
+        from ..client import SIMULATOR_KEY, build_client
+
+        if self.choice.kind == "simulator":
+            assert self.simulator is not None
+            return build_client(Timeouts(), api_key=SIMULATOR_KEY, base_url=self.simulator.base_url)
+        return build_client(Timeouts(), api_key=self.choice.api_key, base_url=self.choice.base_url)
+
     # -- using ------------------------------------------------------------------------
-    def client(self, timeouts: Timeouts) -> Any:
+    def client(self, timeouts: Timeouts) -> AsyncAnthropic:
         """An ``AsyncAnthropic`` with these timeouts, sharing one connection pool.
 
         ``with_options`` copies share the base client's HTTP client, so a run pays neither
         a new TLS context (~60 ms) nor a new connection; only :meth:`aclose` closes it.
         """
-        import anthropic
+        from ..client import sdk_timeout
 
-        timeout = anthropic.Timeout(
-            connect=timeouts.connect, read=timeouts.read, write=timeouts.write, pool=timeouts.pool
-        )
-        return self._base_client.with_options(timeout=timeout)
-
-    def _build_base_client(self) -> Any:
-        from ..client import SIMULATOR_KEY, build_client
-
-        if self.choice.kind == "simulator":
-            return build_client(Timeouts(), api_key=SIMULATOR_KEY, base_url=self.simulator.base_url)
-        return build_client(Timeouts(), api_key=self.choice.api_key, base_url=self.choice.base_url)
+        if self._base_client is None:
+            raise RuntimeError("the backend is not loaded yet: await ready() first")
+        return self._base_client.with_options(timeout=sdk_timeout(timeouts))
 
     def set_scenario(self, scenario: str) -> None:
         """Play another fault scenario from the next request; ``ScenarioError`` if invalid."""
+        if self.simulator is None:
+            raise RuntimeError("no simulator: the real API is in use")
         self.simulator.set_scenario(scenario)
         self.scenario_name = scenario
 
@@ -143,21 +135,24 @@ class Backend:
         page = await self.client(Timeouts()).models.list(limit=100)
         return [model.id for model in page.data]
 
-    def start_recording(self, prompt: str, settings: Any, parent_id: int | None = None) -> Any:
-        """A session recorder for one run, or None (not recorded; the user was told why)."""
+    def start_recording(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> SafeRecorder:
+        """A recorder for one run that never raises; a run that cannot be recorded says so once."""
         if self.store is None:
-            return None
+            return SafeRecorder(None, self.notices.append)
+        from ..store.errors import StoreError
+
         try:
-            return self.store.start_session(
+            recorder = self.store.start_session(
                 prompt=prompt,
                 system=settings.system,
                 model=settings.model,
                 settings=settings.to_dict(),
                 parent_id=parent_id,
             )
-        except Exception as exc:
-            self.notices.append(f"this run is not recorded: {exc}")
-            return None
+        except StoreError as exc:
+            self.notices.append(f"this run is not recorded ({exc})")
+            return SafeRecorder(None, self.notices.append)
+        return SafeRecorder(recorder, self.notices.append)
 
     async def aclose(self) -> None:
         """Stop what we started: the connection pool, the simulator thread, the store."""
