@@ -1,0 +1,315 @@
+"""Sessions screen: does browsing a big history ever stall the UI?
+
+    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000]
+
+The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, the app's own stylesheet) over a
+history of 100,000 sessions built in a throw-away data directory (``bench_sessions``' bulk
+fill), one of them a 120,000-character answer recorded as 20,000 deltas (second newest, so
+the first cursor move lands on it). Measured with a probe (an asyncio task asking for a
+5 ms sleep and recording how late it wakes: the longest time the event loop could not
+answer a key press), max and p99, while:
+
+- opening the screen (ctrl+g, until the list and the first preview are shown);
+- moving onto the big session (down, until its preview is painted), also: how long until
+  then, and how many times its answer was rendered;
+- scrolling the list (40 x down, one every 30 ms: a held-down key);
+- typing a search (ctrl+f, then "pelican" at one key every 80 ms, until the list shows its
+  results), also: how long after the last key the results are shown.
+
+Baseline: the same script on the screen before it moved work off the loop (commit 4a1c768,
+same machine): every list, search and preview was read and rendered on the event loop.
+Target: no stall over 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+from _measure import load_note, parse_args, percentile, throwaway_home
+from _stream import markdown_answer
+from _table import Row, print_table
+from bench_sessions import build_history
+
+BIG_CHARS = 120_000
+BIG_DELTAS = 20_000
+STALL_MS = 50.0
+BEFORE = {  # 4a1c768, this script's full run (100k sessions) on this machine
+    "open_max": 190.7,
+    "big_max": 279.5,
+    "big_shown": 574.8,
+    "big_renders": 2,
+    "scroll_max": 75.8,
+    "search_max": 56.5,
+}
+
+
+def add_big_session(session_id: int) -> None:
+    """A 20,000-delta session of ``BIG_CHARS`` of Markdown, stored as the recorder stores
+    one (coalesced runs of 50 deltas)."""
+    from tui_app.retry.events import AttemptStart, FirstToken, ResponseStart, RunStart, Success
+    from tui_app.store.rows import encode, encode_texts
+    from tui_app.store.sessions import SessionStore
+
+    answer = markdown_answer(BIG_CHARS, seed=7)[:BIG_CHARS]
+    step = len(answer) // BIG_DELTAS
+    deltas = [answer[i * step : (i + 1) * step] for i in range(BIG_DELTAS - 1)]
+    deltas.append(answer[(BIG_DELTAS - 1) * step :])
+    head = [
+        RunStart(t=0.0, model="m"),
+        AttemptStart(t=0.0, attempt=1, model="m"),
+        ResponseStart(t=0.2, attempt=1, request_id="req"),
+        FirstToken(t=0.3, attempt=1, ttft=0.3),
+    ]
+    rows = [(e.t, e.type, encode(e)) for e in head]
+    for start in range(0, BIG_DELTAS, 50):
+        texts = deltas[start : start + 50]
+        rows.append(
+            (0.3 + start / 1000, "text", encode_texts(1, texts, [0.3 + (start + i) / 1000 for i in range(len(texts))]))
+        )
+    done = Success(t=20.3, attempt=1, text=answer, elapsed=20.3, output_tokens=30_000, input_tokens=20)
+    rows.append((done.t, done.type, encode(done)))
+    with SessionStore.open() as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
+            " VALUES (?, '2025-01-02T00:00:00.000Z', 'write me a very long essay', 'claude-sonnet-4-5', ?, 'ok', 1,"
+            " 20.3, 1)",
+            (session_id, answer),
+        )
+        conn.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [(session_id, seq, t, kind, data) for seq, (t, kind, data) in enumerate(rows, 1)],
+        )
+
+
+def add_newest(session_id: int) -> None:
+    """A short session above the big one (where the cursor starts)."""
+    from tui_app.store.sessions import SessionStore
+
+    with SessionStore.open() as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
+            " VALUES (?, '2025-01-03T00:00:00.000Z', 'say hi', 'claude-sonnet-4-5', 'Hi!', 'ok', 1, 0.4, 1)",
+            (session_id,),
+        )
+
+
+class StubBackend:
+    """What the screens ask of the backend, with the history store and nothing to load."""
+
+    def __init__(self, store) -> None:
+        from tui_app.ui.backend import BackendChoice
+
+        self.choice = BackendChoice("simulator")
+        self.simulator = None
+        self.store = store
+        self.notices: list[str] = []
+        self.known_models = ("claude-sonnet-4-6",)
+        self.scenarios = ("happy",)
+        self.scenario_name = "happy"
+        self.is_ready = True
+
+    async def ready(self) -> None:
+        return None
+
+    def start(self) -> None:
+        return None
+
+    async def aclose(self) -> None:
+        return None
+
+
+class Probe:
+    """How late a 5 ms sleep wakes up, sample after sample (ms)."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            due = time.perf_counter() + 0.005
+            await asyncio.sleep(0.005)
+            self.lags.append(max(0.0, time.perf_counter() - due) * 1000)
+
+    async def stop(self) -> list[float]:
+        await asyncio.sleep(0.05)  # a stall right at the end is still counted
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        return self.lags
+
+
+@dataclass
+class Phase:
+    lags: list[float]
+    elapsed_ms: float
+    """From the first key until the screen showed the result."""
+    after_ms: float
+    """From the last key (its handling included) until then."""
+    renders: int = 0
+
+    @property
+    def max(self) -> float:
+        return max(self.lags, default=0.0)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.lags, 99)
+
+
+async def until(predicate, timeout: float = 60.0) -> None:
+    start = time.monotonic()
+    while not predicate():
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(f"gave up waiting after {timeout} s")
+        await asyncio.sleep(0.002)
+
+
+class Session:
+    """One pass over the four phases in a fresh app."""
+
+    def __init__(self, store, big_id: int, search_ids: list[str]) -> None:
+        self.store, self.big_id, self.search_ids = store, big_id, search_ids
+        self.renders: list[int] = []
+
+    def _count_renders(self) -> None:
+        """Count how often the big answer's Markdown is rendered (and at which widths)."""
+        from tui_app.ui.widgets.response import markdown_lines
+
+        original = markdown_lines.render_markdown
+
+        def counting(widget, source, width, **kwargs):
+            if len(source) > 1000 and widget.id == "session-answer":
+                self.renders.append(width)
+            return original(widget, source, width, **kwargs)
+
+        markdown_lines.render_markdown = counting
+
+    def preview_of(self, app, session_id: int) -> bool:
+        facts = app.screen.query_one("#session-facts")
+        answer = app.screen.query_one("#session-answer")
+        text = str(facts.render())
+        return text.startswith(f"#{session_id} ") and answer._width is not None  # painted at its width
+
+    def listed(self, app) -> list[str]:
+        from textual.widgets import DataTable
+
+        table = app.screen.query_one("#session-list", DataTable)
+        return [str(row.key.value) for row in table.ordered_rows]
+
+    async def run(self) -> dict[str, Phase]:
+        from tui_app.ui.app import ClaudeTUI
+
+        self._count_renders()
+        phases: dict[str, Phase] = {}
+        app = ClaudeTUI(backend=StubBackend(self.store), clock=time.monotonic, cursor_blink=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            newest = str(self.big_id + 1)
+
+            async def phase(name: str, act, done) -> None:
+                probe, start = Probe(), time.perf_counter()
+                await act()
+                acted = time.perf_counter()
+                await until(done)
+                end = time.perf_counter()
+                phases[name] = Phase(await probe.stop(), (end - start) * 1000, (end - acted) * 1000)
+                await pilot.pause()
+
+            async def open_screen() -> None:
+                await pilot.press("ctrl+g")
+
+            await phase(
+                "open",
+                open_screen,
+                lambda: (
+                    app.screen.id == "sessions"
+                    and self.listed(app)[:1] == [newest]
+                    and self.preview_of(app, int(newest))
+                ),
+            )
+            self.renders.clear()
+
+            async def down() -> None:
+                await pilot.press("down")
+
+            await phase("big", down, lambda: self.preview_of(app, self.big_id))
+            phases["big"].renders = len(self.renders)
+
+            async def scroll() -> None:
+                for _ in range(40):
+                    await pilot.press("down")
+                    await asyncio.sleep(0.03)
+
+            target = self.listed(app)[41]
+            await phase("scroll", scroll, lambda: self.preview_of(app, int(target)))
+
+            async def search() -> None:
+                await pilot.press("ctrl+f")
+                for i, letter in enumerate("pelican"):
+                    await asyncio.sleep(0.08 if i else 0.0)
+                    await pilot.press(letter)
+
+            await phase("search", search, lambda: self.listed(app) == self.search_ids)
+            await pilot.press("escape")
+        return phases
+
+
+def main() -> int:
+    args = parse_args(
+        __doc__,
+        extra=[
+            ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
+            ("--repeat", {"type": int, "default": 3, "help": "passes (fresh app each)"}),
+        ],
+    )
+    n, repeat = (3000, 1) if args.quick else (args.sessions, args.repeat)
+    with throwaway_home():
+        build_history(n - 2, random.Random(0))
+        big_id = n - 1
+        add_big_session(big_id)
+        add_newest(n)
+        from tui_app.store.sessions import SessionStore
+
+        with SessionStore.open() as store:
+            search_ids = [str(s.id) for s in store.list_sessions(search="pelican", limit=200)]
+            runs = [asyncio.run(Session(store, big_id, search_ids).run()) for _ in range(repeat)]
+
+    def med(phase: str, measure: str) -> float:
+        return statistics.median(getattr(run[phase], measure) for run in runs)
+
+    rows = []
+    for phase, what in (
+        ("open", "opening the screen (ctrl+g until list and preview shown)"),
+        ("big", f"moving onto a {BIG_CHARS // 1000}k-character, {BIG_DELTAS:,}-delta session"),
+        ("scroll", "scrolling the list (40 rows, a key every 30 ms)"),
+        ("search", 'typing a search ("pelican", a key every 80 ms)'),
+    ):
+        worst = med(phase, "max")
+        rows.append(
+            Row(f"{what}: longest loop stall", worst, BEFORE.get(f"{phase}_max"), "ms", "< 50 ms", worst < STALL_MS)
+        )
+        rows.append(Row(f"{what}: loop lag p99", med(phase, "p99"), None, "ms", "–", True))
+    rows.append(
+        Row(
+            "the big session's preview shown after the key",
+            med("big", "elapsed_ms"),
+            BEFORE["big_shown"],
+            "ms",
+            "–",
+            True,
+        )
+    )
+    renders = med("big", "renders")
+    rows.append(Row("renders of the big preview's answer", renders, BEFORE["big_renders"], "", "1", renders == 1))
+    rows.append(Row("search results shown after the last key", med("search", "after_ms"), None, "ms", "–", True))
+    ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows)
+    return 0 if ok or args.quick else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
