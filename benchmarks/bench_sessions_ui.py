@@ -161,6 +161,17 @@ class Phase:
         return percentile(self.lags, 99)
 
 
+def press(app, key: str) -> None:
+    """Send a key as the terminal would: at once, whatever the app is doing (``pilot.press``
+    waits for the app to look idle after each key, which on a busy machine takes up to a
+    second and would pace the keys by the app instead of by the user)."""
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
 async def until(predicate, timeout: float = 60.0) -> None:
     start = time.monotonic()
     while not predicate():
@@ -190,16 +201,17 @@ class Session:
         markdown_lines.render_markdown = counting
 
     def preview_of(self, app, session_id: int) -> bool:
-        facts = app.screen.query_one("#session-facts")
-        answer = app.screen.query_one("#session-answer")
-        text = str(facts.render())
-        return text.startswith(f"#{session_id} ") and answer._width is not None  # painted at its width
+        screen = app.screen
+        if screen.id != "sessions" or not screen.query("#session-answer"):
+            return False
+        text = str(screen.query_one("#session-facts").render())
+        return text.startswith(f"#{session_id} ") and screen.query_one("#session-answer")._width is not None
 
     def listed(self, app) -> list[str]:
         from textual.widgets import DataTable
 
-        table = app.screen.query_one("#session-list", DataTable)
-        return [str(row.key.value) for row in table.ordered_rows]
+        tables = app.screen.query("#session-list").results(DataTable)
+        return [str(row.key.value) for table in tables for row in table.ordered_rows]
 
     async def run(self) -> dict[str, Phase]:
         from tui_app.ui.app import ClaudeTUI
@@ -221,7 +233,7 @@ class Session:
                 await pilot.pause()
 
             async def open_screen() -> None:
-                await pilot.press("ctrl+g")
+                press(app, "ctrl+g")
 
             await phase(
                 "open",
@@ -235,24 +247,24 @@ class Session:
             self.renders.clear()
 
             async def down() -> None:
-                await pilot.press("down")
+                press(app, "down")
 
             await phase("big", down, lambda: self.preview_of(app, self.big_id))
             phases["big"].renders = len(self.renders)
 
             async def scroll() -> None:
-                for _ in range(40):
-                    await pilot.press("down")
-                    await asyncio.sleep(0.03)
+                for i in range(40):
+                    await asyncio.sleep(0.03 if i else 0.0)
+                    press(app, "down")
 
             target = self.listed(app)[41]
             await phase("scroll", scroll, lambda: self.preview_of(app, int(target)))
 
             async def search() -> None:
-                await pilot.press("ctrl+f")
-                for i, letter in enumerate("pelican"):
-                    await asyncio.sleep(0.08 if i else 0.0)
-                    await pilot.press(letter)
+                press(app, "ctrl+f")
+                for letter in "pelican":
+                    await asyncio.sleep(0.08)
+                    press(app, letter)
 
             await phase("search", search, lambda: self.listed(app) == self.search_ids)
             await pilot.press("escape")

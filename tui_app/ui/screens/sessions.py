@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -22,11 +23,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ... import present
-from ...safe_text import visible
+from ...safe_text import one_line, visible
 from ...store.errors import StoreError
 from ..widgets.response.markdown_lines import MarkdownLines
 from ..widgets.status.footer import KeyFooter
-from ..widgets.table_cells import fit_columns, table_cell
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class SessionsScreen(Screen[SessionChoice | None]):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search prompts and answers…", id="session-search")
         with Horizontal(id="sessions-body"):
-            table: DataTable[str] = DataTable(id="session-list", cursor_type="row")
+            table: DataTable[Text] = DataTable(id="session-list", cursor_type="row")
             table.border_title = "Sessions"
             yield table
             with VerticalScroll(id="session-preview"):
@@ -126,17 +126,19 @@ class SessionsScreen(Screen[SessionChoice | None]):
         """Show the newest sessions matching ``search`` (all when empty); a newer call
         cancels this one, so a stale list is never shown."""
         try:
-            sessions = await asyncio.to_thread(self.store.list_sessions, search or None, LIST_LIMIT)
+            rows, widths = await asyncio.to_thread(_list_rows, self.store, search)
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
-        table = self.query_one(DataTable)
+        table: DataTable[Text] = self.query_one(DataTable)
         table.clear()
-        rows = [(s.id, _list_cells(s)) for s in sessions]
-        fit_columns(table, LIST_COLUMNS, (cells for _id, cells in rows))
+        # Columns sized before the rows are written (see ``table_cells.fit_columns``: a
+        # paint before the table's own measuring would leave cells cut off).
+        for column, width in zip(table.ordered_columns, widths, strict=True):
+            column.content_width = max(column.label.cell_len, width)
         for session_id, cells in rows:
             table.add_row(*cells, key=str(session_id))
-        if not sessions:
+        if not rows:
             self.current = None
             self._show(None)
 
@@ -245,11 +247,24 @@ def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
     path.write_text(export_session(store.get_session(session_id), fmt), encoding="utf-8")
 
 
+def _list_rows(store: SessionStore, search: str) -> tuple[list[tuple[int, list[Text]]], list[int]]:
+    """The list's rows (id, cells) and each column's width, made in a worker thread.
+
+    Cells are plain ``Text`` (one safe line each): a ``str`` cell is markup, which the
+    table would parse for every cell of every row on the event loop.
+    """
+    rows = [
+        (s.id, [Text(one_line(c), no_wrap=True, end="") for c in _list_cells(s)])
+        for s in store.list_sessions(search or None, LIST_LIMIT)
+    ]
+    widths = [max((cells[i].cell_len for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS))]
+    return rows, widths
+
+
 def _list_cells(s: SessionSummary) -> tuple[str, ...]:
-    """One session's row in the list: safe, one line each."""
+    """One session's row in the list, one line each."""
     prompt = " ".join(s.prompt.split())[:60]
-    cells = (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
-    return tuple(map(table_cell, cells))
+    return (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
 
 
 def _facts(p: SessionPreview) -> str:
