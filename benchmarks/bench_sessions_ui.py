@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000]
 
-The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, the app's own stylesheet) over a
+The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, simulator backend) over a
 history of 100,000 sessions built in a throw-away data directory (``bench_sessions``' bulk
 fill), one of them a 120,000-character answer recorded as 20,000 deltas (second newest, so
 the first cursor move lands on it). Measured with a probe (an asyncio task asking for a
@@ -98,31 +98,6 @@ def add_newest(session_id: int) -> None:
         )
 
 
-class StubBackend:
-    """What the screens ask of the backend, with the history store and nothing to load."""
-
-    def __init__(self, store) -> None:
-        from tui_app.ui.backend import BackendChoice
-
-        self.choice = BackendChoice("simulator")
-        self.simulator = None
-        self.store = store
-        self.notices: list[str] = []
-        self.known_models = ("claude-sonnet-4-6",)
-        self.scenarios = ("happy",)
-        self.scenario_name = "happy"
-        self.is_ready = True
-
-    async def ready(self) -> None:
-        return None
-
-    def start(self) -> None:
-        return None
-
-    async def aclose(self) -> None:
-        return None
-
-
 class Probe:
     """How late a 5 ms sleep wakes up, sample after sample (ms)."""
 
@@ -180,25 +155,31 @@ async def until(predicate, timeout: float = 60.0) -> None:
         await asyncio.sleep(0.002)
 
 
+RENDERS: list[int] = []
+"""The widths the big answer's preview was rendered at, since last cleared."""
+
+
+def count_renders() -> None:
+    """Count the preview's renders of a long answer, wherever they happen."""
+    from tui_app.ui.screens import sessions
+    from tui_app.ui.widgets.response import markdown_lines
+
+    original = markdown_lines.render_markdown
+
+    def counting(widget, source, width, **kwargs):
+        if len(source) > 1000 and widget.id == "session-answer":
+            RENDERS.append(width)
+        return original(widget, source, width, **kwargs)
+
+    markdown_lines.render_markdown = counting  # drawing, on the event loop
+    sessions.render_markdown = counting  # in the preview's worker thread
+
+
 class Session:
     """One pass over the four phases in a fresh app."""
 
-    def __init__(self, store, big_id: int, search_ids: list[str]) -> None:
-        self.store, self.big_id, self.search_ids = store, big_id, search_ids
-        self.renders: list[int] = []
-
-    def _count_renders(self) -> None:
-        """Count how often the big answer's Markdown is rendered (and at which widths)."""
-        from tui_app.ui.widgets.response import markdown_lines
-
-        original = markdown_lines.render_markdown
-
-        def counting(widget, source, width, **kwargs):
-            if len(source) > 1000 and widget.id == "session-answer":
-                self.renders.append(width)
-            return original(widget, source, width, **kwargs)
-
-        markdown_lines.render_markdown = counting
+    def __init__(self, big_id: int, search_ids: list[str]) -> None:
+        self.big_id, self.search_ids = big_id, search_ids
 
     def preview_of(self, app, session_id: int) -> bool:
         screen = app.screen
@@ -216,10 +197,10 @@ class Session:
     async def run(self) -> dict[str, Phase]:
         from tui_app.ui.app import ClaudeTUI
 
-        self._count_renders()
         phases: dict[str, Phase] = {}
-        app = ClaudeTUI(backend=StubBackend(self.store), clock=time.monotonic, cursor_blink=False)
+        app = ClaudeTUI(cursor_blink=False)  # the simulator backend: the key is unset here
         async with app.run_test(size=(120, 40)) as pilot:
+            await app.backend.ready()  # the SDK import and the store's opening are not measured
             await pilot.pause()
             newest = str(self.big_id + 1)
 
@@ -244,13 +225,13 @@ class Session:
                     and self.preview_of(app, int(newest))
                 ),
             )
-            self.renders.clear()
+            RENDERS.clear()
 
             async def down() -> None:
                 press(app, "down")
 
             await phase("big", down, lambda: self.preview_of(app, self.big_id))
-            phases["big"].renders = len(self.renders)
+            phases["big"].renders = len(RENDERS)
 
             async def scroll() -> None:
                 for i in range(40):
@@ -289,7 +270,8 @@ def main() -> int:
 
         with SessionStore.open() as store:
             search_ids = [str(s.id) for s in store.list_sessions(search="pelican", limit=200)]
-            runs = [asyncio.run(Session(store, big_id, search_ids).run()) for _ in range(repeat)]
+        count_renders()
+        runs = [asyncio.run(Session(big_id, search_ids).run()) for _ in range(repeat)]
 
     def med(phase: str, measure: str) -> float:
         return statistics.median(getattr(run[phase], measure) for run in runs)

@@ -68,7 +68,9 @@ def _facts(app) -> str:
     return str(app.screen.query_one("#session-facts").render())
 
 
-@pytest.mark.parametrize(("key", "expected"), [("enter", ("replay", 1.0)), ("m", ("replay", None)), ("r", ("rerun", 1.0))])
+@pytest.mark.parametrize(
+    ("key", "expected"), [("enter", ("replay", 1.0)), ("m", ("replay", None)), ("r", ("rerun", 1.0))]
+)
 async def test_the_choice_is_handed_back_with_dismiss(store, wait_until, key, expected):
     first = _record(store, "first", "one")
     second = _record(store, "second", "two")
@@ -129,7 +131,8 @@ async def test_a_long_session_is_previewed_cut_once_rendered_and_never_decoded(s
             renders.append(width)
         return render(widget, source, width, **kwargs)
 
-    monkeypatch.setattr(markdown_lines, "render_markdown", counting)
+    monkeypatch.setattr(markdown_lines, "render_markdown", counting)  # drawing on the loop
+    monkeypatch.setattr(sessions_module, "render_markdown", counting)  # in the preview's worker thread
     app = Harness(store)
     async with app.run_test(size=(120, 40)) as pilot:
         shown = app.screen.query_one("#session-answer")

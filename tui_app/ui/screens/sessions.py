@@ -25,12 +25,13 @@ from textual.widgets import DataTable, Input, Static
 from ... import present
 from ...safe_text import one_line, visible
 from ...store.errors import StoreError
-from ..widgets.response.markdown_lines import MarkdownLines
+from ..widgets.response.markdown_lines import MarkdownLines, render_markdown
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.strip import Strip
     from textual.timer import Timer
 
     from ...retry.events import AttemptError, Cancelled, Event, GiveUp, Success
@@ -43,6 +44,18 @@ SEARCH_PAUSE = 0.15
 """Seconds after the last key typed in the search box before the search runs."""
 PROMPT_SHOWN = 2000
 """Characters of the prompt the preview shows."""
+
+
+class PreviewAnswer(MarkdownLines):
+    """The preview's answer, whose lines may come already rendered (by a worker thread)."""
+
+    def show_rendered(self, source: str, width: int, lines: list[Strip] | None) -> None:
+        """Draw ``source``; ``lines`` are it rendered at ``width`` (None: render when drawn)."""
+        if lines is None:
+            self.show(source)
+            return
+        self.source, self._lines, self._width = source, lines, width
+        self.refresh(layout=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +109,7 @@ class SessionsScreen(Screen[SessionChoice | None]):
             yield table
             with VerticalScroll(id="session-preview"):
                 yield Static("", id="session-facts", markup=False)
-                yield MarkdownLines("", id="session-answer")
+                yield PreviewAnswer("", id="session-answer")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -140,7 +153,7 @@ class SessionsScreen(Screen[SessionChoice | None]):
             table.add_row(*cells, key=str(session_id))
         if not rows:
             self.current = None
-            self._show(None)
+            self._show_none()
 
     # -- preview -------------------------------------------------------------------------
     @on(DataTable.RowHighlighted)
@@ -157,27 +170,37 @@ class SessionsScreen(Screen[SessionChoice | None]):
 
     @work(group="sessions-preview", exclusive=True, exit_on_error=False)
     async def load_preview(self, session_id: int) -> None:
-        """Show session ``session_id``; the cursor moving on cancels this one."""
+        """Show session ``session_id``; the cursor moving on cancels this one.
+
+        Read and drawn in a thread: even a few screens of Markdown (code highlighted,
+        tables laid out) take tens of milliseconds to render.
+        """
+        answer = self.query_one("#session-answer", PreviewAnswer)
+        width = answer.content_size.width
         try:
-            preview = await asyncio.to_thread(self.store.get_preview, session_id)
+            preview, text, lines = await asyncio.to_thread(self._read_preview, session_id, answer, width)
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
-        self._show(preview)
+        self.query_one("#session-facts", Static).update(visible(_facts(preview)))  # outside text
+        answer.show_rendered(text, width, lines)
+        self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
 
-    def _show(self, preview: SessionPreview | None) -> None:
-        facts, answer = self.query_one("#session-facts", Static), self.query_one("#session-answer", MarkdownLines)
-        if preview is None:
-            facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
-            answer.show("")
-            return
-        facts.update(visible(_facts(preview)))  # recorded prompts, answers and errors are outside text
+    def _read_preview(
+        self, session_id: int, answer: PreviewAnswer, width: int
+    ) -> tuple[SessionPreview, str, list[Strip] | None]:
+        """In a worker thread: the preview, its answer's Markdown and, at ``width``, its lines."""
+        preview = self.store.get_preview(session_id)
         text = preview.answer or "*(no answer)*"
         if preview.answer_chars > len(preview.answer):
             more = preview.answer_chars - len(preview.answer)
             text += f"\n\n*… {more:,} more characters: replay or export the session to see them all.*"
-        answer.show(text)  # drawn escaped
-        self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
+        return preview, text, render_markdown(answer, text, width) if width > 0 else None
+
+    def _show_none(self) -> None:
+        facts = self.query_one("#session-facts", Static)
+        facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
+        self.query_one("#session-answer", PreviewAnswer).show("")
 
     # -- actions ---------------------------------------------------------------------
     def action_close(self) -> None:
