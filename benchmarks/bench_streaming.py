@@ -41,11 +41,13 @@ class Ours:
         self.panel = OutputPanel(id="output")
 
     async def add_history(self, answers: list[str]) -> None:
+        from tui_app import gc_policy
         from tui_app.retry.events import Success
 
         for i, answer in enumerate(answers):
             await self.panel.begin_turn(f"earlier question {i}")
             await self.panel.apply(Success(t=0.0, attempt=1, text=answer))
+            gc_policy.turn_done()  # what the main screen does once a run is over (``turn_over``)
 
     async def begin(self) -> None:
         await self.panel.begin_turn("the question being answered")

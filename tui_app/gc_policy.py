@@ -5,7 +5,9 @@ conversation's widgets and render caches — 150–200 ms a pass here, a stall i
 a stream. So at quiet moments (the first frame, the end of each turn) what is alive is
 frozen: moved where the collector does not look. Reference counting still frees whatever
 is not in a cycle; the cycles a turn leaves (a dropped attempt's widgets) are collected just
-before each freeze. Used by the TUI and by ``claude-tui run``.
+before each freeze. Used by the TUI (the app at start and exit, the main screen at the end
+of each run or replay) and by ``claude-tui run``: a process-wide decision, so made where
+the whole process's state is known, never inside a widget.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def ready() -> None:
 
 
 def turn_done() -> None:
-    """A turn ended: collect its cycles (only objects made since the last freeze are
+    """A run or replay ended and the screen shows it: collect its cycles (only objects made since the last freeze are
     walked, so this is short), then freeze what survives — it is history now."""
     gc.collect()
     gc.freeze()

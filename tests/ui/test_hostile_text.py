@@ -58,7 +58,7 @@ async def test_a_hostile_prompt_is_drawn_escaped_and_sent_exactly(make_app, star
 
         from tui_app.ui.screens.sessions import SessionsScreen
 
-        app.push_screen(SessionsScreen(store, screen))
+        app.push_screen(SessionsScreen(store))
         await wait_until(
             pilot,
             lambda: isinstance(app.screen, SessionsScreen) and "Prompt:" in screen_text(app),

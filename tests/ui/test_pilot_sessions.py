@@ -47,7 +47,7 @@ async def test_rerun_links_the_new_session_to_the_old_one(make_app, started, wai
     assert newest.parent_id == oldest.id and newest.prompt == "again"
 
 
-async def test_search_and_delete(make_app, started, send_and_wait):
+async def test_search_and_delete(make_app, started, send_and_wait, wait_until):
     app, _sim = make_app("happy")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await started(pilot)
@@ -55,15 +55,13 @@ async def test_search_and_delete(make_app, started, send_and_wait):
         screen.query_one("#prompt").text = ""
         await send_and_wait(pilot, "beta")
         await pilot.press("ctrl+g", "ctrl+f", *"alpha")
-        await pilot.pause()
         table = app.screen.query_one("#session-list", DataTable)
-        assert table.row_count == 1
+        await wait_until(pilot, lambda: table.row_count == 1, what="the search (once typing pauses)")
         table.focus()
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("down", "enter")  # "Delete"
-        await pilot.pause()
-        assert table.row_count == 0
+        await wait_until(pilot, lambda: table.row_count == 0, what="the list without the deleted session")
     with SessionStore.open() as store:
         assert [s.prompt for s in store.list_sessions()] == ["beta"]
 
@@ -74,9 +72,16 @@ async def test_replay_can_pause_and_step(make_app, started, wait_until, send_and
         screen = await started(pilot)
         await send_and_wait(pilot, "step me")
         detail = app.backend.store.get_session(app.backend.store.list_sessions()[0].id)
+        show_event = screen.show_event
+
+        async def pause_after_the_first(event):  # paused mid-replay whatever the machine's speed
+            await show_event(event)
+            if event.type == "run_start":
+                screen.action_replay_pause()
+
+        screen.show_event = pause_after_the_first
         screen.replay(detail, None)
-        await wait_until(pilot, lambda: screen.is_busy, what="the replay to start")
-        screen.action_replay_pause()
+        await wait_until(pilot, lambda: screen.replaying.paused, what="the replay to pause")
         await pilot.pause()
         shown = screen.query_one("#attempt-table", DataTable).row_count
         assert "(paused)" in screen.query_one("#status").backend_label

@@ -95,6 +95,23 @@ def decode(session_id: int, t: float, type_: str, data: str, *, response: str | 
     yield event_from_dict({**payload, "type": type_, "t": t})
 
 
+def last_attempt_text(session_id: int, datas: list[str], max_chars: int) -> tuple[str, int]:
+    """What the last attempt streamed (``SessionDetail.partial_text``), from its text rows'
+    ``data`` in order, without making an event per delta: its first ``max_chars``
+    characters and its whole length."""
+    pieces: list[tuple[int, str]] = []
+    for data in datas:
+        try:
+            payload: dict[str, Any] = json.loads(data)
+            text = payload["text"] if "text" in payload else "".join(payload["texts"])
+            pieces.append((payload["attempt"], text))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise StoreError(f"session {session_id} holds a damaged event row ({type(exc).__name__}: {exc})") from exc
+    last = max((attempt for attempt, _text in pieces), default=0)
+    whole = "".join(text for attempt, text in pieces if attempt == last)
+    return whole[:max_chars], len(whole)
+
+
 def _expand(payload: dict[str, Any]) -> Iterator[TextDelta]:
     attempt, text, lens = payload["attempt"], payload["text"], payload["lens"]
     packed = base64.b64decode(payload["ts64"], validate=True)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` neve
     from .recorder import SessionRecorder
 
 STATUSES = ("running", "ok", "failed", "cancelled", "interrupted")
+PREVIEW_CHARS = 4000
+"""How much of an answer ``get_preview`` reads: a few screens of the preview pane."""
+OUTCOME_TYPES = ("attempt_error", "success", "give_up", "cancelled")
 
 _SUMMARY_COLUMNS = (
     "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid"
@@ -86,6 +89,26 @@ class SessionDetail(SessionSummary):
         data = {f: getattr(self, f) for f in SessionDetail.__dataclass_fields__}
         data["events"] = [event.to_dict() for event in self.events]
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPreview(SessionSummary):
+    """What the sessions screen shows of one session, read without its deltas.
+
+    A long answer is tens of thousands of recorded deltas: rebuilding them as events (what
+    ``get_session`` does, for replay and export) takes a quarter of a second for a
+    120,000-character answer, and showing all of it costs as much again. A preview needs
+    the first few screens of the answer and how each attempt ended.
+    """
+
+    system: str | None
+    settings: dict[str, Any]
+    answer: str
+    """The answer, or without one the last attempt's streamed text, cut to ``PREVIEW_CHARS``."""
+    answer_chars: int
+    """The whole answer's length (more than ``len(answer)`` when cut)."""
+    outcomes: tuple[Event, ...]
+    """How each attempt ended (``OUTCOME_TYPES``), in order; a success's ``text`` is empty."""
 
 
 class SessionStore:
@@ -219,6 +242,38 @@ class SessionStore:
 
         events = rows.decode_all(session_id, event_rows, response)
         return SessionDetail(*summary, system, json.loads(settings), response, events)  # type: ignore[call-arg]
+
+    def get_preview(self, session_id: int, max_chars: int = PREVIEW_CHARS) -> SessionPreview:
+        """The session's summary, settings, first ``max_chars`` of its answer and attempt
+        outcomes; ``SessionNotFound`` for an unknown id. Text deltas are read (for a session
+        without an answer) but never expanded into events."""
+        with self._lock, self._errors():
+            row = self._conn.execute(
+                f"SELECT {_SUMMARY_COLUMNS}, system, settings, substr(response, 1, ?), length(response)"
+                " FROM sessions WHERE id = ?",
+                (max_chars, session_id),
+            ).fetchone()
+            if row is None:
+                raise SessionNotFound(session_id)
+            marks = ", ".join("?" * len(OUTCOME_TYPES))
+            outcome_rows = self._conn.execute(
+                f"SELECT t, type, data FROM events WHERE session_id = ? AND type IN ({marks}) ORDER BY seq",
+                (session_id, *OUTCOME_TYPES),
+            ).fetchall()
+            text_rows = (
+                []
+                if row[14] is not None
+                else self._conn.execute(
+                    "SELECT data FROM events WHERE session_id = ? AND type = 'text' ORDER BY seq", (session_id,)
+                ).fetchall()
+            )
+        from . import rows
+
+        summary, (system, settings, answer, answer_chars) = _effective(row[:12]), row[12:]
+        if answer is None:
+            answer, answer_chars = rows.last_attempt_text(session_id, [r[0] for r in text_rows], max_chars)
+        outcomes = tuple(e for r in outcome_rows for e in rows.decode(session_id, *r, response=""))
+        return SessionPreview(*summary, system, json.loads(settings), answer, answer_chars, outcomes)  # type: ignore[call-arg]
 
     def delete_session(self, session_id: int) -> None:
         """Delete a session and its events; refuses one still being recorded by a live process."""

@@ -15,7 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
+from ... import gc_policy
 from ..keys import bindings, effective_keys
+from ..replay_state import ReplayState
 from ..run_state import RunState
 from ..widgets.request.prompt import PromptPanel
 from ..widgets.request.tabs import RequestTabs
@@ -24,6 +26,7 @@ from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
+from .main_history import HistoryActions
 from .main_side import SideActions
 
 if TYPE_CHECKING:  # the event classes load after the first frame (panels dispatch on ``event.type``)
@@ -32,12 +35,13 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
     from ...retry.events import Event
     from ...run.controller import RunController
     from ...settings import RunSettings
+    from ...store.sessions import SessionDetail, SessionPreview
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""
 
 
-class MainScreen(SideActions, Screen[None]):
+class MainScreen(Screen[None]):
     """Prompt and settings beside the answer; attempts, status line and keys below."""
 
     BINDINGS = bindings()  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
@@ -59,12 +63,14 @@ class MainScreen(SideActions, Screen[None]):
         """The settings form, made (and its module imported) after the first frame."""
         self._sending = False
         self._shown_phase = "idle"
-        self._replaying: int | None = None
-        """The id of the session being replayed, if any."""
-        self._replay_gate = asyncio.Event()
+        self.replaying = ReplayState()
+        """The replay in progress, if any (its session, speed, pause and step)."""
+        self.side = SideActions(self)
+        """Profiles, scenario, models, copy: the secondary actions."""
+        self.history = HistoryActions(self)
+        """The sessions screen, re-runs and replays."""
         self.mounted = asyncio.Event()
         """Set once the screen and every panel in it are mounted."""
-        self._replay_stepping = False
         self._noted_models: set[str] = set()
 
     # -- layout -----------------------------------------------------------------------
@@ -148,7 +154,7 @@ class MainScreen(SideActions, Screen[None]):
         if self.backend.scenarios:
             if self.settings.scenario and self.settings.scenario != self.backend.scenario_name:
                 self.use_scenario(self.settings.scenario)
-        self.flush_notices()
+        self.side.flush_notices()
 
     def current_settings(self) -> RunSettings:
         """The form's values over the base settings; ``ValueError`` naming the bad field."""
@@ -176,7 +182,7 @@ class MainScreen(SideActions, Screen[None]):
     @property
     def is_busy(self) -> bool:
         """A run or a replay owns the panels: a second one would interleave with it."""
-        return self._sending or self.controller.busy or self._replaying is not None
+        return self._sending or self.controller.busy or self.replaying.active
 
     def _send_now(self) -> None:
         if self.is_busy:
@@ -215,14 +221,13 @@ class MainScreen(SideActions, Screen[None]):
             self.notify(f"{type(exc).__name__}: {exc}", title="Internal error", severity="error")
         finally:
             self._sending = False
-            self.render_live()
-            self._refresh_keys()
-            self.flush_notices()
+            self.turn_over()
+            self.side.flush_notices()
 
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""
         now = self.clock()
-        if event.type == "attempt_start" and self._replaying is None:
+        if event.type == "attempt_start" and not self.replaying.active:
             self._note_model(event.model)  # type: ignore[attr-defined]
         self.query_one(AttemptsPanel).apply(event)
         await self.query_one(OutputPanel).apply(event)
@@ -258,6 +263,15 @@ class MainScreen(SideActions, Screen[None]):
         attempts = self.query_one(AttemptsPanel)
         attempts.flush()
         attempts.show_state(self.run_state, now)
+
+    def turn_over(self) -> None:
+        """A run or a replay ended and every panel shows it: repaint, and hand the garbage
+        collector its moment (``gc_policy.turn_done``: collect this turn's cycles, freeze the
+        rest). Decided here, where the whole turn is known to be over, not in a panel: the
+        collector is the process's, and a panel cannot tell whether a run is still going."""
+        self.render_live()
+        self._refresh_keys()
+        gc_policy.turn_done()
 
     def _tick(self) -> None:
         if self.run_state.live:
@@ -301,10 +315,49 @@ class MainScreen(SideActions, Screen[None]):
         if action == "cancel":
             return bool(self.is_busy)
         if action in ("replay_pause", "replay_step"):
-            return self._replaying is not None
+            return self.replaying.active
         if action == "pick_scenario":
             return bool(self.backend.choice.kind == "simulator")
         return True
+
+    # -- secondary actions (``main_side``, ``main_history``) -----------------------------------
+    def action_copy_answer(self) -> None:
+        self.side.copy_answer()
+
+    def action_save_profile(self) -> None:
+        self.side.save_profile()
+
+    def action_load_profile(self) -> None:
+        self.side.load_profile()
+
+    def use_profile(self, name: str) -> None:
+        self.side.use_profile(name)
+
+    def action_pick_scenario(self) -> None:
+        self.side.pick_scenario()
+
+    def use_scenario(self, scenario: str) -> None:
+        self.side.use_scenario(scenario)
+
+    def action_refresh_models(self) -> None:
+        self.side.refresh_models()
+
+    def action_sessions(self) -> None:
+        self.history.open_sessions()
+
+    def rerun(self, session: SessionPreview | SessionDetail) -> None:
+        """Send a past session's prompt again with its settings; the new session links to it."""
+        self.history.rerun(session)
+
+    def replay(self, detail: SessionDetail, speed: float | None) -> None:
+        """Play a recorded session through the same panels, with its timing / ``speed``."""
+        self.history.replay(detail.id, speed, detail)
+
+    def action_replay_pause(self) -> None:
+        self.history.toggle_pause()
+
+    def action_replay_step(self) -> None:
+        self.history.step()
 
     # -- focus --------------------------------------------------------------------------
     def action_focus_prompt(self) -> None:
@@ -342,7 +395,7 @@ class MainScreen(SideActions, Screen[None]):
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "refresh-models":
-            self.refresh_models()
+            self.side.refresh_models()
 
     def on_select_changed(self, event: Any) -> None:
         if event.select.id == "preset" and event.value != event.select.BLANK:

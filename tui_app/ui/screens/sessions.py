@@ -1,39 +1,75 @@
 """The sessions screen: searchable history, preview, replay, re-run, export, delete.
 
-Replay and re-run are not done here: the screen closes and hands the session to the main
-screen, whose panels consume recorded events exactly as they consume live ones.
+Nothing here waits for the database on the event loop: the list, each search (once typing
+pauses for ``SEARCH_PAUSE``) and each preview are read in a worker thread, and a preview
+reads only what it shows (``SessionStore.get_preview``: the first ``PREVIEW_CHARS`` of the
+answer, not the tens of thousands of deltas a long answer is recorded as). Replay and
+re-run are not done here: the screen is dismissed with a ``SessionChoice`` and whoever
+pushed it (the main screen) plays or sends the session.
 """
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from ... import present
-from ...safe_text import visible
-from ..widgets.response.markdown_lines import MarkdownLines
+from ...safe_text import one_line, visible
+from ...store.errors import StoreError
+from ..widgets.response.markdown_lines import MarkdownLines, render_markdown
 from ..widgets.status.footer import KeyFooter
-from ..widgets.table_cells import fit_columns, table_cell
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.strip import Strip
+    from textual.timer import Timer
 
-    from ...store.sessions import SessionSummary
+    from ...retry.events import AttemptError, Cancelled, Event, GiveUp, Success
+    from ...store.sessions import SessionPreview, SessionStore, SessionSummary
 
 LIST_LIMIT = 200
 LIST_COLUMNS = ("id", "when", "status", "tries", "model", "prompt")
 REPLAY_SPEEDS = {"1x": 1.0, "10x": 10.0, "max": None}
+SEARCH_PAUSE = 0.15
+"""Seconds after the last key typed in the search box before the search runs."""
+PROMPT_SHOWN = 2000
+"""Characters of the prompt the preview shows."""
 
 
-class SessionsScreen(Screen[None]):
-    """Browse recorded sessions; ``dismiss`` with nothing, act through the main screen."""
+class PreviewAnswer(MarkdownLines):
+    """The preview's answer, whose lines may come already rendered (by a worker thread)."""
+
+    def show_rendered(self, source: str, width: int, lines: list[Strip] | None) -> None:
+        """Draw ``source``; ``lines`` are it rendered at ``width`` (None: render when drawn)."""
+        if lines is None:
+            self.show(source)
+            return
+        self.source, self._lines, self._width = source, lines, width
+        self.refresh(layout=True)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionChoice:
+    """What the sessions screen was dismissed with: replay (at ``speed``) or re-run a session."""
+
+    action: Literal["replay", "rerun"]
+    session_id: int
+    speed: float | None = 1.0
+    """For a replay: the recorded pace times this; None: no waits."""
+
+
+class SessionsScreen(Screen[SessionChoice | None]):
+    """Browse recorded sessions; dismissed with a ``SessionChoice``, or None for "back"."""
 
     BINDINGS = [
         Binding("escape", "close", "Back", id="sessions-close", tooltip="Back to the prompt."),
@@ -58,74 +94,113 @@ class SessionsScreen(Screen[None]):
         Binding("d,delete", "delete", "Delete", id="sessions-delete", tooltip="Delete the session (asks first)."),
     ]
 
-    def __init__(self, store: Any, main: Any) -> None:
+    def __init__(self, store: SessionStore) -> None:
         super().__init__(id="sessions")
         self.store = store
-        self.main = main
-        """The main screen: replay and re-run happen there."""
-        self._detail: Any = None
+        self.current: int | None = None
+        """The id of the session under the cursor (what the actions act on)."""
+        self._search_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search prompts and answers…", id="session-search")
         with Horizontal(id="sessions-body"):
-            table: DataTable[str] = DataTable(id="session-list", cursor_type="row")
+            table: DataTable[Text] = DataTable(id="session-list", cursor_type="row")
             table.border_title = "Sessions"
             yield table
             with VerticalScroll(id="session-preview"):
                 yield Static("", id="session-facts", markup=False)
-                yield MarkdownLines("", id="session-answer")
+                yield PreviewAnswer("", id="session-answer")
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label in LIST_COLUMNS:
             table.add_column(label, key=label)
-        self._load("")
+        self.list_sessions("")
         table.focus()
 
-    def _load(self, search: str) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        try:
-            sessions = self.store.list_sessions(search=search or None, limit=LIST_LIMIT)
-        except Exception as exc:
-            self.notify(str(exc), title="Sessions", severity="error")
-            return
-        rows = [(s.id, _list_cells(s)) for s in sessions]
-        fit_columns(table, LIST_COLUMNS, (cells for _id, cells in rows))
-        for session_id, cells in rows:
-            table.add_row(*cells, key=str(session_id))
-        if not sessions:
-            self._show(None)
+    # -- list and search ---------------------------------------------------------------
+    @on(Input.Changed, "#session-search")
+    def _typed(self, event: Input.Changed) -> None:
+        """Search once typing pauses: a query per key would queue up behind the keys."""
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        search = event.value.strip()
+        self._search_timer = self.set_timer(SEARCH_PAUSE, lambda: self.list_sessions(search))
 
     @on(Input.Submitted, "#session-search")
-    @on(Input.Changed, "#session-search")
-    def _search(self, event: Input.Changed | Input.Submitted) -> None:
-        self._load(event.value.strip())
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.list_sessions(event.value.strip())
 
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @work(group="sessions-list", exclusive=True, exit_on_error=False)
+    async def list_sessions(self, search: str) -> None:
+        """Show the newest sessions matching ``search`` (all when empty); a newer call
+        cancels this one, so a stale list is never shown."""
         try:
-            detail = self.store.get_session(int(str(event.row_key.value)))
-        except Exception as exc:
+            rows, widths = await asyncio.to_thread(_list_rows, self.store, search)
+        except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
-        self._show(detail)
+        table: DataTable[Text] = self.query_one(DataTable)
+        table.clear()
+        # Columns sized before the rows are written (see ``table_cells.fit_columns``: a
+        # paint before the table's own measuring would leave cells cut off).
+        for column, width in zip(table.ordered_columns, widths, strict=True):
+            column.content_width = max(column.label.cell_len, width)
+        for session_id, cells in rows:
+            table.add_row(*cells, key=str(session_id))
+        if not rows:
+            self.current = None
+            self._show_none()
+
+    # -- preview -------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.current = int(str(event.row_key.value))
+        self.load_preview(self.current)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row (the table takes the key before the screen's binding): replay it."""
         event.stop()
+        self.current = int(str(event.row_key.value))
         self.action_replay("1x")
 
-    def _show(self, detail: Any) -> None:
-        self._detail = detail
-        facts, answer = self.query_one("#session-facts", Static), self.query_one("#session-answer", MarkdownLines)
-        if detail is None:
-            facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
-            answer.show("")
+    @work(group="sessions-preview", exclusive=True, exit_on_error=False)
+    async def load_preview(self, session_id: int) -> None:
+        """Show session ``session_id``; the cursor moving on cancels this one.
+
+        Read and drawn in a thread: even a few screens of Markdown (code highlighted,
+        tables laid out) take tens of milliseconds to render.
+        """
+        answer = self.query_one("#session-answer", PreviewAnswer)
+        width = answer.content_size.width
+        try:
+            preview, text, lines = await asyncio.to_thread(self._read_preview, session_id, answer, width)
+        except StoreError as exc:
+            self.notify(str(exc), title="Sessions", severity="error")
             return
-        facts.update(visible(_facts(detail)))  # recorded prompts, answers and errors are outside text
-        answer.show(detail.response or detail.partial_text or "*(no answer)*")  # drawn escaped
+        self.query_one("#session-facts", Static).update(visible(_facts(preview)))  # outside text
+        answer.show_rendered(text, width, lines)
+        self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
+
+    def _read_preview(
+        self, session_id: int, answer: PreviewAnswer, width: int
+    ) -> tuple[SessionPreview, str, list[Strip] | None]:
+        """In a worker thread: the preview, its answer's Markdown and, at ``width``, its lines."""
+        preview = self.store.get_preview(session_id)
+        text = preview.answer or "*(no answer)*"
+        if preview.answer_chars > len(preview.answer):
+            more = preview.answer_chars - len(preview.answer)
+            text += f"\n\n*… {more:,} more characters: replay or export the session to see them all.*"
+        return preview, text, render_markdown(answer, text, width) if width > 0 else None
+
+    def _show_none(self) -> None:
+        facts = self.query_one("#session-facts", Static)
+        facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
+        self.query_one("#session-answer", PreviewAnswer).show("")
 
     # -- actions ---------------------------------------------------------------------
     def action_close(self) -> None:
@@ -135,77 +210,110 @@ class SessionsScreen(Screen[None]):
         self.query_one(Input).focus()
 
     def action_replay(self, speed: str) -> None:
-        if self._detail is not None:
-            detail = self._detail
-            self.dismiss(None)
-            self.main.replay(detail, REPLAY_SPEEDS[speed])
+        if self.current is not None:
+            self.dismiss(SessionChoice("replay", self.current, REPLAY_SPEEDS[speed]))
 
     def action_rerun(self) -> None:
-        if self._detail is not None:
-            detail = self._detail
-            self.dismiss(None)
-            self.main.rerun(detail)
+        if self.current is not None:
+            self.dismiss(SessionChoice("rerun", self.current))
 
     def action_export(self) -> None:
-        if self._detail is None:
+        if self.current is None:
             return
-        detail = self._detail
-        default = f"claude-tui-session-{detail.id}.md"
+        session_id = self.current
 
         def write(path: str | None) -> None:
             if path:
-                self._export(detail, Path(path).expanduser())
+                self.export(session_id, Path(path).expanduser())
 
+        default = f"claude-tui-session-{session_id}.md"
         self.app.push_screen(AskText("Export to (.md or .json)", value=default), write)
 
-    def _export(self, detail: Any, path: Path) -> None:
-        from ...store.export import export_session
-
-        fmt = "json" if path.suffix.lower() == ".json" else "md"
+    @work(group="sessions-export", exit_on_error=False)
+    async def export(self, session_id: int, path: Path) -> None:
+        """Read the whole session and write it, both in a thread (it may be big)."""
         try:
-            path.write_text(export_session(detail, fmt), encoding="utf-8")
+            await asyncio.to_thread(_write_export, self.store, session_id, path)
+        except StoreError as exc:
+            self.notify(str(exc), title="Export", severity="error")
         except OSError as exc:
             self.notify(f"cannot write {path}: {exc.strerror or exc}", title="Export", severity="error")
-            return
-        self.notify(f"Session {detail.id} written to {path}", title="Export")
+        else:
+            self.notify(f"Session {session_id} written to {path}", title="Export")
 
     def action_delete(self) -> None:
-        if self._detail is None:
+        if self.current is None:
             return
-        session_id = self._detail.id
+        session_id = self.current
 
         def confirmed(choice: str | None) -> None:
-            if choice != "Delete":
-                return
-            try:
-                self.store.delete_session(session_id)
-            except Exception as exc:
-                self.notify(str(exc), title="Sessions", severity="error")
-                return
-            self.notify(f"Session {session_id} deleted.")
-            self._load(self.query_one(Input).value.strip())
+            if choice == "Delete":
+                self.delete(session_id)
 
         self.app.push_screen(PickOne(f"Delete session {session_id}?", ["Keep", "Delete"]), confirmed)
 
+    @work(group="sessions-delete", exit_on_error=False)
+    async def delete(self, session_id: int) -> None:
+        try:
+            await asyncio.to_thread(self.store.delete_session, session_id)
+        except StoreError as exc:
+            self.notify(str(exc), title="Sessions", severity="error")
+            return
+        self.notify(f"Session {session_id} deleted.")
+        self.list_sessions(self.query_one(Input).value.strip())
+
+
+def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
+    from ...store.export import export_session
+
+    fmt = "json" if path.suffix.lower() == ".json" else "md"
+    path.write_text(export_session(store.get_session(session_id), fmt), encoding="utf-8")
+
+
+def _list_rows(store: SessionStore, search: str) -> tuple[list[tuple[int, list[Text]]], list[int]]:
+    """The list's rows (id, cells) and each column's width, made in a worker thread.
+
+    Cells are plain ``Text`` (one safe line each): a ``str`` cell is markup, which the
+    table would parse for every cell of every row on the event loop.
+    """
+    rows = [
+        (s.id, [Text(one_line(c), no_wrap=True, end="") for c in _list_cells(s)])
+        for s in store.list_sessions(search or None, LIST_LIMIT)
+    ]
+    widths = [max((cells[i].cell_len for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS))]
+    return rows, widths
+
 
 def _list_cells(s: SessionSummary) -> tuple[str, ...]:
-    """One session's row in the list: safe, one line each."""
+    """One session's row in the list, one line each."""
     prompt = " ".join(s.prompt.split())[:60]
-    cells = (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
-    return tuple(map(table_cell, cells))
+    return (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
 
 
-def _facts(d: Any) -> str:
-    """The header of the preview: what, when, how it went (wording from ``present``)."""
+def _facts(p: SessionPreview) -> str:
+    """The header of the preview: what, when, how each attempt ended (wording from ``present``)."""
     lines = [
-        f"#{d.id} · {d.created_at} · {d.status}" + (f" ({d.error})" if d.error else ""),
-        f"{d.model} · {d.attempts} attempt(s) · {present.seconds(d.elapsed)}"
-        + (f" · {d.input_tokens or 0} in/{d.output_tokens or 0} out" if d.output_tokens is not None else ""),
+        f"#{p.id} · {p.created_at} · {p.status}" + (f" ({p.error})" if p.error else ""),
+        f"{p.model} · {p.attempts} attempt(s) · {present.seconds(p.elapsed)}"
+        + (f" · {p.input_tokens or 0} in/{p.output_tokens or 0} out" if p.output_tokens is not None else ""),
     ]
-    if d.parent_id is not None:
-        lines.append(f"re-run of #{d.parent_id}")
-    lines += ["", "Prompt:", d.prompt, "", "Answer:"]
+    if p.parent_id is not None:
+        lines.append(f"re-run of #{p.parent_id}")
+    lines += [_outcome_line(event) for event in p.outcomes]
+    prompt = p.prompt if len(p.prompt) <= PROMPT_SHOWN else p.prompt[:PROMPT_SHOWN] + "…"
+    lines += ["", "Prompt:", prompt, "", "Answer:"]
     return "\n".join(lines)
+
+
+def _outcome_line(event: Event) -> str:
+    """One attempt's end, as the live panels and ``claude-tui run`` word it."""
+    if event.type == "attempt_error":
+        return present.attempt_error_line(cast("AttemptError", event))
+    if event.type == "success":
+        return present.success_line(cast("Success", event))
+    if event.type == "give_up":
+        return present.give_up_line(cast("GiveUp", event))
+    return present.cancelled_line(cast("Cancelled", event))
 
 
 def settings_from_session(data: dict[str, Any], fallback: Any) -> Any:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .... import gc_policy, present
+from .... import present
 from ....safe_text import one_line, visible
 from .live_answer import LiveAnswer
 from .markdown_lines import MarkdownLines
@@ -138,17 +138,15 @@ class OutputPanel(VerticalScroll):
         """Replace the live answer by one static render of ``text`` (none if empty).
 
         History is then two widgets a turn (prompt and answer), however long the answers:
-        each widget of the conversation costs something in every later frame.
-
-        Then what is alive is frozen out of the garbage collector's way (``gc_policy``):
-        otherwise a full collection over the conversation stalls the next stream.
+        each widget of the conversation costs something in every later frame. (What is
+        left alive is then frozen out of the garbage collector's way by the screen, once the
+        whole run is over: ``MainScreen.turn_over``.)
         """
         if text:
             answer = MarkdownLines(text, classes=f"answer -static {kind}".strip())
             await (self.mount(answer, after=live) if live is not None else self.mount(answer))
         if live is not None:
             await live.remove()
-        gc_policy.turn_done()
 
     async def _end_note(self, line: str, kind: str) -> None:
         await self._close_live(discard=False)

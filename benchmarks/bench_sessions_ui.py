@@ -1,0 +1,309 @@
+"""Sessions screen: does browsing a big history ever stall the UI?
+
+    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000]
+
+The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, simulator backend) over a
+history of 100,000 sessions built in a throw-away data directory (``bench_sessions``' bulk
+fill), one of them a 120,000-character answer recorded as 20,000 deltas (second newest, so
+the first cursor move lands on it). Measured with a probe (an asyncio task asking for a
+5 ms sleep and recording how late it wakes: the longest time the event loop could not
+answer a key press), max and p99, while:
+
+- opening the screen (ctrl+g, until the list and the first preview are shown);
+- moving onto the big session (down, until its preview is painted), also: how long until
+  then, and how many times its answer was rendered;
+- scrolling the list (40 x down, one every 30 ms: a held-down key);
+- typing a search (ctrl+f, then "pelican" at one key every 80 ms, until the list shows its
+  results), also: how long after the last key the results are shown.
+
+Baseline: what issue 12 measured on the screen before it moved work off the loop (commit
+4a1c768, same machine), where every list, search and preview was read and rendered on the
+event loop; this script run on that commit is the fairer comparison when the machine's load
+differs (the README shows both). Target: no stall over 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+from _measure import load_note, parse_args, percentile, throwaway_home
+from _stream import markdown_answer
+from _table import Row, print_table
+from bench_sessions import build_history
+
+BIG_CHARS = 120_000
+BIG_DELTAS = 20_000
+STALL_MS = 50.0
+BEFORE = {  # issue 12, measured at 4a1c768 on this machine (its first search letter as "search")
+    "open_max": 149.0,
+    "big_max": 288.0,
+    "big_shown": 636.0,
+    "big_renders": 2,
+    "search_max": 38.0,
+}
+
+
+def add_big_session(session_id: int) -> None:
+    """A 20,000-delta session of ``BIG_CHARS`` of Markdown, stored as the recorder stores
+    one (coalesced runs of 50 deltas)."""
+    from tui_app.retry.events import AttemptStart, FirstToken, ResponseStart, RunStart, Success
+    from tui_app.store.rows import encode, encode_texts
+    from tui_app.store.sessions import SessionStore
+
+    answer = markdown_answer(BIG_CHARS, seed=7)[:BIG_CHARS]
+    step = len(answer) // BIG_DELTAS
+    deltas = [answer[i * step : (i + 1) * step] for i in range(BIG_DELTAS - 1)]
+    deltas.append(answer[(BIG_DELTAS - 1) * step :])
+    head = [
+        RunStart(t=0.0, model="m"),
+        AttemptStart(t=0.0, attempt=1, model="m"),
+        ResponseStart(t=0.2, attempt=1, request_id="req"),
+        FirstToken(t=0.3, attempt=1, ttft=0.3),
+    ]
+    rows = [(e.t, e.type, encode(e)) for e in head]
+    for start in range(0, BIG_DELTAS, 50):
+        texts = deltas[start : start + 50]
+        rows.append(
+            (0.3 + start / 1000, "text", encode_texts(1, texts, [0.3 + (start + i) / 1000 for i in range(len(texts))]))
+        )
+    done = Success(t=20.3, attempt=1, text=answer, elapsed=20.3, output_tokens=30_000, input_tokens=20)
+    rows.append((done.t, done.type, encode(done)))
+    with SessionStore.open() as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
+            " VALUES (?, '2025-01-02T00:00:00.000Z', 'write me a very long essay', 'claude-sonnet-4-5', ?, 'ok', 1,"
+            " 20.3, 1)",
+            (session_id, answer),
+        )
+        conn.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?)",
+            [(session_id, seq, t, kind, data) for seq, (t, kind, data) in enumerate(rows, 1)],
+        )
+
+
+def add_newest(session_id: int) -> None:
+    """A short session above the big one (where the cursor starts)."""
+    from tui_app.store.sessions import SessionStore
+
+    with SessionStore.open() as store, store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
+            " VALUES (?, '2025-01-03T00:00:00.000Z', 'say hi', 'claude-sonnet-4-5', 'Hi!', 'ok', 1, 0.4, 1)",
+            (session_id,),
+        )
+
+
+class Probe:
+    """How late a 5 ms sleep wakes up, sample after sample (ms)."""
+
+    def __init__(self) -> None:
+        self.lags: list[float] = []
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            due = time.perf_counter() + 0.005
+            await asyncio.sleep(0.005)
+            self.lags.append(max(0.0, time.perf_counter() - due) * 1000)
+
+    async def stop(self) -> list[float]:
+        await asyncio.sleep(0.05)  # a stall right at the end is still counted
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+        return self.lags
+
+
+@dataclass
+class Phase:
+    lags: list[float]
+    elapsed_ms: float
+    """From the first key until the screen showed the result."""
+    after_ms: float
+    """From the last key (its handling included) until then."""
+    renders: int = 0
+
+    @property
+    def max(self) -> float:
+        return max(self.lags, default=0.0)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.lags, 99)
+
+
+def press(app, key: str) -> None:
+    """Send a key as the terminal would: at once, whatever the app is doing (``pilot.press``
+    waits for the app to look idle after each key, which on a busy machine takes up to a
+    second and would pace the keys by the app instead of by the user)."""
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def until(predicate, timeout: float = 60.0) -> None:
+    start = time.monotonic()
+    while not predicate():
+        if time.monotonic() - start > timeout:
+            raise TimeoutError(f"gave up waiting after {timeout} s")
+        await asyncio.sleep(0.002)
+
+
+RENDERS: list[int] = []
+"""The widths the big answer's preview was rendered at, since last cleared."""
+
+
+def count_renders() -> None:
+    """Count the preview's renders of a long answer, wherever they happen."""
+    from tui_app.ui.screens import sessions
+    from tui_app.ui.widgets.response import markdown_lines
+
+    original = markdown_lines.render_markdown
+
+    def counting(widget, source, width, **kwargs):
+        if len(source) > 1000 and widget.id == "session-answer":
+            RENDERS.append(width)
+        return original(widget, source, width, **kwargs)
+
+    markdown_lines.render_markdown = counting  # drawing, on the event loop
+    sessions.render_markdown = counting  # in the preview's worker thread
+
+
+class Session:
+    """One pass over the four phases in a fresh app."""
+
+    def __init__(self, big_id: int, search_ids: list[str]) -> None:
+        self.big_id, self.search_ids = big_id, search_ids
+
+    def preview_of(self, app, session_id: int) -> bool:
+        screen = app.screen
+        if screen.id != "sessions" or not screen.query("#session-answer"):
+            return False
+        text = str(screen.query_one("#session-facts").render())
+        return text.startswith(f"#{session_id} ") and screen.query_one("#session-answer")._width is not None
+
+    def listed(self, app) -> list[str]:
+        from textual.widgets import DataTable
+
+        tables = app.screen.query("#session-list").results(DataTable)
+        return [str(row.key.value) for table in tables for row in table.ordered_rows]
+
+    async def run(self) -> dict[str, Phase]:
+        from tui_app.ui.app import ClaudeTUI
+
+        phases: dict[str, Phase] = {}
+        app = ClaudeTUI(cursor_blink=False)  # the simulator backend: the key is unset here
+        async with app.run_test(size=(120, 40)) as pilot:
+            await app.backend.ready()  # the SDK import and the store's opening are not measured
+            await pilot.pause()
+            newest = str(self.big_id + 1)
+
+            async def phase(name: str, act, done) -> None:
+                probe, start = Probe(), time.perf_counter()
+                await act()
+                acted = time.perf_counter()
+                await until(done)
+                end = time.perf_counter()
+                phases[name] = Phase(await probe.stop(), (end - start) * 1000, (end - acted) * 1000)
+                await pilot.pause()
+
+            async def open_screen() -> None:
+                press(app, "ctrl+g")
+
+            await phase(
+                "open",
+                open_screen,
+                lambda: (
+                    app.screen.id == "sessions"
+                    and self.listed(app)[:1] == [newest]
+                    and self.preview_of(app, int(newest))
+                ),
+            )
+            RENDERS.clear()
+
+            async def down() -> None:
+                press(app, "down")
+
+            await phase("big", down, lambda: self.preview_of(app, self.big_id))
+            phases["big"].renders = len(RENDERS)
+
+            async def scroll() -> None:
+                for i in range(40):
+                    await asyncio.sleep(0.03 if i else 0.0)
+                    press(app, "down")
+
+            target = self.listed(app)[41]
+            await phase("scroll", scroll, lambda: self.preview_of(app, int(target)))
+
+            async def search() -> None:
+                press(app, "ctrl+f")
+                for letter in "pelican":
+                    await asyncio.sleep(0.08)
+                    press(app, letter)
+
+            await phase("search", search, lambda: self.listed(app) == self.search_ids)
+            await pilot.press("escape")
+        return phases
+
+
+def main() -> int:
+    args = parse_args(
+        __doc__,
+        extra=[
+            ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
+            ("--repeat", {"type": int, "default": 3, "help": "passes (fresh app each)"}),
+        ],
+    )
+    n, repeat = (3000, 1) if args.quick else (args.sessions, args.repeat)
+    with throwaway_home():
+        build_history(n - 2, random.Random(0))
+        big_id = n - 1
+        add_big_session(big_id)
+        add_newest(n)
+        from tui_app.store.sessions import SessionStore
+
+        with SessionStore.open() as store:
+            search_ids = [str(s.id) for s in store.list_sessions(search="pelican", limit=200)]
+        count_renders()
+        runs = [asyncio.run(Session(big_id, search_ids).run()) for _ in range(repeat)]
+
+    def med(phase: str, measure: str) -> float:
+        return statistics.median(getattr(run[phase], measure) for run in runs)
+
+    rows = []
+    for phase, what in (
+        ("open", "opening the screen (ctrl+g until list and preview shown)"),
+        ("big", f"moving onto a {BIG_CHARS // 1000}k-character, {BIG_DELTAS:,}-delta session"),
+        ("scroll", "scrolling the list (40 rows, a key every 30 ms)"),
+        ("search", 'typing a search ("pelican", a key every 80 ms)'),
+    ):
+        worst = med(phase, "max")
+        rows.append(
+            Row(f"{what}: longest loop stall", worst, BEFORE.get(f"{phase}_max"), "ms", "< 50 ms", worst < STALL_MS)
+        )
+        rows.append(Row(f"{what}: loop lag p99", med(phase, "p99"), None, "ms", "–", True))
+    rows.append(
+        Row(
+            "the big session's preview shown after the key",
+            med("big", "elapsed_ms"),
+            BEFORE["big_shown"],
+            "ms",
+            "–",
+            True,
+        )
+    )
+    renders = med("big", "renders")
+    rows.append(Row("renders of the big preview's answer", renders, BEFORE["big_renders"], "", "1", renders == 1))
+    rows.append(Row("search results shown after the last key", med("search", "after_ms"), None, "ms", "–", True))
+    ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows)
+    return 0 if ok or args.quick else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

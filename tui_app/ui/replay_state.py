@@ -1,0 +1,82 @@
+"""The replay in progress: which session, at what speed, paused or stepping — one object.
+
+The main screen's actions (pause, step, cancel) and its footer ask this object; the
+replay loop (``play``) waits on it between events. Nothing here knows Textual: the screen
+owns the worker the loop runs in and only tells this object about it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from ..retry.events import Event
+
+
+class ReplayState:
+    """Idle until ``begin``; ``play`` feeds a session's events to a sink with their timing."""
+
+    def __init__(self) -> None:
+        self.session_id: int | None = None
+        """The session being replayed, None when no replay runs."""
+        self.speed: float | None = 1.0
+        """Recorded pace multiplied by this; None: no waits at all."""
+        self._gate = asyncio.Event()
+        self._gate.set()
+        self._stepping = False
+
+    @property
+    def active(self) -> bool:
+        return self.session_id is not None
+
+    @property
+    def paused(self) -> bool:
+        return self.active and not self._gate.is_set()
+
+    def begin(self, session_id: int, speed: float | None) -> None:
+        """A replay of ``session_id`` starts (running, not paused)."""
+        self.session_id, self.speed, self._stepping = session_id, speed, False
+        self._gate.set()
+
+    def end(self) -> None:
+        self.session_id, self._stepping = None, False
+        self._gate.set()
+
+    def toggle_pause(self) -> bool:
+        """Pause a running replay or resume a paused one; False when none runs."""
+        if not self.active:
+            return False
+        if self._gate.is_set():
+            self._gate.clear()
+        else:
+            self._gate.set()
+        return True
+
+    def step(self) -> bool:
+        """Let one more event through a paused replay; False unless one is paused."""
+        if not self.paused:
+            return False
+        self._stepping = True
+        self._gate.set()
+        return True
+
+    def label(self, backend_label: str) -> str:
+        """What the status line says: the backend, or REPLAY #id (and paused)."""
+        if not self.active:
+            return backend_label
+        return f"REPLAY #{self.session_id}" + (" (paused)" if self.paused else "")
+
+    async def play(self, events: Sequence[Event], sink: Callable[[Event], Awaitable[None]]) -> None:
+        """Feed ``events`` to ``sink`` at their recorded times (scaled by ``speed``),
+        holding while paused, and pausing again after each event let through by ``step``."""
+        from ..store.replay import replay_events
+
+        async for event in replay_events(events, speed=self.speed):
+            await self._gate.wait()
+            await sink(event)
+            if self._stepping:
+                self._stepping = False
+                self._gate.clear()

@@ -1,0 +1,130 @@
+"""The main screen's session history: open the sessions screen, then re-run or replay.
+
+The sessions screen hands its choice back with ``dismiss`` (to ``chosen``, the callback
+``push_screen`` was given); this object turns it into a run or a replay on the main screen.
+What a session is made of is read off the event loop (``asyncio.to_thread``): a long
+answer is tens of thousands of deltas to rebuild. The replay's own state (session, speed,
+pause, step) is ``MainScreen.replaying``, a ``ReplayState``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from textual.widgets import TextArea
+
+from ..widgets.response.output import OutputPanel
+from ..widgets.status.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from ...store.sessions import SessionDetail, SessionPreview, SessionStore
+    from .main import MainScreen
+    from .sessions import SessionChoice
+
+
+class HistoryActions:
+    """Sessions, re-runs and replays for ``screen`` (which owns the panels and the run)."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.replaying = screen.replaying
+
+    @property
+    def store(self) -> SessionStore | None:
+        store: SessionStore | None = self.screen.backend.store
+        return store
+
+    def open_sessions(self) -> None:
+        from .sessions import SessionsScreen
+
+        if self.store is None:
+            why = "still loading" if not self.screen.backend.is_ready else "not available (see the earlier notice)"
+            self.screen.notify(f"The session history is {why}.", severity="warning")
+            return
+        self.screen.app.push_screen(SessionsScreen(self.store), self.chosen)
+
+    def chosen(self, choice: SessionChoice | None) -> None:
+        """What the sessions screen was dismissed with."""
+        if choice is None:
+            return
+        if choice.action == "rerun":
+            self.screen.run_worker(self._rerun_stored(choice.session_id), group="run", exit_on_error=False)
+        else:
+            self.replay(choice.session_id, choice.speed)
+
+    async def _rerun_stored(self, session_id: int) -> None:
+        """Read the session's prompt and settings (not its events), then re-run it."""
+        from ...store.errors import StoreError
+
+        assert self.store is not None
+        try:
+            session = await asyncio.to_thread(self.store.get_preview, session_id)
+        except StoreError as exc:
+            self.screen.notify(str(exc), title="Not re-run", severity="error")
+            return
+        self.rerun(session)
+
+    def rerun(self, session: SessionPreview | SessionDetail) -> None:
+        """Send a past session's prompt again with its settings; the new session links to it."""
+        from .sessions import settings_from_session
+
+        screen = self.screen
+        if screen.is_busy:
+            screen.notify("A request is running: cancel it first.", title="Not re-run", severity="warning")
+            return
+        settings = settings_from_session(session.settings, screen.settings)
+        if settings is None:
+            settings = screen.settings.with_(model=session.model)
+            screen.notify("The session's settings could not be restored: using the current ones.", severity="warning")
+        screen.apply_settings(settings, announce=False)
+        # Exactly the recorded prompt, control characters included: the editor (SafeTextArea)
+        # draws stand-ins for them, so what is shown is safe and what is sent is unchanged.
+        screen.query_one("#prompt", TextArea).text = session.prompt
+        screen.start_run(session.prompt, settings, parent_id=session.id)
+
+    # -- replay -------------------------------------------------------------------------------
+    def replay(self, session_id: int, speed: float | None, detail: SessionDetail | None = None) -> None:
+        """Play session ``session_id`` (``detail`` if already read) in the "run" worker
+        group: the screen's cancel stops it like a run."""
+        self.screen.run_worker(self._replay(session_id, speed, detail), group="run", exit_on_error=False)
+
+    async def _replay(self, session_id: int, speed: float | None, detail: SessionDetail | None) -> None:
+        from ...store.errors import StoreError
+
+        screen = self.screen
+        if screen.is_busy:
+            screen.notify("A request is running: cancel it first.", title="Not replayed", severity="warning")
+            return
+        self.replaying.begin(session_id, speed)
+        self._show_state()
+        try:
+            if detail is None:
+                assert self.store is not None
+                detail = await asyncio.to_thread(self.store.get_session, session_id)
+            await screen.query_one(OutputPanel).begin_turn(detail.prompt)
+            await self.replaying.play(detail.events, screen.show_event)
+            if screen.run_state.live:  # an interrupted session ends without an outcome
+                screen.run_state.state = "interrupted"
+        except StoreError as exc:
+            screen.notify(str(exc), title="Not replayed", severity="error")
+        finally:
+            self.replaying.end()
+            self._show_state()
+            screen.turn_over()
+
+    def toggle_pause(self) -> None:
+        if not self.replaying.toggle_pause():
+            self.screen.notify("Pause works during a replay (ctrl+g, then a session).", severity="warning")
+            return
+        self._show_state()
+
+    def step(self) -> None:
+        if not self.replaying.step():
+            self.screen.notify("Step works while a replay is paused.", severity="warning")
+
+    def _show_state(self) -> None:
+        """The status line says REPLAY (and paused) instead of the backend while replaying."""
+        self.screen.query_one(StatusLine).backend_label = self.replaying.label(self.screen.backend.choice.label)
+        self.screen.render_live()
+        self.screen.refresh_bindings()
