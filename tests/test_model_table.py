@@ -31,7 +31,6 @@ SUBSET = [  # the tests that send a model: the SDK, the core, the CLI, the store
     "tests/simulator/test_sim_fidelity.py::test_sdk_obeys_the_retry_hint_when_it_retries",
     "tests/integration/test_core_faults.py",
     "tests/integration/test_run_cli.py::test_happy_run_prints_exactly_the_answer",
-    "tests/integration/test_run_cli.py::test_profile_scenario_drives_sim_and_flags_override_profile",
     "tests/store/test_cli.py",
     "tests/ui/test_pilot_run.py::test_retry_with_edited_model_during_backoff",
     "tests/ui/test_pilot_config.py::test_theme_and_last_model_are_remembered",

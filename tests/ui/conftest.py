@@ -96,7 +96,7 @@ def make_app(make_sim):
     return make
 
 
-async def _wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 10.0, what: str = "") -> float:
+async def _wait_until(pilot: Any, predicate: Callable[[], bool], timeout: float = 30.0, what: str = "") -> float:
     """Poll ``predicate`` while letting the app run; fail after ``timeout`` s. Returns the wait."""
     start = time.monotonic()
     while not predicate():
