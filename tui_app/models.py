@@ -83,5 +83,5 @@ def newest(models: tuple[str, ...], family: str = "sonnet") -> str | None:
 @cache
 def default_model() -> str:
     """The newest Sonnet-class model the installed SDK knows (any model if it lists none)."""
-    models = sdk_models()
-    return newest(models) or newest(FALLBACK_MODELS) or models[0]
+    models = sdk_models()  # the fallback list when the SDK is missing: never empty
+    return newest(models) or models[0]

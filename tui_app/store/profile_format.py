@@ -28,7 +28,18 @@ HEADER = """\
 
 def dumps(settings: RunSettings) -> str:
     """The profile file for ``settings`` (never an API key: settings hold none)."""
-    return HEADER + "\n" + tomli_w.dumps(to_table(settings.values()), multiline_strings=True)
+    table = to_table(settings.values())
+    # Multi-line strings keep a long system prompt readable, but TOML reads a "\r\n" in
+    # them back as "\n": a value holding "\r" is written escaped, so it round-trips exactly.
+    return HEADER + "\n" + tomli_w.dumps(table, multiline_strings=not _holds_cr(table))
+
+
+def _holds_cr(value: object) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, dict):
+        return any(_holds_cr(v) for v in value.values())
+    return False
 
 
 def parse(data: dict[str, Any], *, base_dir: Path) -> RunSettings:
