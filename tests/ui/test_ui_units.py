@@ -72,6 +72,31 @@ def test_config_reports_bad_values_without_failing():
     assert len(config.problems) == 2 and all(str(path) in p for p in config.problems)
 
 
+def test_config_cursor_blink_is_a_preference_the_app_follows():
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("cursor_blink = false\n")
+    assert UIConfig.load().cursor_blink is False
+    path.write_text('cursor_blink = "no"\n')
+    config = UIConfig.load()
+    assert config.cursor_blink is True and len(config.problems) == 1 and "cursor_blink" in config.problems[0]
+
+
+async def test_a_steady_cursor_from_the_config_file_reaches_the_editors():
+    from textual.widgets import TextArea
+
+    from tui_app.ui.app import ClaudeTUI
+
+    path = paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("cursor_blink = false\n")
+    app = ClaudeTUI()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        editors = list(app.main_screen.query(TextArea))
+        assert editors and all(not editor.cursor_blink for editor in editors)
+
+
 def test_backend_choice_from_environment():
     assert BackendChoice.from_env({}).label == "SIMULATOR"
     assert BackendChoice.from_env({"ANTHROPIC_API_KEY": "k"}).label == "real API"

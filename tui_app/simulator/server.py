@@ -246,7 +246,7 @@ class SimulatorServer:
         finally:
             busy.set()
 
-    # -- admin endpoints (for tests and tools) ---------------------------------------
+    # -- control endpoints (public, documented in the README: for tests of the user's code) --
 
     async def _admin(self, reply: Reply, request: Request) -> None:
         route = (request.method, request.path)

@@ -49,7 +49,7 @@ class ClaudeTUI(App[None]):
         clock: Callable[[], float] = time.monotonic,
         sleep: Any = None,
         notices: Iterable[str] = (),
-        cursor_blink: bool = True,
+        cursor_blink: bool | None = None,
         replay: tuple[Any, float | None] | None = None,
     ) -> None:
         super().__init__()
@@ -59,7 +59,8 @@ class ClaudeTUI(App[None]):
         self.clock = clock
         self._start_settings = self._initial_settings(settings)
         self._notices = [*self.config.problems, *notices]
-        self._cursor_blink = cursor_blink
+        self._cursor_blink = self.config.cursor_blink if cursor_blink is None else cursor_blink
+        """The config file's ``cursor_blink`` unless the caller says (screenshots want it steady)."""
         self._replay = replay
         """(session, speed) to play at start: ``claude-tui replay ID``."""
         self.main_screen: MainScreen
@@ -196,7 +197,8 @@ class ClaudeTUI(App[None]):
         gc_policy.release()
 
     def cursor_blink_off(self) -> None:
-        """For snapshot tests: a blinking cursor makes screenshots differ from run to run."""
+        """A steady cursor (``cursor_blink = false`` in config.toml); also what keeps two
+        screenshots of the same screen identical."""
         for widget in self.main_screen.query("TextArea, Input"):
             if isinstance(widget, (TextArea, Input)):
                 widget.cursor_blink = False

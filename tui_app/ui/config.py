@@ -34,6 +34,8 @@ class UIConfig:
     theme: str | None = None
     last_model: str | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    cursor_blink: bool = True
+    """False: a steady cursor in the editors (for people who find blinking distracting)."""
     problems: list[str] = field(default_factory=list)
     """One line per problem found in the file, shown to the user as notices."""
 
@@ -47,6 +49,11 @@ class UIConfig:
         config.theme = config._string(data, "theme")
         config.last_model = config._string(data, "last_model")
         config.keys = config._keys(data.get("keys", {}))
+        blink = data.get("cursor_blink", True)
+        if isinstance(blink, bool):
+            config.cursor_blink = blink
+        else:
+            config.problems.append(f"{path}: cursor_blink must be true or false, unquoted (ignored)")
         return config
 
     def _read(self) -> dict[str, Any] | None:

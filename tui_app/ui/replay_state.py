@@ -71,12 +71,16 @@ class ReplayState:
 
     async def play(self, events: Sequence[Event], sink: Callable[[Event], Awaitable[None]]) -> None:
         """Feed ``events`` to ``sink`` at their recorded times (scaled by ``speed``),
-        holding while paused, and pausing again after each event let through by ``step``."""
-        from ..store.replay import replay_events
+        holding while paused, and pausing again after each event let through by ``step``.
+        The run service's :func:`~tui_app.run.controller.replay` does the feeding, as for
+        ``claude-tui replay --print``; the pause gate is one more consumer in front of ``sink``."""
+        from ..run.controller import replay
 
-        async for event in replay_events(events, speed=self.speed):
+        async def gated(event: Event) -> None:
             await self._gate.wait()
             await sink(event)
             if self._stepping:
                 self._stepping = False
                 self._gate.clear()
+
+        await replay(events, [gated], speed=self.speed)
