@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..schema.declared import setting
+from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
 from ..schema.kinds import Choice, Integer, Seconds
 
 Jitter = Literal["full", "equal", "decorrelated"]
