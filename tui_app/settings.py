@@ -2,23 +2,41 @@
 
 ``RunSettings`` is what a profile stores, what ``claude-tui run`` flags build, and what the
 TUI's settings form edits. Which settings exist, their rules, flags and profile keys are
-declared once in :mod:`tui_app.schema`; this class is where the values live, typed, and
-:meth:`RunSettings.values` / :meth:`RunSettings.with_values` map between the two (a
-setting's ``attr`` says where). It stays free of heavy imports so ``--help`` stays fast.
+declared once, each as the typed field that holds it (:func:`tui_app.schema.setting`), and
+:mod:`tui_app.schema` derives the rest; :meth:`RunSettings.values` /
+:meth:`RunSettings.with_values` map between fields and keys (a setting's ``attr`` says where). It stays free of heavy imports so ``--help`` stays fast.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .models import default_model
 from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
-from .schema import SETTINGS, FieldError, by_key, check_values, parse_table, show, suggest, to_table
-from .timeouts import DEFAULT_PRESET, Timeouts, get_preset
+from .schema import (
+    SETTINGS,
+    Choice,
+    FieldError,
+    Integer,
+    ScenarioRef,
+    Text,
+    by_key,
+    check_values,
+    collect,
+    parse_table,
+    setting,
+    settings_table,
+    show,
+    suggest,
+    to_table,
+)
+from .timeouts import DEFAULT_PRESET, Timeouts, get_preset, load_presets
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from .schema import Setting
 
 DEFAULT_MODEL = default_model()
 """The newest Sonnet-class model of the installed SDK (see :mod:`tui_app.models`)."""
@@ -28,18 +46,59 @@ SETTINGS_VERSION = 2
 dataclass fields as they are; 2: the profile layout of the schema plus ``effective``."""
 
 
+def _preset_names() -> tuple[str, ...]:
+    return tuple(load_presets())
+
+
 @dataclass(frozen=True, slots=True)
 class RunSettings:
-    model: str = DEFAULT_MODEL
-    system: str | None = None
-    max_tokens: int = DEFAULT_MAX_TOKENS
-    preset: str = DEFAULT_PRESET
-    timeout_overrides: dict[str, float] = field(default_factory=dict)
+    """The settings of a request. Each field holding one is its one declaration (:func:`setting`):
+    the value's type and default, and how flags, profiles, the form and the docs show it; the
+    settings of the retry policy and the timeouts are declared in their own classes."""
+
+    model: str = setting(
+        DEFAULT_MODEL,
+        kind=Text(example=default_model),
+        flag="--model",
+        metavar="ID",
+        label="model",
+        form=None,  # the form's own row: free entry plus the ids the API lists
+        doc_default="newest Sonnet of the installed SDK",
+        help="model id",
+    )
+    max_tokens: int = setting(
+        DEFAULT_MAX_TOKENS,
+        kind=Integer(1, 1_000_000),
+        flag="--max-tokens",
+        label="max tokens",
+        unit="tokens",
+        form="prompt",
+        help="max output tokens",
+    )
+    system: str | None = setting(
+        None, kind=Text(optional=True), flag="--system", label="system prompt", form="prompt", help="system prompt"
+    )
+    preset: str = setting(
+        DEFAULT_PRESET,
+        kind=Choice(_preset_names),
+        flag="--preset",
+        label="preset",
+        help="timeout preset (see Timeout presets)",
+    )
+    timeout_overrides: dict[str, float] = settings_table("timeouts", Timeouts, dict)
     """Per-field overrides of the preset's timeouts (connect/read/write/pool)."""
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: RetryPolicy = settings_table("retry", RetryPolicy, RetryPolicy)
     deadline_override: bool = False
     """True when ``policy.deadline`` was set explicitly (else the preset's deadline applies)."""
-    scenario: str | None = None
+    scenario: str | None = setting(
+        None,
+        key="simulator.scenario",
+        kind=ScenarioRef(),
+        flag="--scenario",
+        label="scenario",
+        form=None,  # picked with the TUI's scenario picker
+        help="simulator scenario these settings prefer (--sim and the TUI's simulator)",
+    )
     """Simulator scenario (name or file) this settings set prefers, if any."""
 
     def timeouts(self) -> Timeouts:
@@ -53,11 +112,16 @@ class RunSettings:
         return self.policy.with_(deadline=get_preset(self.preset).deadline)
 
     # -- by schema key -----------------------------------------------------------------------
+    @classmethod
+    def schema(cls) -> tuple[Setting, ...]:
+        """The settings declared in this class's fields (``SETTINGS`` for ``RunSettings``)."""
+        return collect(cls)
+
     def values(self, *, effective: bool = False) -> dict[str, object]:
         """Every setting by key. Preset-driven ones (timeouts, deadline) only where set
         explicitly, unless ``effective``: then the values a run uses."""
         out: dict[str, object] = {}
-        for s in SETTINGS:
+        for s in self.schema():
             head, _, name = s.attr.partition(".")
             if head == "policy":
                 is_set = not s.preset_default or self.deadline_override
@@ -73,7 +137,7 @@ class RunSettings:
 
     def with_values(self, values: Mapping[str, object]) -> RunSettings:
         """A copy with ``values`` (by key) checked and applied; ``FieldError`` naming the field."""
-        known, checked = by_key(), check_values(values)
+        known, checked = by_key(self.schema()), check_values(values, self.schema())
         changes: dict[str, Any] = {}
         policy: dict[str, object] = {}
         overrides = dict(self.timeout_overrides)
@@ -98,11 +162,12 @@ class RunSettings:
 
     def validate(self) -> None:
         """Raise ``FieldError`` (a ``ValueError``) naming the field path and the fix."""
-        attrs = {s.attr for s in SETTINGS}
+        schema = self.schema()
+        attrs = {s.attr for s in schema}
         for name in self.timeout_overrides:
             if f"timeout_overrides.{name}" not in attrs:
-                raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}')}")
-        check_values(self.values())
+                raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}', schema)}")
+        check_values(self.values(), schema)
 
     # -- records -------------------------------------------------------------------------------
     @classmethod
@@ -119,8 +184,8 @@ class RunSettings:
         effective = self.values(effective=True)
         return {
             "settings_version": SETTINGS_VERSION,
-            **to_table(self.values()),
-            "effective": {s.key: effective[s.key] for s in SETTINGS if s.preset_default},
+            **to_table(self.values(), self.schema()),
+            "effective": {s.key: effective[s.key] for s in self.schema() if s.preset_default},
         }
 
 

@@ -11,18 +11,30 @@ from functools import cache
 from typing import Any
 
 from .paths import assets_dir
+from .schema.declared import setting
+from .schema.kinds import Seconds
 
 TIMEOUT_FIELDS = ("connect", "read", "write", "pool")
 
 
+def _timeout(default: float, name: str, help: str) -> float:
+    """A timeout's declaration: ``timeouts.NAME``, ``--NAME-timeout``; unset, the preset's."""
+    return setting(
+        default, kind=Seconds(), flag=f"--{name}-timeout", label=f"{name} s", unit="s", preset_default=True, help=help
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """Seconds for each phase of one HTTP attempt (``anthropic.Timeout`` fields)."""
+    """Seconds for each phase of one HTTP attempt (``anthropic.Timeout`` fields).
 
-    connect: float = 5.0
-    read: float = 30.0
-    write: float = 10.0
-    pool: float = 5.0
+    Each field is also its setting's declaration; ``RunSettings`` keeps overrides of them.
+    """
+
+    connect: float = _timeout(5.0, "connect", "connecting to the server")
+    read: float = _timeout(30.0, "read", "longest silence between two chunks of the stream")
+    write: float = _timeout(10.0, "write", "sending the request")
+    pool: float = _timeout(5.0, "pool", "waiting for a free connection")
 
     def with_overrides(self, **overrides: float | None) -> Timeouts:
         """Copy with every non-None override applied (CLI flags, profile fields)."""

@@ -14,37 +14,53 @@ from tui_app.schema import (
     SETTINGS,
     Boolean,
     FieldError,
-    Setting,
     add_flags,
+    by_key,
     flag_values,
     form_fields,
     markdown_table,
     parse_table,
+    setting,
     to_table,
 )
 from tui_app.settings import RunSettings
 from tui_app.simulator import ScenarioError
 from tui_app.simulator.steps import FieldError as ScenarioFieldError
 from tui_app.simulator.steps import parse_step
-from tui_app.timeouts import TIMEOUT_FIELDS
+from tui_app.timeouts import TIMEOUT_FIELDS, Timeouts
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
-STREAM = Setting(
-    "stream",
-    attr="stream",
-    kind=Boolean(),
-    flag="--stream",
-    label="stream",
-    help="stream the answer (--no-stream: one response when it is complete)",
-)
-"""The README's "Adding a setting" example, declared in a test-local copy of the schema."""
-EXTENDED = (*SETTINGS, STREAM)
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StreamingSettings(RunSettings):
+    """The README's "Adding a setting" example: one declaration, in a test-local copy of RunSettings."""
+
+    stream: bool = setting(
+        True,
+        kind=Boolean(),
+        flag="--stream",
+        label="stream",
+        help="stream the answer (--no-stream: one response when it is complete)",
+    )
+
+
+EXTENDED = StreamingSettings.schema()
+STREAM = by_key(EXTENDED)["stream"]
+
+
+def test_one_declaration_is_the_typed_field_and_the_setting():
+    assert EXTENDED == (*SETTINGS, STREAM) and (STREAM.key, STREAM.attr) == ("stream", "stream")
+    assert StreamingSettings().stream is True and StreamingSettings().values()["stream"] is True
+    changed = StreamingSettings().with_values({"stream": False})
+    assert changed.stream is False and changed.to_dict()["stream"] is False
+    with pytest.raises(FieldError, match=r"^stream must be true or false \(unquoted\), got 1$"):
+        StreamingSettings().with_values({"stream": 1})
 
 
 def test_one_declaration_adds_a_flag():
     parser = argparse.ArgumentParser()
-    add_flags(parser, {"stream": True}, EXTENDED)
+    add_flags(parser, StreamingSettings().values(), EXTENDED)
     assert "--no-stream" in parser.format_help() and "(default: true)" in parser.format_help()
     assert flag_values(parser.parse_args(["--no-stream"]), EXTENDED) == {"stream": False}
     assert flag_values(parser.parse_args([]), EXTENDED) == {}
@@ -67,7 +83,7 @@ def test_one_declaration_adds_a_form_field_and_a_docs_row():
     assert STREAM in form_fields("settings", EXTENDED) and STREAM not in form_fields("settings")
     widget = _field(STREAM)
     assert widget.id == "stream" and type(widget).__name__ == "Select"
-    row = markdown_table({"stream": True}, EXTENDED).splitlines()[-1]
+    row = markdown_table(StreamingSettings().values(), EXTENDED).splitlines()[-1]
     assert row == (
         "| `stream` | `--[no-]stream` | true or false | true "
         "| stream the answer (--no-stream: one response when it is complete) |"
@@ -79,7 +95,8 @@ def test_every_runsettings_field_has_a_declaration_and_back():
     containers = {"policy", "timeout_overrides", "deadline_override"}  # hold declared settings
     fields = {f.name for f in dataclasses.fields(RunSettings)} - containers
     fields |= {f"policy.{f.name}" for f in dataclasses.fields(RetryPolicy)}
-    fields |= {f"timeout_overrides.{name}" for name in TIMEOUT_FIELDS}
+    fields |= {f"timeout_overrides.{f.name}" for f in dataclasses.fields(Timeouts)}
+    assert TIMEOUT_FIELDS == tuple(f.name for f in dataclasses.fields(Timeouts))
     assert attrs == fields
     for unique in ("key", "flag", "dest", "widget_id"):
         assert len({getattr(s, unique) for s in SETTINGS}) == len(SETTINGS), unique

@@ -13,11 +13,13 @@ import random
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..schema.declared import setting
+from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
+from ..schema.kinds import Choice, Integer, Seconds
+
 Jitter = Literal["full", "equal", "decorrelated"]
 MidStreamPolicy = Literal["restart", "continue"]
 
-SECONDS_LIMIT = 86400
-"""No delay or deadline above a day: a typo (36000 for 3600) should fail loudly."""
 MAX_ATTEMPTS_LIMIT = 1000
 
 JITTERS: tuple[str, ...] = ("full", "equal", "decorrelated")
@@ -28,20 +30,57 @@ MID_STREAM_POLICIES: tuple[str, ...] = ("restart", "continue")
 class RetryPolicy:
     """Frozen, documented defaults; override with ``dataclasses.replace`` or ``with_``.
 
+    Each field is also its setting's declaration (:func:`tui_app.schema.setting`): in a
+    profile it is ``retry.NAME``.
+
     >>> RetryPolicy(max_attempts=3, base_delay=0.5).with_(jitter="equal").max_attempts
     3
     """
 
-    max_attempts: int = 4
-    """Total attempts including the first (1 = never retry)."""
-    base_delay: float = 0.5
-    """Seconds; the first backoff is drawn around this value."""
-    max_delay: float = 8.0
-    """Seconds; no computed backoff exceeds this cap (server hints may, up to the deadline)."""
-    jitter: Jitter = "full"
-    deadline: float | None = 120.0
-    """Seconds for the whole call across attempts and waits; None = no deadline."""
-    mid_stream: MidStreamPolicy = "restart"
+    max_attempts: int = setting(
+        4,
+        kind=Integer(1, MAX_ATTEMPTS_LIMIT),
+        flag="--max-attempts",
+        label="attempts",
+        help="attempts in all, including the first (1 = never retry)",
+    )
+    base_delay: float = setting(
+        0.5,
+        kind=Seconds(allow_zero=True),
+        flag="--base-delay",
+        label="base delay",
+        unit="s",
+        help="first backoff delay",
+    )
+    """The first backoff is drawn around this value."""
+    max_delay: float = setting(
+        8.0,
+        kind=Seconds(allow_zero=True),
+        flag="--max-delay",
+        label="max delay",
+        unit="s",
+        at_least="base_delay",
+        help="cap of one backoff delay",
+    )
+    """No computed backoff exceeds this cap (server hints may, up to the deadline)."""
+    jitter: Jitter = setting("full", kind=Choice(JITTERS), flag="--jitter", label="jitter", help="backoff jitter")
+    deadline: float | None = setting(
+        120.0,
+        kind=Seconds(none_word="none"),
+        flag="--deadline",
+        label="deadline s",
+        unit="s",
+        preset_default=True,
+        help="bound on the whole call, all attempts and waits",
+    )
+    """None = no deadline; left unset in a profile, the timeout preset's applies."""
+    mid_stream: MidStreamPolicy = setting(
+        "restart",
+        kind=Choice(MID_STREAM_POLICIES),
+        flag="--mid-stream",
+        label="mid-stream",
+        help="after a failure mid-answer: start over, or ask the model to continue",
+    )
     """On a failure after text arrived: restart from scratch (discard the partial text) or
     continue (ask the model, in a new user turn, to carry on from the partial text)."""
 

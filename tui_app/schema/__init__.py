@@ -1,10 +1,11 @@
 """Every request setting, declared once: what flags, profiles, the form and the docs derive from.
 
-A :class:`Setting` names its profile key (``retry.max_attempts``, also the field path in
-every error), where ``RunSettings`` keeps the value, its kind (type, range or choices,
-how it is written as text), unit, one-line help, CLI flag and form label. The derivations
-below take the schema as an argument (``SETTINGS`` in the product), so each one is a plain
-function of the declarations:
+A setting is declared as the typed dataclass field that holds it, ``setting(default,
+kind=..., flag=..., label=..., help=...)`` (in ``RunSettings``, ``RetryPolicy``,
+``Timeouts``); :func:`collect` reads them back as :class:`Setting` s, giving each its
+profile key (``retry.max_attempts``, also the field path in every error) and where
+``RunSettings`` keeps the value. The derivations below take the schema as an argument
+(``SETTINGS`` in the product), so each one is a plain function of the declarations:
 
 - :func:`add_flags` / :func:`flag_values` — ``claude-tui run`` / ``profiles save`` flags;
 - :func:`parse_table` / :func:`to_table` — the TOML layout of a profile;
@@ -12,8 +13,8 @@ function of the declarations:
 - :func:`form_fields` — which fields the TUI form and prompt panel show;
 - :func:`markdown_table` — the README's profile-keys table.
 
-Import-light on purpose (``--help`` and the TUI's first frame import it): argparse and
-dataclasses only; presets and scenario names are looked up when first needed.
+Import-light on purpose (``--help``, the TUI's first frame and the retry core import it):
+argparse and dataclasses only; presets and scenario names are looked up when first needed.
 """
 
 from .declared import (
@@ -24,7 +25,10 @@ from .declared import (
     by_key,
     check_value,
     check_values,
+    collect,
     parse_text,
+    setting,
+    settings_table,
     suggest,
     tables,
 )
@@ -60,6 +64,7 @@ __all__ = [
     "by_key",
     "check_value",
     "check_values",
+    "collect",
     "default_text",
     "flag_error",
     "flag_help",
@@ -69,6 +74,8 @@ __all__ = [
     "parse_table",
     "parse_text",
     "resolve_scenario",
+    "setting",
+    "settings_table",
     "show",
     "suggest",
     "tables",

@@ -1,34 +1,30 @@
-"""The declarations: every request setting, once, and the checks every source goes through."""
+"""How a setting is declared (as a typed dataclass field), and the checks every source goes through."""
 
 from __future__ import annotations
 
 import argparse
-from dataclasses import KW_ONLY, dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
-from ..models import default_model
-from ..retry.policy import JITTERS, MAX_ATTEMPTS_LIMIT, MID_STREAM_POLICIES
 from .errors import FieldError, Problem
-from .kinds import Choice, Integer, Kind, ScenarioRef, Seconds, Text
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Iterator, Mapping
 
+    from .kinds import Kind
 
-def _preset_names() -> tuple[str, ...]:
-    from ..timeouts import load_presets
-
-    return tuple(load_presets())
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One setting, declared once.
+    """One setting, declared once: with :func:`setting`, as the typed field that holds it.
 
     ``key`` is its profile key and the field path errors name; ``attr`` is where
     ``RunSettings`` keeps the value: a field, ``policy.FIELD`` (the retry policy) or
-    ``timeout_overrides.NAME`` (an override of the preset's timeout). The default is the
-    one of that typed attribute (``RunSettings().values()``).
+    ``timeout_overrides.NAME`` (an override of the preset's timeout). Both come from where
+    the field is (:func:`collect`); the default is the field's (``RunSettings().values()``).
     """
 
     key: str
@@ -72,125 +68,110 @@ class Setting:
         return self.flag.removeprefix("--")
 
 
-def _timeout(name: str, help: str) -> Setting:
-    return Setting(
-        f"timeouts.{name}",
-        attr=f"timeout_overrides.{name}",
-        kind=Seconds(),
-        flag=f"--{name}-timeout",
-        label=f"{name} s",
-        unit="s",
-        preset_default=True,
+_SETTING, _TABLE = "setting", "settings_table"
+
+
+def setting(
+    default: T,
+    *,
+    kind: Kind,
+    help: str,
+    flag: str,
+    label: str,
+    key: str | None = None,
+    unit: str = "",
+    form: Literal["settings", "prompt"] | None = "settings",
+    preset_default: bool = False,
+    at_least: str | None = None,
+    doc_default: str | None = None,
+    metavar: str | None = None,
+) -> T:
+    """A dataclass field that is also the setting's one declaration (see :class:`Setting`).
+
+    The typed field carries the default; the declaration rides in its metadata, and
+    :func:`collect` gives it its key (the field's name, under its table's) and ``attr``.
+    ``key`` is only for a top-level field written in a table (``simulator.scenario``);
+    ``at_least`` names a setting of the same table.
+    """
+    declared = Setting(
+        key or "",
+        attr="",
+        kind=kind,
         help=help,
+        flag=flag,
+        label=label,
+        unit=unit,
+        form=form,
+        preset_default=preset_default,
+        at_least=at_least,
+        doc_default=doc_default,
+        metavar=metavar,
     )
+    return field(default=default, metadata={_SETTING: declared})
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "model",
-        attr="model",
-        kind=Text(example=default_model),
-        flag="--model",
-        metavar="ID",
-        label="model",
-        form=None,  # the form's own row: free entry plus the ids the API lists
-        doc_default="newest Sonnet of the installed SDK",
-        help="model id",
-    ),
-    Setting(
-        "max_tokens",
-        attr="max_tokens",
-        kind=Integer(1, 1_000_000),
-        flag="--max-tokens",
-        label="max tokens",
-        unit="tokens",
-        form="prompt",
-        help="max output tokens",
-    ),
-    Setting(
-        "system",
-        attr="system",
-        kind=Text(optional=True),
-        flag="--system",
-        label="system prompt",
-        form="prompt",
-        help="system prompt",
-    ),
-    Setting(
-        "preset",
-        attr="preset",
-        kind=Choice(_preset_names),
-        flag="--preset",
-        label="preset",
-        help="timeout preset (see Timeout presets)",
-    ),
-    _timeout("connect", "connecting to the server"),
-    _timeout("read", "longest silence between two chunks of the stream"),
-    _timeout("write", "sending the request"),
-    _timeout("pool", "waiting for a free connection"),
-    Setting(
-        "retry.max_attempts",
-        attr="policy.max_attempts",
-        kind=Integer(1, MAX_ATTEMPTS_LIMIT),
-        flag="--max-attempts",
-        label="attempts",
-        help="attempts in all, including the first (1 = never retry)",
-    ),
-    Setting(
-        "retry.base_delay",
-        attr="policy.base_delay",
-        kind=Seconds(allow_zero=True),
-        flag="--base-delay",
-        label="base delay",
-        unit="s",
-        help="first backoff delay",
-    ),
-    Setting(
-        "retry.max_delay",
-        attr="policy.max_delay",
-        kind=Seconds(allow_zero=True),
-        flag="--max-delay",
-        label="max delay",
-        unit="s",
-        at_least="retry.base_delay",
-        help="cap of one backoff delay",
-    ),
-    Setting(
-        "retry.jitter",
-        attr="policy.jitter",
-        kind=Choice(JITTERS),
-        flag="--jitter",
-        label="jitter",
-        help="backoff jitter",
-    ),
-    Setting(
-        "retry.deadline",
-        attr="policy.deadline",
-        kind=Seconds(none_word="none"),
-        flag="--deadline",
-        label="deadline s",
-        unit="s",
-        preset_default=True,
-        help="bound on the whole call, all attempts and waits",
-    ),
-    Setting(
-        "retry.mid_stream",
-        attr="policy.mid_stream",
-        kind=Choice(MID_STREAM_POLICIES),
-        flag="--mid-stream",
-        label="mid-stream",
-        help="after a failure mid-answer: start over, or ask the model to continue",
-    ),
-    Setting(
-        "simulator.scenario",
-        attr="scenario",
-        kind=ScenarioRef(),
-        flag="--scenario",
-        label="scenario",
-        form=None,  # picked with the TUI's scenario picker
-        help="simulator scenario these settings prefer (--sim and the TUI's simulator)",
-    ),
-)
+def settings_table(name: str, declared_in: type, default_factory: Callable[[], T]) -> T:
+    """A field holding a profile ``[name]`` table whose settings are ``declared_in``'s fields."""
+    return field(default_factory=default_factory, metadata={_TABLE: (name, declared_in)})
+
+
+_COLLECTED: dict[type, tuple[Setting, ...]] = {}
+
+
+def collect(cls: type) -> tuple[Setting, ...]:
+    """The settings declared in ``cls``'s fields (and its tables'), in declaration order."""
+    if cls not in _COLLECTED:
+        _COLLECTED[cls] = _walk(cls, "", "")
+    return _COLLECTED[cls]
+
+
+def _walk(cls: type, table: str, attr: str) -> tuple[Setting, ...]:
+    found: list[Setting] = []
+    for f in fields(cls):
+        if _SETTING in f.metadata:
+            s: Setting = f.metadata[_SETTING]
+            key = s.key or (f"{table}.{f.name}" if table else f.name)
+            at_least = f"{table}.{s.at_least}" if table and s.at_least else s.at_least
+            found.append(replace(s, key=key, attr=attr + f.name, at_least=at_least))
+        elif _TABLE in f.metadata:
+            name, declared_in = f.metadata[_TABLE]
+            found.extend(_walk(declared_in, name, f"{f.name}."))
+    return tuple(found)
+
+
+class _Declared(Sequence[Setting]):
+    """``SETTINGS``: the settings of ``RunSettings``, collected on first use.
+
+    The declarations are the typed fields themselves (``tui_app.settings``, ``retry.policy``,
+    ``timeouts``), and those modules import :func:`setting` from here: the list can only be
+    built once they are loaded, not while this module is.
+    """
+
+    @staticmethod
+    def _all() -> tuple[Setting, ...]:
+        from ..settings import RunSettings
+
+        return collect(RunSettings)
+
+    @overload
+    def __getitem__(self, index: int) -> Setting: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Setting, ...]: ...
+    def __getitem__(self, index: int | slice) -> Setting | tuple[Setting, ...]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __iter__(self) -> Iterator[Setting]:
+        return iter(self._all())
+
+    def __repr__(self) -> str:
+        return f"SETTINGS{self._all()!r}"
+
+
+SETTINGS: Sequence[Setting] = _Declared()
+"""Every request setting, in declaration order (flags, profile layout and docs follow it)."""
 
 TABLE_TITLES = {
     "": "request",

@@ -1,4 +1,7 @@
-"""Kinds of setting: a type, its rule in words, and its text form (flags, form fields)."""
+"""Kinds of setting: a type, its rule in words, and its text form (flags, form fields).
+
+Light (json, math, pathlib): the retry core declares its fields with these kinds.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from ..retry.policy import SECONDS_LIMIT
 from .errors import Problem, show
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+
+SECONDS_LIMIT = 86400
+"""No delay, timeout or deadline above a day: a typo (36000 for 3600) should fail loudly."""
 
 
 class Kind(Protocol):
