@@ -119,6 +119,8 @@ def notice_printer(backend: Backend, stderr: IO[str]) -> Callable[..., None]:
     """Prints what the backend noticed (store problems, a run not fully recorded) as it comes."""
 
     def flush(_event: Event | None = None) -> None:
+        if not backend.notices:  # the common case, once per text delta: nothing to copy
+            return
         notices, backend.notices[:] = list(backend.notices), []
         for notice in notices:
             say(stderr, f"warning: {notice}")
