@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import signal
 import sqlite3
@@ -33,15 +34,25 @@ if TYPE_CHECKING:
 CLI = [sys.executable, "-m", "tui_app"]
 
 
-def wait_until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy (bounded); return that value."""
+def wait_until(
+    predicate: Callable[[], Any],
+    timeout: float = 30.0,
+    what: str = "condition",
+    *,
+    describe: Callable[[], str] | None = None,
+) -> Any:
+    """Poll ``predicate`` until it returns something truthy (bounded); return that value.
+
+    ``describe`` adds what was seen (say, the terminal's last lines) to a timeout's message.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.05)  # polling another process: there is nothing to await
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    seen = f"; seen:\n{describe()}" if describe is not None else ""
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}{seen}")
 
 
 def db_rows(sql: str, params: tuple = ()) -> list[tuple]:
@@ -104,6 +115,13 @@ class PtyApp:
         with self._lock:
             return bytes(self._output)
 
+    def text_tail(self, chars: int = 3000) -> str:
+        """The last of the output as text, escape sequences dropped (for failure messages)."""
+        text = self.output[-4 * chars :].decode("utf-8", "replace")
+        return re.sub(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)", "", text)[
+            -chars:
+        ]
+
     def type(self, data: str | bytes) -> None:
         assert self._master is not None, "the terminal was hung up"
         os.write(self._master, data.encode() if isinstance(data, str) else data)
@@ -119,7 +137,7 @@ class PtyApp:
                 assert at >= 0, f"exited with {self.proc.returncode} before {needle!r} showed"
             return at + 1  # 0: not yet
 
-        return wait_until(seen, timeout, f"{needle!r} on the terminal") - 1 + len(needle)
+        return wait_until(seen, timeout, f"{needle!r} on the terminal", describe=self.text_tail) - 1 + len(needle)
 
     def kill(self) -> None:
         if self.proc.poll() is None:

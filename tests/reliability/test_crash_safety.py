@@ -88,7 +88,7 @@ def _tui_streaming(pty_app, scenario_file):
     tui.wait_for(b"Type a prompt")
     tui.type("tell me a long story")
     tui.type(CTRL_J)
-    wait_until(lambda: _stored_deltas() >= 20, what="20 streamed deltas in the database")
+    wait_until(lambda: _stored_deltas() >= 20, what="20 streamed deltas in the database", describe=tui.text_tail)
     return tui
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.app import App
 from textual.widgets import DataTable
 
@@ -48,6 +50,17 @@ async def test_a_cell_that_grows_is_drawn_whole_by_a_paint_before_the_tables_idl
         painted_after = _row_text(panel, 1)
         for screen_row in (painted_early, painted_after):
             assert "ok end_turn" in screen_row and "1000" in screen_row, screen_row
+
+
+async def test_mounting_the_table_twice_at_once_mounts_one_table():
+    """The app's on_ready and a send typed the moment the first frame showed both mount it:
+    the second used to mount another table with the same id (``DuplicateIds``: no run)."""
+    app = Harness()
+    async with app.run_test(size=(100, 12)) as pilot:
+        panel = app.query_one(AttemptsPanel)
+        await asyncio.gather(panel.mount_table(), panel.mount_table())
+        await pilot.pause()
+        assert len(panel.query(DataTable)) == 1 and panel.table is not None
 
 
 async def test_a_new_row_wider_than_the_columns_is_drawn_whole_at_once():

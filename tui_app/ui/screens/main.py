@@ -60,6 +60,7 @@ class MainScreen(Screen[None]):
         self.clock = clock
         self.run_state = RunState()
         self._form: Any = None
+        self._extras: asyncio.Future[None] | None = None
         """The settings form, made (and its module imported) after the first frame."""
         self._sending = False
         self._shown_phase = "idle"
@@ -128,9 +129,20 @@ class MainScreen(Screen[None]):
         return self._form
 
     async def after_first_frame(self) -> None:
-        """Mount what the first frame can do without (idempotent): the settings tab's
-        thirty-odd fields and the attempts table cost about as much as the rest of the
-        screen, and both are empty or hidden until the user acts."""
+        """Mount what the first frame can do without: the settings tab's thirty-odd fields
+        and the attempts table cost about as much as the rest of the screen, and both are
+        empty or hidden until the user acts.
+
+        Every caller awaits one shared mount: the app's ``on_ready`` and a send typed the
+        moment the first frame showed run it concurrently, and two mounts racing used to
+        mount the attempts table twice (``DuplicateIds``: the send failed). Shielded, so a
+        cancelled caller (a run given up) does not cancel the mount the others wait for.
+        """
+        if self._extras is None:
+            self._extras = asyncio.ensure_future(self._mount_extras())
+        await asyncio.shield(self._extras)
+
+    async def _mount_extras(self) -> None:
         await self.query_one(PromptPanel).mount_options()
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:

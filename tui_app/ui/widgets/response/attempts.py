@@ -71,6 +71,7 @@ class AttemptsPanel(Vertical):
         self.records: dict[int, AttemptRecord] = {}
         self._dirty: set[int] = set()
         self._table: DataTable[str] | None = None
+        self._mounting = False
         self.backoff_hint = ""
         """What the user can do during a wait (keys included), shown under the countdown."""
 
@@ -85,8 +86,9 @@ class AttemptsPanel(Vertical):
         part of that frame. Until then ``apply`` only keeps the records; the panel keeps its
         height (``min-height`` in app.tcss) so nothing moves when the table arrives.
         """
-        if self._table is not None:
-            return
+        if self._table is not None or self._mounting:
+            return  # (a second caller while mounting: the screen's ``after_first_frame`` waits)
+        self._mounting = True
         from textual.widgets import DataTable  # a module of its own, imported after the first frame
 
         table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
