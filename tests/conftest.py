@@ -170,3 +170,21 @@ def cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def make_sim():
+    """Factory: ``make_sim(scenario="happy", **kwargs)`` -> a started in-process simulator
+    (``Simulator``'s own defaults: seed 0), stopped after the test."""
+    from tui_app.simulator import Simulator
+
+    started: list[Simulator] = []
+
+    def make(scenario: object = "happy", **kwargs: object) -> Simulator:
+        sim = Simulator(scenario, **kwargs).start()  # type: ignore[arg-type]
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.stop()

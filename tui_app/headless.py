@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from . import gc_policy, present
+from .cli import EXIT_API_FAILURE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .model_notes import deprecation_note
 from .retry.events import AttemptError, AttemptStart, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
 from .run.backend import Backend
@@ -142,7 +143,7 @@ def run_headless(options: HeadlessOptions, *, stdout: IO[str] | None = None, std
                 events_file = stack.enter_context(open(options.events_path, "w", encoding="utf-8"))
             except OSError as exc:
                 say(stderr, f"--events: cannot write {options.events_path}: {exc.strerror}", prefix="claude-tui run: ")
-                return 2
+                return EXIT_USAGE
         backend = Backend(choice, seed=options.seed, record=options.record, unrecorded=UNRECORDED)
         return asyncio.run(_run(options, backend, stdout, stderr, events_file))
 
@@ -176,11 +177,20 @@ async def _run(
         notices()  # the session's last write comes after the last event
     finally:
         await backend.aclose()
+    return exit_code(last)
+
+
+def exit_code(last: Event) -> int:
+    """The documented exit code for how a run ended (README, *Exit codes*): a give-up on
+    an ``unexpected`` failure is a bug in claude-tui (70, as for a bug anywhere else), so a
+    script can tell it from the API failing (1)."""
     if isinstance(last, Success):
-        return 0
+        return EXIT_OK
     if isinstance(last, Cancelled):
-        return 130
-    return 1
+        return EXIT_INTERRUPTED
+    if isinstance(last, GiveUp) and last.failure is not None and last.failure.kind == "unexpected":
+        return EXIT_INTERNAL
+    return EXIT_API_FAILURE
 
 
 async def _load(backend: Backend, stderr: IO[str]) -> int | None:
@@ -191,7 +201,7 @@ async def _load(backend: Backend, stderr: IO[str]) -> int | None:
         await backend.ready()
     except ScenarioError as exc:
         say(stderr, f"--scenario: {exc}", prefix="claude-tui run: ")
-        return 2
+        return EXIT_USAGE
     except Exception:
         return None  # not ours to show: the controller reports it as a failed attempt, as the TUI does
     return None

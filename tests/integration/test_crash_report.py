@@ -70,6 +70,31 @@ def test_a_bug_in_a_command_prints_one_line_and_writes_the_traceback_to_a_crash_
     assert KEY not in report and KEY not in result.stderr
 
 
+def test_a_bug_in_the_retry_core_ends_run_with_exit_70_and_a_crash_log(run_cli, scenario_file, tmp_path):
+    """The core catches it (the session records the give-up), and the exit code says "bug",
+    not "the API failed", so a script can tell them apart."""
+    env = _inject(
+        tmp_path,
+        "tui_app.retry.runner",
+        "backoff_delay",  # planning the wait after the 529
+        'ZeroDivisionError("float division by zero, key " + os.environ["ANTHROPIC_API_KEY"])',
+    )
+    overloaded = scenario_file('name = "once"\n[[steps]]\nfault = "status"\nstatus = 529\n')
+    result = run_cli("run", "hello", "--sim", "--scenario", overloaded, env=env)
+
+    assert result.returncode == EXIT_INTERNAL and result.stdout == ""
+    log, report = _only_crash_log()
+    [gave_up] = [line for line in result.stderr.splitlines() if "gave up" in line]
+    assert "ZeroDivisionError in claude-tui" in gave_up and str(log) in gave_up and "this is a bug" in gave_up
+    assert "in broken" in report and KEY not in report and KEY not in result.stderr
+
+
+def test_an_api_failure_still_exits_1(run_cli, scenario_file):
+    refused = scenario_file('name = "no"\n[[steps]]\nfault = "status"\nstatus = 400\n')
+    result = run_cli("run", "hello", "--sim", "--scenario", refused)
+    assert result.returncode == 1 and "gave up" in result.stderr and not list(paths.crash_dir().glob("*.log"))
+
+
 def test_a_bug_in_the_tui_restores_the_terminal_then_prints_one_line(tmp_path):
     """Textual would print a traceback with local variables over the terminal on exit."""
     env = _inject(

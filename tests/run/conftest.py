@@ -114,4 +114,4 @@ def blocker():
 
 
 # The TUI's pilot fixtures (an in-process simulator, the real app wired to it, bounded waits).
-from tests.ui.conftest import make_app, make_sim, send, send_and_wait, started, wait_until  # noqa: E402, F401
+from tests.ui.conftest import make_app, send, send_and_wait, started, wait_until  # noqa: E402, F401

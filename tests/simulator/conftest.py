@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import anthropic
 import pytest
@@ -16,26 +16,8 @@ import pytest
 from tui_app.settings import DEFAULT_MODEL
 from tui_app.simulator import Scenario, Simulator, Step
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-
 MODEL = DEFAULT_MODEL  # the installed SDK's own: a literal id can drop out of its table
 PROMPT = "How should a client retry an overloaded API?"
-
-
-@pytest.fixture
-def make_sim() -> Iterator[Any]:
-    """Factory: ``make_sim(scenario="happy", **kwargs)`` -> a started Simulator, stopped after the test."""
-    sims: list[Simulator] = []
-
-    def make(scenario: Any = "happy", **kwargs: Any) -> Simulator:
-        sim = Simulator(scenario, **kwargs).start()
-        sims.append(sim)
-        return sim
-
-    yield make
-    for sim in sims:
-        sim.stop()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.samples import overloaded, success
 from tui_app import paths
 from tui_app.retry.events import (
     AttemptError,
@@ -27,22 +28,13 @@ from tui_app.retry.events import (
     GiveUp,
     ResponseStart,
     RunStart,
-    Success,
     TextDelta,
 )
-from tui_app.retry.failures import Failure
 from tui_app.store import profile_format
 from tui_app.store.sessions import SessionStore
 
 REPO = Path(__file__).resolve().parents[2]
-OVERLOADED = Failure(
-    kind="overloaded",
-    retryable=True,
-    message="Overloaded",
-    status=529,
-    error_type="overloaded_error",
-    request_id="req_529",
-)
+OVERLOADED = overloaded("req_529")
 
 
 def overloaded_then_ok(answer: str = "Hello there, world.", chunks: int = 4) -> list[Event]:
@@ -58,20 +50,7 @@ def overloaded_then_ok(answer: str = "Hello there, world.", chunks: int = 4) -> 
         FirstToken(t=0.6, attempt=2, ttft=0.15),
     ]
     events += [TextDelta(t=0.6 + 0.01 * i, attempt=2, text=p) for i, p in enumerate(pieces)]
-    events.append(
-        Success(
-            t=0.7,
-            attempt=2,
-            text=answer,
-            stop_reason="end_turn",
-            input_tokens=12,
-            output_tokens=7,
-            ttft=0.15,
-            tokens_per_s=70.0,
-            request_id="req_ok",
-            elapsed=0.7,
-        )
-    )
+    events.append(success(0.7, 2, answer, request_id="req_ok", output_tokens=7, ttft=0.15, tokens_per_s=70.0))
     return events
 
 

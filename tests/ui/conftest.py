@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.samples import overloaded, success
 from tui_app.retry.events import (
     AttemptError,
     AttemptStart,
@@ -22,7 +23,6 @@ from tui_app.retry.events import (
     GiveUp,
     ResponseStart,
     RunStart,
-    Success,
     TextDelta,
 )
 from tui_app.retry.failures import Failure
@@ -41,23 +41,6 @@ PROMPT = "Explain exponential backoff in two paragraphs"
 def fast_scenario(*steps: dict[str, Any], then: str = "happy", answer_chars: int = 300) -> dict[str, Any]:
     """A scripted scenario with tiny delays, so tests finish in milliseconds."""
     return {"name": "test", "steps": list(steps), "then": then, "answer_chars": answer_chars}
-
-
-@pytest.fixture
-def make_sim():
-    """Factory: a started in-process simulator playing ``scenario``; stopped after the test."""
-    from tui_app.simulator import Simulator
-
-    started: list[Any] = []
-
-    def make(scenario: Any = "happy") -> Any:
-        sim = Simulator(scenario, seed=0).start()
-        started.append(sim)
-        return sim
-
-    yield make
-    for sim in started:
-        sim.stop()
 
 
 class GatedSleep:
@@ -206,15 +189,7 @@ ANSWER = (
     "- first retry after about `0.5 s`\n- then `1 s`, `2 s`, ...\n\n"
     "```python\ndelay = min(cap, base * 2 ** n)\n```\n"
 )
-OVERLOADED = Failure(
-    kind="overloaded",
-    retryable=True,
-    message="Overloaded",
-    status=529,
-    error_type="overloaded_error",
-    request_id="req_sim_000001",
-    retry_after=2.0,
-)
+OVERLOADED = overloaded("req_sim_000001", retry_after=2.0)
 RATELIMIT = {
     "anthropic-ratelimit-requests-limit": "1000",
     "anthropic-ratelimit-requests-remaining": "998",
@@ -239,20 +214,7 @@ def synthetic_states() -> dict[str, list[Any]]:
     ]
     half = [TextDelta(t=2.6, attempt=2, text=ANSWER[:70])]
     rest = [TextDelta(t=2.7, attempt=2, text=ANSWER[70:])]
-    done = [
-        Success(
-            t=2.9,
-            attempt=2,
-            text=ANSWER,
-            stop_reason="end_turn",
-            input_tokens=12,
-            output_tokens=48,
-            ttft=0.2,
-            tokens_per_s=120.0,
-            request_id="req_sim_000002",
-            elapsed=2.9,
-        )
-    ]
+    done = [success(2.9, 2, ANSWER, request_id="req_sim_000002", output_tokens=48, ttft=0.2, tokens_per_s=120.0)]
     give_up = [
         GiveUp(
             t=0.3,

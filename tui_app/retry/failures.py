@@ -27,6 +27,7 @@ FailureKind = Literal[
     "malformed_stream",  # the server sent what no Messages API stream holds (MalformedResponse)
     "deadline_exceeded",  # the whole-call deadline ran out during the attempt
     "cancelled",  # the user (or Ctrl-C) cancelled
+    "backend_unavailable",  # the SDK or the simulator could not start: no request was sent
     "unexpected",  # a bug (ours or a library's): shown with its type, never retried
 ]
 

@@ -200,7 +200,7 @@ def startup_failure(exc: BaseException, settings: RunSettings) -> list[Event]:
     from ..retry.failures import Failure
 
     policy = settings.effective_policy()
-    failure = Failure(kind="unexpected", retryable=False, message=f"{type(exc).__name__}: {exc}")
+    failure = Failure(kind="backend_unavailable", retryable=False, message=f"{type(exc).__name__}: {exc}")
     return [
         RunStart(t=0.0, model=settings.model, max_attempts=policy.max_attempts, deadline=policy.deadline),
         AttemptStart(t=0.0, attempt=1, model=settings.model),
