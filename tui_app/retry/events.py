@@ -56,6 +56,9 @@ class RunStart(Event):
     max_attempts: int = 0
     deadline: float | None = None
     timeouts: dict[str, float | None] = field(default_factory=dict)
+    stream: bool = True
+    """False: each attempt waits for the whole answer in one response (``--no-stream``),
+    which the read timeout bounds. Records from before the setting read as True."""
 
 
 @dataclass(frozen=True, slots=True)

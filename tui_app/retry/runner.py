@@ -56,6 +56,9 @@ class Request:
     model: str
     max_tokens: int = 1024
     system: str | None = None
+    stream: bool = True
+    """False: one ``messages.create`` without streaming; the read timeout then bounds the
+    wait for the whole answer (see :mod:`.whole`)."""
 
     def messages(self, carried_text: str = "") -> list[dict[str, str]]:
         """The conversation to send; under "continue", a new *user* turn asks to go on —
@@ -191,6 +194,7 @@ class RetryRun:
                 max_attempts=self.policy.max_attempts,
                 deadline=self.policy.deadline,
                 timeouts=dict(self._timeouts),
+                stream=self.request.stream,
             )
         )
         carried = ""
@@ -283,6 +287,11 @@ class RetryRun:
             request_id=outcome.request_id,
             report=self._report_bug,
         )
+        if failure.kind == "read_timeout" and not self.request.stream:
+            read = self._timeouts.get("read")
+            within = f"the {read:.1f} s read timeout" if read else "the read timeout"
+            why = "without streaming it bounds the wait for the whole answer: stream, or raise it"
+            return replace(failure, message=f"no complete answer within {within} ({why})")
         if failure.kind != "unexpected":
             return failure
         from .. import crash

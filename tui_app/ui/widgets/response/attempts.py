@@ -203,13 +203,14 @@ class AttemptsPanel(Vertical):
         return cells
 
     def show_state(self, state: RunState, now: float) -> None:
-        """The countdown (during a backoff) and the last response's rate-limit headers."""
-        left = state.backoff_left(now)
+        """The countdown (of a backoff, or of the read timeout while an attempt waits for a
+        whole answer without streaming) and the last response's rate-limit headers."""
+        left, read_left = state.backoff_left(now), state.read_timeout_left(now)
         countdown = self.query_one("#countdown", Static)
-        if left is None or state.backoff is None:
-            countdown.display = False
-        else:
-            countdown.display = True
+        countdown.display = read_left is not None or (left is not None and state.backoff is not None)
+        if read_left is not None:
+            countdown.update(f"⏳ waiting for the whole answer · read timeout in {read_left:.1f} s")
+        elif left is not None and state.backoff is not None:
             countdown.update(
                 visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
             )
