@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after
     from textual.app import ComposeResult
     from textual.widgets import DataTable
 
-    from ....retry.events import AttemptError, Cancelled, Event, Success, TextDelta
+    from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, Success, TextDelta
     from ....retry.failures import Failure
     from ...run_state import RunState
 
@@ -54,6 +54,8 @@ class AttemptRecord:
     error: AttemptError | None = None
     text: str = ""
     """What this attempt streamed: the answer, or the partial text a failure discarded."""
+    fallback_reason: str = ""
+    """Why this attempt uses the next model of the fallback chain ("" when it does not)."""
 
 
 class AttemptsPanel(Vertical):
@@ -120,7 +122,11 @@ class AttemptsPanel(Vertical):
             if self._table is not None:
                 self._table.clear()
         elif kind == "attempt_start":
-            self._add(AttemptRecord(event.attempt, event.t, event.model))  # type: ignore[attr-defined]
+            start = cast("AttemptStart", event)
+            self._add(AttemptRecord(start.attempt, start.t, start.model, fallback_reason=start.fallback_reason))
+            previous = self.records.get(start.attempt - 1)
+            if start.fallback_reason and previous is not None:  # the row that made the chain move on
+                self._update(previous.number, outcome=f"{previous.outcome} → {start.model}")
         elif kind in ("response_start", "first_token"):
             outcome = "streaming" if kind == "first_token" else "waiting"
             self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=outcome)  # type: ignore[attr-defined]
