@@ -47,6 +47,8 @@ SLOW = (
     "tests/ui/test_startup.py::test_first_screen_paints_before_anthropic_is_imported",
     "tests/bench/test_bench_quick.py::test_quick_mode_runs_and_prints_the_table",
     "tests/test_model_table.py",
+    "tests/integration/test_no_stream_cli.py::test_without_streaming_a_slow_answer_times_out_on_every_attempt",
+    "tests/integration/test_no_stream_cli.py::test_the_same_answer_streamed_more_slowly_survives_the_same_read_timeout",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
 benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept

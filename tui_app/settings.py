@@ -16,6 +16,7 @@ from .models import default_model
 from .retry.policy import JITTERS, MID_STREAM_POLICIES, RetryPolicy
 from .schema import (
     SETTINGS,
+    Boolean,
     Choice,
     FieldError,
     Integer,
@@ -84,6 +85,20 @@ class RunSettings:
         flag="--preset",
         label="preset",
         help="timeout preset (see Timeout presets)",
+    )
+    stream: bool = setting(
+        True,
+        kind=Boolean(),
+        flag="--stream",
+        label="stream",
+        help="stream the answer (false: one response once it is complete, the read timeout bounding the whole wait)",
+    )
+    allow_long_no_stream: bool = setting(
+        False,
+        kind=Boolean(),
+        flag="--allow-long-no-stream",
+        label="allow long no-stream",
+        help="send a request without streaming even when max_tokens is over the SDK's 10-minute rule for one",
     )
     timeout_overrides: dict[str, float] = settings_table("timeouts", Timeouts, dict)
     """Per-field overrides of the preset's timeouts (connect/read/write/pool)."""
@@ -168,6 +183,22 @@ class RunSettings:
             if f"timeout_overrides.{name}" not in attrs:
                 raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}', schema)}")
         check_values(self.values(), schema)
+        self._check_no_stream()
+
+    def _check_no_stream(self) -> None:
+        """The SDK's rule for non-streaming requests (:mod:`tui_app.retry.nonstreaming`),
+        which it skips for a client with its own timeout, as claude-tui's always is."""
+        if self.stream or self.allow_long_no_stream:
+            return
+        from .retry.nonstreaming import refusal, token_limit
+
+        problem = refusal(self.model, self.max_tokens)
+        if problem:
+            fix = (
+                f"stream (--stream, stream = true), lower it to {token_limit(self.model)} or less, "
+                "or force it (--allow-long-no-stream, allow_long_no_stream = true)"
+            )
+            raise FieldError("max_tokens", problem, fix)
 
     # -- records -------------------------------------------------------------------------------
     @classmethod

@@ -32,7 +32,9 @@ class Timeouts:
     """
 
     connect: float = _timeout(5.0, "connect", "connecting to the server")
-    read: float = _timeout(30.0, "read", "longest silence between two chunks of the stream")
+    read: float = _timeout(
+        30.0, "read", "longest silence between two chunks of the stream (without streaming: the whole answer)"
+    )
     write: float = _timeout(10.0, "write", "sending the request")
     pool: float = _timeout(5.0, "pool", "waiting for a free connection")
 

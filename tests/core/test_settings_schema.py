@@ -33,60 +33,61 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class StreamingSettings(RunSettings):
-    """The README's "Adding a setting" example: one declaration, in a test-local copy of RunSettings."""
+class CachingSettings(RunSettings):
+    """A setting like the README's "Adding a setting" example (``stream``), declared once in a
+    test-local copy of RunSettings: what the declaration alone adds."""
 
-    stream: bool = setting(
+    cache_prompt: bool = setting(
         True,
         kind=Boolean(),
-        flag="--stream",
-        label="stream",
-        help="stream the answer (--no-stream: one response when it is complete)",
+        flag="--cache-prompt",
+        label="cache prompt",
+        help="mark the prompt for caching (--no-cache-prompt: never)",
     )
 
 
-EXTENDED = StreamingSettings.schema()
-STREAM = by_key(EXTENDED)["stream"]
+EXTENDED = CachingSettings.schema()
+CACHE = by_key(EXTENDED)["cache_prompt"]
 
 
 def test_one_declaration_is_the_typed_field_and_the_setting():
-    assert EXTENDED == (*SETTINGS, STREAM) and (STREAM.key, STREAM.attr) == ("stream", "stream")
-    assert StreamingSettings().stream is True and StreamingSettings().values()["stream"] is True
-    changed = StreamingSettings().with_values({"stream": False})
-    assert changed.stream is False and changed.to_dict()["stream"] is False
-    with pytest.raises(FieldError, match=r"^stream must be true or false \(unquoted\), got 1$"):
-        StreamingSettings().with_values({"stream": 1})
+    assert EXTENDED == (*SETTINGS, CACHE) and (CACHE.key, CACHE.attr) == ("cache_prompt", "cache_prompt")
+    assert CachingSettings().cache_prompt is True and CachingSettings().values()["cache_prompt"] is True
+    changed = CachingSettings().with_values({"cache_prompt": False})
+    assert changed.cache_prompt is False and changed.to_dict()["cache_prompt"] is False
+    with pytest.raises(FieldError, match=r"^cache_prompt must be true or false \(unquoted\), got 1$"):
+        CachingSettings().with_values({"cache_prompt": 1})
 
 
 def test_one_declaration_adds_a_flag():
     parser = argparse.ArgumentParser()
-    add_flags(parser, StreamingSettings().values(), EXTENDED)
-    assert "--no-stream" in parser.format_help() and "(default: true)" in parser.format_help()
-    assert flag_values(parser.parse_args(["--no-stream"]), EXTENDED) == {"stream": False}
+    add_flags(parser, CachingSettings().values(), EXTENDED)
+    assert "--no-cache-prompt" in parser.format_help() and "(default: true)" in parser.format_help()
+    assert flag_values(parser.parse_args(["--no-cache-prompt"]), EXTENDED) == {"cache_prompt": False}
     assert flag_values(parser.parse_args([]), EXTENDED) == {}
-    assert "stream" not in flag_values(parser.parse_args(["--no-stream"]))  # the product's schema has none
+    assert "cache_prompt" not in flag_values(parser.parse_args(["--no-cache-prompt"]))  # the product's schema has none
 
 
 def test_one_declaration_adds_a_profile_key_with_its_rule():
-    assert parse_table({"stream": False}, EXTENDED) == {"stream": False}
-    assert to_table({"stream": False}, EXTENDED) == {"stream": False}
+    assert parse_table({"cache_prompt": False}, EXTENDED) == {"cache_prompt": False}
+    assert to_table({"cache_prompt": False}, EXTENDED) == {"cache_prompt": False}
     with pytest.raises(FieldError) as info:
-        parse_table({"stream": "no"}, EXTENDED)
-    assert str(info.value) == 'stream must be true or false (unquoted), got "no"'  # as the README says
-    with pytest.raises(FieldError, match="stream is not a profile key"):
-        parse_table({"stream": False})
+        parse_table({"cache_prompt": "no"}, EXTENDED)
+    assert str(info.value) == 'cache_prompt must be true or false (unquoted), got "no"'
+    with pytest.raises(FieldError, match="cache_prompt is not a profile key"):
+        parse_table({"cache_prompt": False})
 
 
 def test_one_declaration_adds_a_form_field_and_a_docs_row():
     from tui_app.ui.widgets.request.settings_form import _field
 
-    assert STREAM in form_fields("settings", EXTENDED) and STREAM not in form_fields("settings")
-    widget = _field(STREAM)
-    assert widget.id == "stream" and type(widget).__name__ == "Select"
-    row = markdown_table(StreamingSettings().values(), EXTENDED).splitlines()[-1]
+    assert CACHE in form_fields("settings", EXTENDED) and CACHE not in form_fields("settings")
+    widget = _field(CACHE)
+    assert widget.id == "cache-prompt" and type(widget).__name__ == "Select"
+    row = markdown_table(CachingSettings().values(), EXTENDED).splitlines()[-1]
     assert row == (
-        "| `stream` | `--[no-]stream` | true or false | true "
-        "| stream the answer (--no-stream: one response when it is complete) |"
+        "| `cache_prompt` | `--[no-]cache-prompt` | true or false | true "
+        "| mark the prompt for caching (--no-cache-prompt: never) |"
     )
 
 

@@ -56,6 +56,9 @@ class RunStart(Event):
     max_attempts: int = 0
     deadline: float | None = None
     timeouts: dict[str, float | None] = field(default_factory=dict)
+    stream: bool = True
+    """False: each attempt waits for the whole answer in one response (``--no-stream``),
+    which the read timeout bounds. Records from before the setting read as True."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,9 @@ class AttemptStart(Event):
     carried_text: str = ""
     """Under the "continue" mid-stream policy: text kept from earlier attempts that this
     attempt continues (the answer so far). Empty when the attempt starts from scratch."""
+    fallback_reason: str = ""
+    """Set when this attempt's model is the next of the fallback chain: why the previous
+    model was left (e.g. "claude-x was overloaded 2 times in a row")."""
 
 
 @dataclass(frozen=True, slots=True)

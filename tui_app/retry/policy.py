@@ -16,6 +16,7 @@ from typing import Literal
 from ..schema.declared import setting
 from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
 from ..schema.kinds import Choice, Integer, Seconds
+from .fallback import ModelList
 
 Jitter = Literal["full", "equal", "decorrelated"]
 MidStreamPolicy = Literal["restart", "continue"]
@@ -83,6 +84,22 @@ class RetryPolicy:
     )
     """On a failure after text arrived: restart from scratch (discard the partial text) or
     continue (ask the model, in a new user turn, to carry on from the partial text)."""
+    fallback: tuple[str, ...] = setting(
+        (),
+        kind=ModelList(),
+        flag="--fallback",
+        label="fallback models",
+        doc_default="none",
+        help="models to use next, in order, when one stays overloaded or is not found (repeatable)",
+    )
+    """The chain after the request's model (:mod:`.fallback` says when to move on)."""
+    fallback_after: int = setting(
+        2,
+        kind=Integer(1, MAX_ATTEMPTS_LIMIT),
+        flag="--fallback-after",
+        label="fallback after",
+        help="consecutive overloaded failures on one model before the next fallback model",
+    )
 
     def with_(self, **changes: object) -> RetryPolicy:
         return replace(self, **changes)  # type: ignore[arg-type]

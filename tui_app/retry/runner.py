@@ -34,6 +34,7 @@ from .events import (
     RunStart,
     Success,
 )
+from .fallback import FallbackChain
 from .policy import RetryPolicy, backoff_delay
 
 if TYPE_CHECKING:
@@ -56,6 +57,9 @@ class Request:
     model: str
     max_tokens: int = 1024
     system: str | None = None
+    stream: bool = True
+    """False: one ``messages.create`` without streaming; the read timeout then bounds the
+    wait for the whole answer (see :mod:`.whole`)."""
 
     def messages(self, carried_text: str = "") -> list[dict[str, str]]:
         """The conversation to send; under "continue", a new *user* turn asks to go on —
@@ -191,21 +195,25 @@ class RetryRun:
                 max_attempts=self.policy.max_attempts,
                 deadline=self.policy.deadline,
                 timeouts=dict(self._timeouts),
+                stream=self.request.stream,
             )
         )
         carried = ""
         previous_delay: float | None = None
+        chain = FallbackChain(self.request.model, self.policy.fallback, self.policy.fallback_after)
+        moved_on = ""
         try:
             while True:
                 self.attempt += 1
-                outcome = await self._one_attempt(carried)
+                outcome = await self._one_attempt(carried, moved_on)
                 if isinstance(outcome, Success):
                     self._emit(outcome)
                     return
                 failure, partial = outcome
                 if self.policy.mid_stream == "continue" and failure.mid_stream:
                     carried += partial
-                decision = self._next_step(failure, previous_delay)
+                moved_on = self._fall_back(chain, failure)
+                decision = self._next_step(failure, previous_delay, moved_on)
                 if isinstance(decision, GiveUp):
                     self._emit(decision)
                     return
@@ -236,11 +244,23 @@ class RetryRun:
                 )
             )
 
-    async def _one_attempt(self, carried: str) -> Success | tuple[Failure, str]:
+    def _fall_back(self, chain: FallbackChain, failure: Failure) -> str:
+        """The next attempt's model per the fallback rule (:mod:`.fallback`); why it changed, or ""."""
+        if chain.model != self.request.model:  # switched from outside (``switch``): follow it
+            return ""
+        reason = chain.after_failure(failure)
+        if reason is None:
+            return ""
+        self.request = replace(self.request, model=chain.model)
+        return reason
+
+    async def _one_attempt(self, carried: str, moved_on: str = "") -> Success | tuple[Failure, str]:
         n, request = self.attempt, self.request
         self.phase = "request"
         started = self._now()
-        self._emit(AttemptStart(t=started, attempt=n, model=request.model, carried_text=carried))
+        self._emit(
+            AttemptStart(t=started, attempt=n, model=request.model, carried_text=carried, fallback_reason=moved_on)
+        )
         remaining = self._remaining()
         outcome = AttemptOutcome()
         try:
@@ -283,6 +303,11 @@ class RetryRun:
             request_id=outcome.request_id,
             report=self._report_bug,
         )
+        if failure.kind == "read_timeout" and not self.request.stream:
+            read = self._timeouts.get("read")
+            within = f"the {read:.1f} s read timeout" if read else "the read timeout"
+            why = "without streaming it bounds the wait for the whole answer: stream, or raise it"
+            return replace(failure, message=f"no complete answer within {within} ({why})")
         if failure.kind != "unexpected":
             return failure
         from .. import crash
@@ -302,15 +327,22 @@ class RetryRun:
             return None
         return max(0.0, self.policy.deadline - self._now())
 
-    def _next_step(self, failure: Failure, previous_delay: float | None) -> Backoff | GiveUp:
-        """Decide between another attempt (after which wait) and giving up, and say why."""
+    def _next_step(self, failure: Failure, previous_delay: float | None, moved_on: str = "") -> Backoff | GiveUp:
+        """Decide between another attempt (after which wait) and giving up, and say why.
+
+        ``moved_on``: the next attempt uses the next model of the fallback chain, and why;
+        a model not found (404) then is no reason to stop, and its successor starts at once.
+        """
         n, now = self.attempt, self._now()
+        switch = f"{moved_on}: attempt {n + 1} uses {self.request.model}" if moved_on else ""
 
         def give_up(reason: str, detail: str) -> GiveUp:
             return GiveUp(t=now, attempt=n, reason=reason, failure=failure, detail=detail, elapsed=now)  # type: ignore[arg-type]
 
         if failure.kind == "deadline_exceeded":
             return give_up("deadline", failure.message)
+        if moved_on and not failure.retryable and n < self.policy.max_attempts:
+            return Backoff(t=now, attempt=n, delay=0.0, reason="backoff", detail=switch)
         if not failure.retryable:
             if failure.should_retry is False:
                 why = "the server said x-should-retry: false"
@@ -332,6 +364,8 @@ class RetryRun:
             delay = backoff_delay(p, n, previous_delay, self._rng)
             reason = "backoff"
             detail = f"{p.jitter}-jitter backoff, base {p.base_delay:g} s, cap {p.max_delay:g} s"
+        if switch:
+            detail = f"{detail}; {switch}"
         if remaining is not None and delay >= remaining:
             return give_up(
                 "deadline",

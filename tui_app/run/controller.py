@@ -182,7 +182,13 @@ class RunController:
 def build_request(prompt: str, settings: RunSettings) -> Request:
     from ..retry.runner import Request
 
-    return Request(prompt=prompt, model=settings.model, max_tokens=settings.max_tokens, system=settings.system or None)
+    return Request(
+        prompt=prompt,
+        model=settings.model,
+        max_tokens=settings.max_tokens,
+        system=settings.system or None,
+        stream=settings.stream,
+    )
 
 
 async def _emit_all(events: list[Event], consumers: Iterable[Consumer]) -> Event:

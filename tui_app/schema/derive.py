@@ -33,6 +33,11 @@ def add_flags(
             groups[s.table] = parser.add_argument_group(TABLE_TITLES.get(s.table, s.table))
         if isinstance(s.kind, Boolean):
             groups[s.table].add_argument(s.flag, action=argparse.BooleanOptionalAction, help=flag_help(s, defaults))
+        elif getattr(s.kind, "repeatable", False):  # one flag per value, in order
+            group, metavar = groups[s.table], s.metavar or s.kind.metavar
+            group.add_argument(
+                s.flag, metavar=metavar, action="append", type=_flag_type(s), help=flag_help(s, defaults)
+            )
         else:
             group, metavar = groups[s.table], s.metavar or s.kind.metavar
             group.add_argument(s.flag, metavar=metavar, type=_flag_type(s), help=flag_help(s, defaults))
@@ -63,6 +68,8 @@ def flag_values(args: argparse.Namespace, schema: Sequence[Setting] = SETTINGS) 
     values: dict[str, object] = {}
     for s in schema:
         value = getattr(args, s.dest, None)
+        if isinstance(value, list):  # a repeatable flag: each value parsed, joined in order
+            value = tuple(item for given in value for item in given)
         if value is not None:
             values[s.key] = None if value is NO_VALUE else value
     return values

@@ -40,6 +40,8 @@ class Reply:
     request_id: str
     headers: list[tuple[str, str]]
     tokens_per_second: float = 0.0
+    ttft: float = 0.0
+    """Seconds before the first token (the scenario's); without streaming, before the response."""
     record: RecordedRequest | None = None
     """The log entry whose ``status`` is set the moment the status line is written."""
 
@@ -108,6 +110,10 @@ async def _stream(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> Non
         head += hint_headers(step)
     conn.write(reply.head(200, head))
     conn.send_chunk(plan.head_frames())
+    if reply.ttft:
+        await conn.flush(force_drain=True)
+        if not await conn.wait_or_gone(reply.ttft):
+            return
     delay = 1.0 / tps if tps else 0.0
     pending = step.fault in MID_STREAM_FAULTS
     sent = 0
@@ -153,7 +159,10 @@ async def _whole(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> None
         status = ERROR_TYPE_STATUS[step.error_type]
         await reply.send_error(status, step.error_type, _step_message(step), hint_headers(step))
         return
-    if tps and not await conn.wait_or_gone(len(plan.deltas) / tps):
+    # No byte goes out before the whole answer is "generated": TTFT, then every token at
+    # the scenario's speed, so the client's read timeout bounds the whole wait.
+    generating = reply.ttft + (len(plan.deltas) / tps if tps else 0.0)
+    if generating and not await conn.wait_or_gone(generating):
         return
     if fault not in MID_STREAM_FAULTS:
         await reply.send_json(200, plan.message())

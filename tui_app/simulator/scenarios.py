@@ -8,6 +8,9 @@ schema. Schema (every key optional)::
     description = "one line shown in the TUI picker"
     answer_chars = 600               # length of the generated answer
     tokens_per_second = 0            # 0 = as fast as possible; > 0 = dribble every answer
+    ttft = 0                         # seconds before the first token (without streaming:
+                                     # before the response, which then also waits for
+                                     # the whole answer at tokens_per_second)
     models = ["my-model"]            # extra model ids accepted besides the SDK's known ones
     then = "happy"                   # when steps run out: "happy" | "repeat" | "last"
     [[steps]]                        # attempt 1, 2, ... get steps[0], steps[1], ...
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import DEFAULT_ANSWER_CHARS
-from .steps import HAPPY, FieldError, ScenarioError, Step, parse_step, positive_number
+from .steps import HAPPY, FieldError, ScenarioError, Step, non_negative_number, parse_step, positive_number
 
 BUILTIN_SCENARIOS: tuple[str, ...] = (
     "happy",
@@ -50,7 +53,7 @@ BUILTIN_SCENARIOS: tuple[str, ...] = (
 """Names of the scenarios shipped in ``assets/scenarios/``, in picker order."""
 
 THEN_MODES = ("happy", "repeat", "last")
-_TOP_KEYS = {"name", "description", "answer_chars", "tokens_per_second", "models", "then", "steps", "random"}
+_TOP_KEYS = {"name", "description", "answer_chars", "tokens_per_second", "ttft", "models", "then", "steps", "random"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class Scenario:
     answer_chars: int = DEFAULT_ANSWER_CHARS
     tokens_per_second: float = 0.0
     models: tuple[str, ...] = ()
+    ttft: float = 0.0
+    """Seconds of silence before an answer's first token (before the whole response, without streaming)."""
     source: str = field(default="<code>", compare=False)
     """Where it came from (file path, ``<built-in>`` ...), for error messages and logs."""
 
@@ -82,6 +87,8 @@ class Scenario:
         out: dict[str, Any] = {"name": self.name, "description": self.description}
         out["answer_chars"] = self.answer_chars
         out["tokens_per_second"] = self.tokens_per_second
+        if self.ttft:
+            out["ttft"] = self.ttft
         if self.models:
             out["models"] = list(self.models)
         if self.then != "random":
@@ -117,10 +124,11 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     tps = data.get("tokens_per_second", 0)
     if tps != 0 or isinstance(tps, bool):  # 0 means "as fast as possible"
         tps = positive_number(tps, "tokens_per_second", "0 or e.g. 30")
+    ttft = non_negative_number(data.get("ttft", 0), "ttft")
     models = data.get("models", [])
     if not isinstance(models, list) or not all(isinstance(m, str) and m for m in models):
         raise FieldError("models", "must be a list of model ids", 'e.g. models = ["my-model"]')
-    return Scenario(name, description, steps, then, choices, answer_chars, float(tps), tuple(models), source)
+    return Scenario(name, description, steps, then, choices, answer_chars, float(tps), tuple(models), ttft, source)
 
 
 def _string(data: Mapping[str, Any], key: str, default: str) -> str:

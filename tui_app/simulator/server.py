@@ -242,6 +242,7 @@ class SimulatorServer:
             parsed = parse_messages_body(request.json(), self.scenario.models)
             plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars)
             reply.tokens_per_second = self.scenario.tokens_per_second
+            reply.ttft = self.scenario.ttft
             await respond(reply, plan, step, stream=parsed.stream)
         finally:
             busy.set()

@@ -37,6 +37,11 @@ class RunState:
     backoff: ev.Backoff | None = None
     backoff_until: float | None = None
     ratelimit: dict[str, str] = field(default_factory=dict)
+    stream: bool = True
+    """False: each attempt waits for the whole answer, bounded by the read timeout."""
+    read_timeout: float | None = None
+    attempt_started_at: float | None = None
+    """Clock reading when the current attempt started (the read timeout's countdown)."""
 
     @property
     def live(self) -> bool:
@@ -74,13 +79,31 @@ class RunState:
         span = now - self.first_token_at
         return (self.chars / 4) / span if span > 0.05 else None
 
+    def read_timeout_left(self, now: float) -> float | None:
+        """Without streaming, while the attempt waits: seconds until its read timeout fires.
+
+        Counted from the attempt's start: the SDK's read timeout runs from when the request
+        was sent, which is that moment give or take the connect and write.
+        """
+        if self.stream or self.state not in ("connecting", "waiting") or self.read_timeout is None:
+            return None
+        if self.attempt_started_at is None:
+            return None
+        return max(0.0, self.read_timeout - (now - self.attempt_started_at))
+
     def state_text(self, now: float) -> str:
         if self.state == "backing off":
             left = self.backoff_left(now) or 0.0
             return f"backing off {left:.1f} s"
+        words = _STATE_WORDS.get(self.state, self.state)
+        countdown = self.read_timeout_left(now)
+        if countdown is not None:
+            words = "waiting for the whole answer"
         if self.state in ("connecting", "waiting", "streaming") and self.max_attempts > 1:
-            return f"{_STATE_WORDS.get(self.state, self.state)} (attempt {self.attempt}/{self.max_attempts})"
-        return _STATE_WORDS.get(self.state, self.state)
+            words = f"{words} (attempt {self.attempt}/{self.max_attempts})"
+        if countdown is not None:
+            words = f"{words} · read timeout in {countdown:.1f} s"
+        return words
 
 
 _STATE_WORDS = {"waiting": "waiting for first token", "loading": "loading SDK…"}
@@ -89,11 +112,13 @@ _STATE_WORDS = {"waiting": "waiting for first token", "loading": "loading SDK…
 def _run_start(s: RunState, e: ev.RunStart, now: float) -> None:
     s.reset()
     s.state, s.started_at, s.max_attempts, s.deadline = "connecting", now, e.max_attempts, e.deadline
+    s.stream, s.read_timeout = e.stream, e.timeouts.get("read")
 
 
 def _attempt_start(s: RunState, e: ev.AttemptStart, now: float) -> None:
     s.state, s.attempt, s.chars, s.first_token_at, s.ttft = "connecting", e.attempt, len(e.carried_text), None, None
     s.backoff = s.backoff_until = None
+    s.attempt_started_at = now
 
 
 def _response_start(s: RunState, e: ev.ResponseStart, now: float) -> None:

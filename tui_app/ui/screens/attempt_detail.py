@@ -52,6 +52,8 @@ class AttemptDetail(ModalScreen[None]):
             f"model {r.model or '–'} · started at {present.seconds(r.start)} · lasted {present.seconds(r.duration)}",
             f"request-id {r.request_id or '– (no response)'}",
         ]
+        if r.fallback_reason:
+            lines.insert(1, f"fallback: {r.fallback_reason}, so this attempt uses {r.model}")
         if r.error is not None:
             lines.append(present.attempt_error_line(r.error))
         elif r.failure is not None:

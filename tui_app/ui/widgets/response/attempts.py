@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after
     from textual.app import ComposeResult
     from textual.widgets import DataTable
 
-    from ....retry.events import AttemptError, Cancelled, Event, Success, TextDelta
+    from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, Success, TextDelta
     from ....retry.failures import Failure
     from ...run_state import RunState
 
@@ -54,6 +54,8 @@ class AttemptRecord:
     error: AttemptError | None = None
     text: str = ""
     """What this attempt streamed: the answer, or the partial text a failure discarded."""
+    fallback_reason: str = ""
+    """Why this attempt uses the next model of the fallback chain ("" when it does not)."""
 
 
 class AttemptsPanel(Vertical):
@@ -120,7 +122,11 @@ class AttemptsPanel(Vertical):
             if self._table is not None:
                 self._table.clear()
         elif kind == "attempt_start":
-            self._add(AttemptRecord(event.attempt, event.t, event.model))  # type: ignore[attr-defined]
+            start = cast("AttemptStart", event)
+            self._add(AttemptRecord(start.attempt, start.t, start.model, fallback_reason=start.fallback_reason))
+            previous = self.records.get(start.attempt - 1)
+            if start.fallback_reason and previous is not None:  # the row that made the chain move on
+                self._update(previous.number, outcome=f"{previous.outcome} → {start.model}")
         elif kind in ("response_start", "first_token"):
             outcome = "streaming" if kind == "first_token" else "waiting"
             self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=outcome)  # type: ignore[attr-defined]
@@ -203,13 +209,14 @@ class AttemptsPanel(Vertical):
         return cells
 
     def show_state(self, state: RunState, now: float) -> None:
-        """The countdown (during a backoff) and the last response's rate-limit headers."""
-        left = state.backoff_left(now)
+        """The countdown (of a backoff, or of the read timeout while an attempt waits for a
+        whole answer without streaming) and the last response's rate-limit headers."""
+        left, read_left = state.backoff_left(now), state.read_timeout_left(now)
         countdown = self.query_one("#countdown", Static)
-        if left is None or state.backoff is None:
-            countdown.display = False
-        else:
-            countdown.display = True
+        countdown.display = read_left is not None or (left is not None and state.backoff is not None)
+        if read_left is not None:
+            countdown.update(f"⏳ waiting for the whole answer · read timeout in {read_left:.1f} s")
+        elif left is not None and state.backoff is not None:
             countdown.update(
                 visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
             )
