@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import DataTable
 
 import tui_app.ui
 from tui_app.retry.events import AttemptStart, RunStart, Success, TextDelta
@@ -15,6 +14,7 @@ from tui_app.store.sessions import PREVIEW_CHARS, SessionStore
 from tui_app.ui.screens import sessions as sessions_module
 from tui_app.ui.screens.sessions import SessionChoice, SessionsScreen
 from tui_app.ui.widgets.response import markdown_lines
+from tui_app.ui.widgets.session_list import SessionList
 
 
 def _record(store: SessionStore, prompt: str, answer: str, deltas: int = 4) -> int:
@@ -47,9 +47,9 @@ class Spy:
         self.calls: list[tuple] = []
         original = getattr(store, name)
 
-        def spy(*args):
+        def spy(*args, **kwargs):
             self.calls.append(args)
-            return original(*args)
+            return original(*args, **kwargs)
 
         monkeypatch.setattr(store, name, spy)
 
@@ -61,7 +61,7 @@ def store():
 
 
 def _listed(app) -> list[str]:
-    return [str(row.key.value) for row in app.screen.query_one(DataTable).ordered_rows]
+    return [str(key) for key in app.screen.query_one(SessionList).keys]
 
 
 def _facts(app) -> str:
