@@ -148,6 +148,7 @@ class SessionList(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, force=True)
         if self._ids:
             self.post_message(self.Highlighted(self._ids[0]))
+        self._check_near_end()  # a page shorter than the screen
 
     def add_page(self, page: ListPage, *, after: int) -> None:
         """Append ``page`` (the sessions older than ``after``) unless the list has changed
