@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from rich.style import Style
     from textual import events
     from textual.binding import BindingType
+    from textual.geometry import Region
 
 STRIPS_KEPT = 1000
 """Rows kept drawn (a few screens' worth, in each of the styles a row is drawn in)."""
@@ -118,6 +119,8 @@ class SessionList(ScrollView, can_focus=True):
         self._lines: dict[int, str] = {}
         """Padded rows already drawn once (index -> line); cleared when a column widens."""
         self._strips: dict[tuple[int, Style], Strip] = {}
+        self._styles: tuple[Style, Style, Style] | None = None
+        """(row, header, cursor), set at the start of each paint by ``render_lines``."""
         self._more = False
         self._asked = False
 
@@ -234,19 +237,25 @@ class SessionList(ScrollView, can_focus=True):
             self.move_cursor(index)
 
     # -- drawing ---------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The widget's styles worked out once per paint, not per line: each of these
+        walks the widget's ancestors (about 1 ms a line with the header and cursor)."""
+        base = self.rich_style
+        self._styles = (
+            base,
+            base + self.get_component_rich_style("session-list--header"),
+            base + self.get_component_rich_style("session-list--cursor"),
+        )
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base, header, cursor = self._styles or (self.rich_style, self.rich_style, self.rich_style)
         width = self.scrollable_content_region.width
         index = -1 if y == 0 else scroll_y + y - 1  # the header is row -1, never scrolled away
         if index >= len(self._ids):
             return Strip.blank(width, base)
-        if index < 0:
-            style = base + self.get_component_rich_style("session-list--header")
-        elif index == self.cursor:
-            style = base + self.get_component_rich_style("session-list--cursor")
-        else:
-            style = base
+        style = header if index < 0 else cursor if index == self.cursor else base
         return self._strip(index, style).crop_extend(scroll_x, scroll_x + width, base)
 
     def _strip(self, index: int, style: Style) -> Strip:
