@@ -1,6 +1,6 @@
 """Sessions screen: does browsing a big history ever stall the UI?
 
-    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000]
+    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000] [--baseline REF]
 
 The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, simulator backend) over a
 history of 100,000 sessions built in a throw-away data directory (``bench_sessions``' bulk
@@ -301,7 +301,10 @@ def main() -> int:
         extra=[
             ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
             ("--repeat", {"type": int, "default": 3, "help": "passes (fresh app each, both versions)"}),
-            ("--baseline", {"default": BASELINE_REF, "help": "the git ref measured beside this checkout"}),
+            (
+                "--baseline",
+                {"help": f"the git ref measured beside this checkout (default {BASELINE_REF}; none with --quick)"},
+            ),
             ("--code", {"type": Path, "help": argparse.SUPPRESS}),
             ("--big-id", {"type": int, "help": argparse.SUPPRESS}),
         ],
@@ -314,8 +317,8 @@ def main() -> int:
         big_id = n - 1
         add_big_session(big_id)
         add_newest(n)
-        base_dir = Path(tempfile.mkdtemp(prefix="baseline-", dir=home))
-        baseline = checkout(args.baseline, base_dir)
+        ref = args.baseline or (None if args.quick else BASELINE_REF)
+        baseline = checkout(ref, Path(tempfile.mkdtemp(prefix="baseline-", dir=home))) if ref else None
         ours: list[dict[str, dict[str, float]]] = []
         theirs: list[dict[str, dict[str, float]]] = []
         for i in range(repeat):  # interleaved, the order alternating: load drifts hit both
@@ -323,8 +326,8 @@ def main() -> int:
             for code, results in order:
                 if code is not None:
                     results.append(measure_pass(code, big_id))
-    if baseline is None:
-        print(f"(no baseline: git could not check out {args.baseline})")
+    if ref and baseline is None:
+        print(f"(no baseline: git could not check out {ref})")
     ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows(ours, theirs))
     return 0 if ok or args.quick else 1
 
