@@ -1,6 +1,6 @@
 """Sessions screen: does browsing a big history ever stall the UI?
 
-    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000]
+    .venv/bin/python benchmarks/bench_sessions_ui.py [--quick] [--sessions 100000] [--baseline REF]
 
 The real app (``ClaudeTUI`` in ``App.run_test``, 120x40, simulator backend) over a
 history of 100,000 sessions built in a throw-away data directory (``bench_sessions``' bulk
@@ -16,22 +16,29 @@ answer a key press), max and p99, while:
 - typing a search (ctrl+f, then "pelican" at one key every 80 ms, until the list shows its
   results), also: how long after the last key the results are shown.
 
-Baseline: what issue 12 measured on the screen before it moved work off the loop (commit
-4a1c768, same machine), where every list, search and preview was read and rendered on the
-event loop; this script run on that commit is the fairer comparison when the machine's load
-differs (the README shows both). Target: no stall over 50 ms.
+Baseline: the screen before it drew its list with ``SessionList`` (commit ``BASELINE_REF``:
+a ``DataTable`` of 200 rows refilled on each search, every preview painted while the cursor
+runs), checked out with ``git archive`` and measured in the same run: each pass runs both
+versions, one process each, in alternating order, over the same history. (Issue 12 measured,
+before anything moved off the loop: opening 149 ms, moving onto the big session 288 ms and its
+preview after 636 ms, rendered twice; the first search letter 38 ms.) Target: no stall over 50 ms.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from _measure import load_note, parse_args, percentile, throwaway_home
+from _measure import REPO, load_note, parse_args, percentile, throwaway_home
 from _stream import markdown_answer
 from _table import Row, print_table
 from bench_sessions import build_history
@@ -39,13 +46,9 @@ from bench_sessions import build_history
 BIG_CHARS = 120_000
 BIG_DELTAS = 20_000
 STALL_MS = 50.0
-BEFORE = {  # issue 12, measured at 4a1c768 on this machine (its first search letter as "search")
-    "open_max": 149.0,
-    "big_max": 288.0,
-    "big_shown": 636.0,
-    "big_renders": 2,
-    "search_max": 38.0,
-}
+BASELINE_REF = "aee42a5"
+"""The last commit whose sessions screen listed its sessions in a ``DataTable``."""
+MEASURES = ("max", "p99", "elapsed_ms", "after_ms", "renders")
 
 
 def add_big_session(session_id: int) -> None:
@@ -189,10 +192,11 @@ class Session:
         return text.startswith(f"#{session_id} ") and screen.query_one("#session-answer")._width is not None
 
     def listed(self, app) -> list[str]:
-        from textual.widgets import DataTable
-
-        tables = app.screen.query("#session-list").results(DataTable)
-        return [str(row.key.value) for table in tables for row in table.ordered_rows]
+        for table in app.screen.query("#session-list"):
+            if hasattr(table, "ordered_rows"):  # the screen's ``DataTable`` before ``SessionList``
+                return [str(row.key.value) for row in table.ordered_rows]
+            return [str(key) for key in table.keys]
+        return []
 
     async def run(self) -> dict[str, Phase]:
         from tui_app.ui.app import ClaudeTUI
@@ -252,57 +256,115 @@ class Session:
         return phases
 
 
+def checkout(ref: str, into: Path) -> Path | None:
+    """This repository at ``ref``, unpacked in ``into`` (None if git cannot produce it)."""
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], capture_output=True, check=False)
+    if archive.returncode != 0:
+        return None
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def measure_pass(code: Path, big_id: int) -> dict[str, dict[str, float]]:
+    """One pass of the four phases over the app in ``code``, in a process of its own (so
+    the two versions never share a module, a cache or a garbage collector)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--code", str(code), "--big-id", str(big_id)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"the pass over {code} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def one_pass(code: Path, big_id: int) -> int:
+    """``--code``: measure the app in ``code`` over the history already built (in the data
+    dir this process inherits) and print each phase's measures as one JSON line."""
+    sys.path.insert(0, str(code))
+    import tui_app
+    from tui_app.store.sessions import SessionStore
+
+    assert Path(tui_app.__file__).resolve().is_relative_to(code.resolve()), tui_app.__file__
+    with SessionStore.open() as store:
+        search_ids = [str(s.id) for s in store.list_sessions(search="pelican", limit=200)]
+    count_renders()
+    phases = asyncio.run(Session(big_id, search_ids).run())
+    print(json.dumps({name: {m: float(getattr(p, m)) for m in MEASURES} for name, p in phases.items()}))
+    return 0
+
+
 def main() -> int:
     args = parse_args(
         __doc__,
         extra=[
             ("--sessions", {"type": int, "default": 100_000, "help": "sessions in the history"}),
-            ("--repeat", {"type": int, "default": 3, "help": "passes (fresh app each)"}),
+            ("--repeat", {"type": int, "default": 3, "help": "passes (fresh app each, both versions)"}),
+            (
+                "--baseline",
+                {"help": f"the git ref measured beside this checkout (default {BASELINE_REF}; none with --quick)"},
+            ),
+            ("--code", {"type": Path, "help": argparse.SUPPRESS}),
+            ("--big-id", {"type": int, "help": argparse.SUPPRESS}),
         ],
     )
+    if args.code is not None:
+        return one_pass(args.code, args.big_id)
     n, repeat = (3000, 1) if args.quick else (args.sessions, args.repeat)
-    with throwaway_home():
+    with throwaway_home() as home:
         build_history(n - 2, random.Random(0))
         big_id = n - 1
         add_big_session(big_id)
         add_newest(n)
-        from tui_app.store.sessions import SessionStore
+        ref = args.baseline or (None if args.quick else BASELINE_REF)
+        baseline = checkout(ref, Path(tempfile.mkdtemp(prefix="baseline-", dir=home))) if ref else None
+        ours: list[dict[str, dict[str, float]]] = []
+        theirs: list[dict[str, dict[str, float]]] = []
+        for i in range(repeat):  # interleaved, the order alternating: load drifts hit both
+            order = [(REPO, ours), (baseline, theirs)] if i % 2 == 0 else [(baseline, theirs), (REPO, ours)]
+            for code, results in order:
+                if code is not None:
+                    results.append(measure_pass(code, big_id))
+    if ref and baseline is None:
+        print(f"(no baseline: git could not check out {ref})")
+    ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows(ours, theirs))
+    return 0 if ok or args.quick else 1
 
-        with SessionStore.open() as store:
-            search_ids = [str(s.id) for s in store.list_sessions(search="pelican", limit=200)]
-        count_renders()
-        runs = [asyncio.run(Session(big_id, search_ids).run()) for _ in range(repeat)]
 
-    def med(phase: str, measure: str) -> float:
-        return statistics.median(getattr(run[phase], measure) for run in runs)
+def rows(ours: list[dict[str, dict[str, float]]], theirs: list[dict[str, dict[str, float]]]) -> list[Row]:
+    """The table: this checkout's medians beside the baseline's."""
 
-    rows = []
+    def med(runs: list[dict[str, dict[str, float]]], phase: str, measure: str) -> float | None:
+        return statistics.median(run[phase][measure] for run in runs) if runs else None
+
+    table = []
     for phase, what in (
         ("open", "opening the screen (ctrl+g until list and preview shown)"),
         ("big", f"moving onto a {BIG_CHARS // 1000}k-character, {BIG_DELTAS:,}-delta session"),
         ("scroll", "scrolling the list (40 rows, a key every 30 ms)"),
         ("search", 'typing a search ("pelican", a key every 80 ms)'),
     ):
-        worst = med(phase, "max")
-        rows.append(
-            Row(f"{what}: longest loop stall", worst, BEFORE.get(f"{phase}_max"), "ms", "< 50 ms", worst < STALL_MS)
+        worst = med(ours, phase, "max") or 0.0
+        table.append(
+            Row(f"{what}: longest loop stall", worst, med(theirs, phase, "max"), "ms", "< 50 ms", worst < STALL_MS)
         )
-        rows.append(Row(f"{what}: loop lag p99", med(phase, "p99"), None, "ms", "–", True))
-    rows.append(
-        Row(
-            "the big session's preview shown after the key",
-            med("big", "elapsed_ms"),
-            BEFORE["big_shown"],
-            "ms",
-            "–",
-            True,
+        table.append(
+            Row(f"{what}: loop lag p99", med(ours, phase, "p99") or 0.0, med(theirs, phase, "p99"), "ms", "–", True)
         )
+    shown = med(ours, "big", "elapsed_ms") or 0.0
+    table.append(
+        Row("the big session's preview shown after the key", shown, med(theirs, "big", "elapsed_ms"), "ms", "–", True)
     )
-    renders = med("big", "renders")
-    rows.append(Row("renders of the big preview's answer", renders, BEFORE["big_renders"], "", "1", renders == 1))
-    rows.append(Row("search results shown after the last key", med("search", "after_ms"), None, "ms", "–", True))
-    ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows)
-    return 0 if ok or args.quick else 1
+    renders = med(ours, "big", "renders") or 0.0
+    table.append(
+        Row("renders of the big preview's answer", renders, med(theirs, "big", "renders"), "", "1", renders == 1)
+    )
+    after = med(ours, "search", "after_ms") or 0.0
+    table.append(
+        Row("search results shown after the last key", after, med(theirs, "search", "after_ms"), "ms", "–", True)
+    )
+    return table
 
 
 if __name__ == "__main__":

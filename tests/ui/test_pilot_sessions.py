@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from tui_app.store.sessions import SessionStore
+from tui_app.ui.widgets.session_list import SessionList
 
 from .conftest import fast_scenario
 
@@ -55,7 +56,7 @@ async def test_search_and_delete(make_app, started, send_and_wait, wait_until):
         screen.query_one("#prompt").text = ""
         await send_and_wait(pilot, "beta")
         await pilot.press("ctrl+g", "ctrl+f", *"alpha")
-        table = app.screen.query_one("#session-list", DataTable)
+        table = app.screen.query_one("#session-list", SessionList)
         await wait_until(pilot, lambda: table.row_count == 1, what="the search (once typing pauses)")
         table.focus()
         await pilot.press("d")

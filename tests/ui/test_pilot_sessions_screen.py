@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from textual.app import App
-from textual.widgets import DataTable
 
 import tui_app.ui
 from tui_app.retry.events import AttemptStart, RunStart, Success, TextDelta
@@ -15,6 +14,7 @@ from tui_app.store.sessions import PREVIEW_CHARS, SessionStore
 from tui_app.ui.screens import sessions as sessions_module
 from tui_app.ui.screens.sessions import SessionChoice, SessionsScreen
 from tui_app.ui.widgets.response import markdown_lines
+from tui_app.ui.widgets.session_list import SessionList
 
 
 def _record(store: SessionStore, prompt: str, answer: str, deltas: int = 4) -> int:
@@ -45,11 +45,13 @@ class Spy:
 
     def __init__(self, monkeypatch, store: SessionStore, name: str) -> None:
         self.calls: list[tuple] = []
+        self.befores: list[int | None] = []
         original = getattr(store, name)
 
-        def spy(*args):
+        def spy(*args, **kwargs):
             self.calls.append(args)
-            return original(*args)
+            self.befores.append(kwargs.get("before"))
+            return original(*args, **kwargs)
 
         monkeypatch.setattr(store, name, spy)
 
@@ -61,7 +63,7 @@ def store():
 
 
 def _listed(app) -> list[str]:
-    return [str(row.key.value) for row in app.screen.query_one(DataTable).ordered_rows]
+    return [str(key) for key in app.screen.query_one(SessionList).keys]
 
 
 def _facts(app) -> str:
@@ -142,3 +144,81 @@ async def test_a_long_session_is_previewed_cut_once_rendered_and_never_decoded(s
         assert f"{len(answer) - PREVIEW_CHARS:,} more characters" in shown.source
         assert len(renders) == 1  # the scrollbar's room is kept from the start: no second width
     assert full_reads.calls == []
+
+
+def _cursor(app) -> int | None:
+    return app.screen.query_one(SessionList).current
+
+
+async def test_older_sessions_are_read_a_page_at_a_time_as_the_cursor_nears_the_end(store, wait_until, monkeypatch):
+    ids = [_record(store, f"prompt {i}", "a") for i in range(45)]  # oldest first
+    newest_first = [str(i) for i in reversed(ids)]
+    pages = Spy(monkeypatch, store, "list_sessions")
+    monkeypatch.setattr(sessions_module, "PAGE_ROWS", 20)
+    app = Harness(store)
+    async with app.run_test(size=(120, 16)) as pilot:  # about 9 rows shown
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{ids[-1]} "), what="the newest previewed")
+        assert _listed(app) == newest_first[:20]
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert len(_listed(app)) == 20  # far from the end: nothing more read
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: len(_listed(app)) == 40, what="the second page")
+        await pilot.press("end")  # the last row read, and the next page asked for
+        await wait_until(pilot, lambda: len(_listed(app)) == 45, what="the last page")
+        await pilot.press("end")
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{ids[0]} "), what="the oldest previewed")
+        assert _listed(app) == newest_first and _cursor(app) == ids[0]
+        await pilot.press("home")
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{ids[-1]} "), what="the newest again")
+    assert [len(call) for call in pages.calls] == [2, 2, 2]  # (search, limit) for each page...
+    assert len(pages.befores) == 3 and pages.befores == [None, ids[-20], ids[-40]]  # ...each older than the last
+
+
+async def test_a_search_is_paged_with_the_same_words(store, wait_until, monkeypatch):
+    alphas = [_record(store, f"alpha {i}" if i % 2 else f"beta {i}", "a") for i in range(14)][1::2]
+    monkeypatch.setattr(sessions_module, "PAGE_ROWS", 3)
+    app = Harness(store)
+    async with app.run_test(size=(120, 40)) as pilot:  # the pages are shorter than the screen
+        await wait_until(pilot, lambda: len(_listed(app)) == 14, what="every session, page after page")
+        await pilot.press("ctrl+f", *"alpha", "enter")
+        await wait_until(pilot, lambda: len(_listed(app)) == 7, what="every match, page after page")
+        assert _listed(app) == [str(i) for i in reversed(alphas)]
+
+
+async def test_every_cell_is_drawn_whole_and_columns_stay_aligned_across_pages(store, wait_until, monkeypatch):
+    """A later page with a wider cell widens its column for the rows already shown too."""
+    _record(store, "zz first", "a")
+    with store.start_session(prompt="zz second", model="a-model-with-a-very-long-name") as rec:
+        rec.record(RunStart(t=0.0, model="a-model-with-a-very-long-name"))
+    for i in range(3):
+        _record(store, f"zz newer {i}", "a")
+    monkeypatch.setattr(sessions_module, "PAGE_ROWS", 2)
+    app = Harness(store)
+    async with app.run_test(size=(250, 40)) as pilot:
+        await wait_until(pilot, lambda: len(_listed(app)) == 5, what="all pages")
+        await pilot.pause()
+        lines = screen_lines(app)
+        [header] = [line for line in lines if " prompt " in line]
+        rows = [line for line in lines if "│ " in line and " zz " in line]
+        assert len(rows) == 5
+        assert {row.index(" zz ") + 1 for row in rows} == {header.index(" prompt ") + 1}
+        assert any("a-model-with-a-very-long-name" in row for row in rows)
+
+
+async def test_a_click_moves_the_cursor_and_a_click_on_it_replays(store, wait_until):
+    older = _record(store, "older", "one")
+    newer = _record(store, "newer", "two")
+    app = Harness(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{newer} "), what="the newest previewed")
+        await pilot.click("#session-list", offset=(4, 3))  # border, header, newest, then this
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{older} "), what="the clicked one previewed")
+        assert app.choices == []
+        await pilot.click("#session-list", offset=(4, 3))
+        await pilot.pause()
+    assert app.choices == [SessionChoice("replay", older, 1.0)]
+
+
+def screen_lines(app) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]

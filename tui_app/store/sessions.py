@@ -206,19 +206,27 @@ class SessionStore:
 
     # -- reading ---------------------------------------------------------------------
 
-    def list_sessions(self, search: str | None = None, limit: int | None = 50) -> list[SessionSummary]:
-        """Newest first; ``search`` matches words (and word prefixes) in prompts and answers."""
+    def list_sessions(
+        self, search: str | None = None, limit: int | None = 50, *, before: int | None = None
+    ) -> list[SessionSummary]:
+        """Newest first; ``search`` matches words (and word prefixes) in prompts and answers;
+        ``before``: only sessions older than that id (the next page of a list)."""
         sql = f"SELECT {_SUMMARY_COLUMNS} FROM sessions"
         params: list[Any] = []
+        older = "" if before is None else " AND rowid < ?"
         if search is not None and search.strip():
             query = fts_query(search)
             if query is None:
                 return []
             # The limit inside too: FTS5 walks its matches newest first and stops early.
             sql += (
-                " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+                " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ?"
+                f"{older} ORDER BY rowid DESC LIMIT ?)"
             )
-            params += [query, -1 if limit is None else limit]
+            params += [query, *([] if before is None else [before]), -1 if limit is None else limit]
+        elif before is not None:
+            sql += " WHERE id < ?"
+            params.append(before)
         sql += " ORDER BY id DESC LIMIT ?"
         params.append(-1 if limit is None else limit)
         with self._lock, self._errors():

@@ -109,6 +109,10 @@ class ClaudeTUI(App[None]):
         except Exception as exc:
             self.notify(f"Could not start the backend: {exc}", title="Backend", severity="error", timeout=15)
             return
+        # The SDK's import made ~160k objects that live as long as the app: out of the
+        # collector's way too, or the next full collection walks them all (≈250 ms of
+        # frozen screen, e.g. while scrolling the sessions list before any run).
+        gc_policy.ready()
         self.main_screen.backend_loaded()
 
     def notify(

@@ -1,9 +1,11 @@
 """The sessions screen: searchable history, preview, replay, re-run, export, delete.
 
-Nothing here waits for the database on the event loop: the list, each search (once typing
-pauses for ``SEARCH_PAUSE``) and each preview are read in a worker thread, and a preview
-reads only what it shows (``SessionStore.get_preview``: the first ``PREVIEW_CHARS`` of the
-answer, not the tens of thousands of deltas a long answer is recorded as). Replay and
+Nothing here waits for the database on the event loop: the list (a page of ``PAGE_ROWS``
+at a time, the next one once the cursor nears the end), each search (once typing pauses for
+``SEARCH_PAUSE``) and each preview are read in a worker thread, and a preview reads only
+what it shows (``SessionStore.get_preview``: the first ``PREVIEW_CHARS`` of the answer, not
+the tens of thousands of deltas a long answer is recorded as). Nor does drawing the list
+stall it: ``SessionList`` draws only its visible rows, each a ready-made line. Replay and
 re-run are not done here: the screen is dismissed with a ``SessionChoice`` and whoever
 pushed it (the main screen) plays or sends the session.
 """
@@ -11,21 +13,23 @@ pushed it (the main screen) plays or sends the session.
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
-from rich.text import Text
+from rich.cells import cell_len
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from ... import present
 from ...safe_text import one_line, visible
 from ...store.errors import StoreError
 from ..widgets.response.markdown_lines import MarkdownLines, render_markdown
+from ..widgets.session_list import ListPage, SessionList
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
@@ -37,11 +41,15 @@ if TYPE_CHECKING:
     from ...retry.events import AttemptError, Cancelled, Event, GiveUp, Success
     from ...store.sessions import SessionPreview, SessionStore, SessionSummary
 
-LIST_LIMIT = 200
+PAGE_ROWS = 200
+"""Sessions read at a time; the next page is read when the cursor comes near its end."""
 LIST_COLUMNS = ("id", "when", "status", "tries", "model", "prompt")
 REPLAY_SPEEDS = {"1x": 1.0, "10x": 10.0, "max": None}
 SEARCH_PAUSE = 0.15
 """Seconds after the last key typed in the search box before the search runs."""
+PREVIEW_EVERY = 0.1
+"""Seconds between two previews while the cursor keeps moving (a held-down key): each one
+lays out and paints half the screen, and only the one the cursor stops on is read."""
 PROMPT_SHOWN = 2000
 """Characters of the prompt the preview shows."""
 
@@ -100,11 +108,15 @@ class SessionsScreen(Screen[SessionChoice | None]):
         self.current: int | None = None
         """The id of the session under the cursor (what the actions act on)."""
         self._search_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
+        self._previewed_at = float("-inf")
+        self._listed = ""
+        """The search the list shows (its next page is read with the same one)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="search prompts and answers…", id="session-search")
         with Horizontal(id="sessions-body"):
-            table: DataTable[Text] = DataTable(id="session-list", cursor_type="row")
+            table = SessionList(LIST_COLUMNS, id="session-list")
             table.border_title = "Sessions"
             yield table
             with VerticalScroll(id="session-preview"):
@@ -113,11 +125,8 @@ class SessionsScreen(Screen[SessionChoice | None]):
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in LIST_COLUMNS:
-            table.add_column(label, key=label)
         self.list_sessions("")
-        table.focus()
+        self.query_one(SessionList).focus()
 
     # -- list and search ---------------------------------------------------------------
     @on(Input.Changed, "#session-search")
@@ -138,34 +147,56 @@ class SessionsScreen(Screen[SessionChoice | None]):
     async def list_sessions(self, search: str) -> None:
         """Show the newest sessions matching ``search`` (all when empty); a newer call
         cancels this one, so a stale list is never shown."""
+        self.workers.cancel_group(self, "sessions-more")  # a page of the list being replaced
         try:
-            rows, widths = await asyncio.to_thread(_list_rows, self.store, search)
+            page = await asyncio.to_thread(_list_page, self.store, search, None)
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
-        table: DataTable[Text] = self.query_one(DataTable)
-        table.clear()
-        # Columns sized before the rows are written (see ``table_cells.fit_columns``: a
-        # paint before the table's own measuring would leave cells cut off).
-        for column, width in zip(table.ordered_columns, widths, strict=True):
-            column.content_width = max(column.label.cell_len, width)
-        for session_id, cells in rows:
-            table.add_row(*cells, key=str(session_id))
-        if not rows:
+        self._listed = search
+        self.query_one(SessionList).show_page(page)
+        if not page.rows:
             self.current = None
             self._show_none()
 
-    # -- preview -------------------------------------------------------------------------
-    @on(DataTable.RowHighlighted)
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.current = int(str(event.row_key.value))
-        self.load_preview(self.current)
+    @on(SessionList.NearEnd)
+    def _near_end(self, event: SessionList.NearEnd) -> None:
+        self.more_sessions(self._listed, event.before)
 
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on a row (the table takes the key before the screen's binding): replay it."""
-        event.stop()
-        self.current = int(str(event.row_key.value))
+    @work(group="sessions-more", exclusive=True, exit_on_error=False)
+    async def more_sessions(self, search: str, before: int) -> None:
+        """Append the page of sessions older than ``before`` (the list's last row)."""
+        try:
+            page = await asyncio.to_thread(_list_page, self.store, search, before)
+        except StoreError as exc:
+            self.notify(str(exc), title="Sessions", severity="error")
+            return
+        self.query_one(SessionList).add_page(page, after=before)
+
+    # -- preview -------------------------------------------------------------------------
+    @on(SessionList.Highlighted)
+    def _highlighted(self, event: SessionList.Highlighted) -> None:
+        """Preview the cursor's session at once, or, within ``PREVIEW_EVERY`` of the last
+        preview, when that much time has passed (whichever session the cursor is on then)."""
+        self.current = event.session_id
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        wait = self._previewed_at + PREVIEW_EVERY - time.monotonic()
+        if wait > 0:
+            self._preview_timer = self.set_timer(wait, self._preview_current)
+        else:
+            self._preview_current()
+
+    def _preview_current(self) -> None:
+        self._preview_timer = None
+        if self.current is not None:
+            self._previewed_at = time.monotonic()
+            self.load_preview(self.current)
+
+    @on(SessionList.Selected)
+    def _selected(self, event: SessionList.Selected) -> None:
+        """A click on the cursor's row: replay it, as Enter does."""
+        self.current = event.session_id
         self.action_replay("1x")
 
     @work(group="sessions-preview", exclusive=True, exit_on_error=False)
@@ -270,18 +301,13 @@ def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
     path.write_text(export_session(store.get_session(session_id), fmt), encoding="utf-8")
 
 
-def _list_rows(store: SessionStore, search: str) -> tuple[list[tuple[int, list[Text]]], list[int]]:
-    """The list's rows (id, cells) and each column's width, made in a worker thread.
-
-    Cells are plain ``Text`` (one safe line each): a ``str`` cell is markup, which the
-    table would parse for every cell of every row on the event loop.
-    """
-    rows = [
-        (s.id, [Text(one_line(c), no_wrap=True, end="") for c in _list_cells(s)])
-        for s in store.list_sessions(search or None, LIST_LIMIT)
-    ]
-    widths = [max((cells[i].cell_len for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS))]
-    return rows, widths
+def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage:
+    """A page of the list (the newest sessions, or those older than ``before``), made in a
+    worker thread: each cell one line of safe text, each column's width measured."""
+    sessions = store.list_sessions(search or None, PAGE_ROWS, before=before)
+    rows = [(s.id, tuple(one_line(c) for c in _list_cells(s))) for s in sessions]
+    widths = tuple(max((cell_len(cells[i]) for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS)))
+    return ListPage(rows, widths, more=len(rows) == PAGE_ROWS)
 
 
 def _list_cells(s: SessionSummary) -> tuple[str, ...]:
