@@ -1,8 +1,10 @@
 """Command-line entry point: argument parsing, subcommand dispatch, exit codes.
 
 Kept import-light on purpose: ``claude-tui --help`` and ``--version`` must not import
-``anthropic`` or ``textual``. Each subcommand lives in ``tui_app/commands/<name>.py`` with
-``add_parser(subparsers)`` (cheap) and ``run(args) -> int`` (may import heavy things).
+``anthropic`` or ``textual`` — nor any subcommand's module: ``--help`` lists the subcommands
+from :data:`COMMANDS`, and a subcommand's parser is built only once it is chosen. Each lives in
+``tui_app/commands/<name>.py`` with ``add_arguments(parser)`` (cheap) and ``run(args) -> int``
+(may import heavy things).
 
 Exit codes: 0 success, 1 API failure, 2 usage or configuration error, 70 internal error
 (a bug: one line on stderr, the traceback in a crash log in the data dir), 130 interrupted.
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 
@@ -24,8 +26,14 @@ EXIT_INTERNAL = 70
 """An exception nobody expected: a bug (``EX_SOFTWARE`` of sysexits.h)."""
 EXIT_INTERRUPTED = 130
 
-# Subcommand name -> module in tui_app.commands (each module is import-light).
-COMMANDS = ("run", "simulate", "profiles", "sessions", "replay")
+COMMANDS = {
+    "run": "send one prompt headless (stdout: the answer; stderr: attempts)",
+    "simulate": "run a local Anthropic API simulator that injects faults",
+    "profiles": "list, show, save or delete saved settings profiles",
+    "sessions": "list, search, show, export or delete recorded sessions",
+    "replay": "play a recorded session back (in the TUI, or --print the answer)",
+}
+"""Subcommand name (its module in ``tui_app.commands``) -> the line ``--help`` shows for it."""
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
@@ -47,16 +55,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
     parser.add_argument("--profile", metavar="NAME", help="open the TUI with this saved profile")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser)
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"tui_app.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"tui_app.commands.{name}":
-                raise
-            continue  # subcommand not built yet
-        module.add_parser(sub)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser, action=_Subcommands)
+    assert isinstance(sub, _Subcommands)  # argparse made the action class it was given
+    sub.declare(COMMANDS)
     return parser
+
+
+if TYPE_CHECKING:
+    _SubParsersAction = argparse._SubParsersAction[argparse.ArgumentParser]
+else:  # generic only to the type checker
+    _SubParsersAction = argparse._SubParsersAction
+
+
+class _Subcommands(_SubParsersAction):
+    """Subcommands listed by name and one line, each one's parser built once it is chosen.
+
+    Building all five (the request flags of ``run`` and ``profiles save`` come from the
+    settings schema) is most of what ``--help`` and ``--version`` would otherwise cost, for
+    parsers they never use; an ``ArgumentParser`` alone is about a millisecond. What argparse
+    needs before then is the name among the choices (a placeholder) and the help line (the
+    pseudo-action it lists), as ``add_parser`` itself would make them.
+    """
+
+    def declare(self, commands: dict[str, str]) -> None:
+        for name, summary in commands.items():
+            self._choices_actions.append(self._ChoicesPseudoAction(name, (), summary))
+            self._name_parser_map[name] = None  # type: ignore[assignment]  # built in __call__
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        name = values[0]
+        if self._name_parser_map.get(name, parser) is None:
+            sub = self._parser_class(prog=f"{self._prog_prefix} {name}")
+            importlib.import_module(f"tui_app.commands.{name}").add_arguments(sub)
+            self._name_parser_map[name] = sub
+        super().__call__(parser, namespace, values, option_string)
 
 
 def main(argv: list[str] | None = None) -> int:

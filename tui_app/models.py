@@ -13,9 +13,9 @@ SDK imported and the ``Literal`` taken apart.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from functools import cache
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 FALLBACK_MODELS = ("claude-sonnet-4-6", "claude-opus-4-6", "claude-haiku-4-5")
@@ -39,7 +39,9 @@ def sdk_models() -> tuple[str, ...]:
 
 def _models_from_source() -> tuple[str, ...]:
     try:
-        spec = importlib.util.find_spec("anthropic")  # top-level: finds, does not import
+        # Finds, does not import; ``PathFinder`` (the sys.path search) rather than
+        # ``importlib.util.find_spec``, whose import costs more than the search.
+        spec = PathFinder.find_spec("anthropic")
     except (ImportError, ValueError):
         return ()
     if spec is None or not spec.submodule_search_locations:

@@ -259,19 +259,6 @@ def _values_from_v1(data: Mapping[str, Any]) -> dict[str, object]:
     return values
 
 
-def parse_positive_int(text: str) -> int:
-    """argparse ``type=`` for ids and counts (a whole number >= 1): argparse names the flag."""
-    import argparse
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be >= 1")
-    return value
-
-
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "DEFAULT_MODEL",
@@ -279,6 +266,5 @@ __all__ = [
     "MID_STREAM_POLICIES",
     "SETTINGS_VERSION",
     "RunSettings",
-    "parse_positive_int",
     "settings_from_record",
 ]

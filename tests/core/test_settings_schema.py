@@ -141,3 +141,15 @@ def test_scenario_errors_are_the_same_error_type_with_their_own_wording():
     assert isinstance(info.value, FieldError) and isinstance(info.value, ScenarioError)
     assert info.value.field == "steps[0].status"
     assert str(info.value).startswith("steps[0].status: unsupported status 999 (use one of: 400,")
+
+
+def test_kinds_are_immutable_values_compared_by_their_fields():
+    """The kinds are small value classes (not dataclasses: the first frame declares them)."""
+    from tui_app.schema import Integer, ScenarioRef, Seconds, Text
+
+    assert Integer(1, 3) == Integer(1, 3) and Integer(1, 3) != Integer(1, 4)
+    assert hash(Seconds(allow_zero=True)) == hash(Seconds(allow_zero=True))
+    assert repr(Seconds(none_word="none")) == "Seconds(allow_zero=False, none_word='none')"
+    assert ScenarioRef().optional is True and ScenarioRef() != Text(optional=True)
+    with pytest.raises(AttributeError, match="Integer is immutable"):
+        Integer(1, 3).low = 2  # type: ignore[misc]

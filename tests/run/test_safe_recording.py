@@ -141,3 +141,32 @@ def test_safe_recorder_shows_a_bug_in_recording_as_a_notice(store, monkeypatch):
     safe.finish()
     reason = "ZeroDivisionError: division by zero (please report this)"
     assert notices == [f"session {safe.session_id} is not fully recorded: {reason}"]
+
+
+async def test_finishing_waits_for_a_locked_database_off_the_event_loop(rec, store, blocker):
+    """The run's end waits (bounded) for the lock in a worker thread: the loop goes on, so a
+    lock released meanwhile, by a callback on that very loop, lets the session complete."""
+    import asyncio
+
+    notices: list[str] = []
+    safe = SafeRecorder(rec, notices.append)
+    for event in (*START, DONE):
+        safe.record(event)
+    lock = blocker()
+    released: list[bool] = []
+    asyncio.get_running_loop().call_later(0.2, lambda: released.append(lock.execute("ROLLBACK") is not None))
+    await safe.finished()
+    assert released == [True] and notices == [] and safe.problem is None
+    assert _stored(store, rec.session_id) == ("ok", ["run_start", "attempt_start", "success"])
+
+
+async def test_finishing_off_the_loop_stops_the_flush_timer_first(rec, store):
+    """The timer that flushes text deltas is the loop's: after the hand-over only the worker
+    writes, so no flush can run beside the final transaction."""
+    safe = SafeRecorder(rec, [].append)
+    safe.record(START[0])
+    safe.record(TextDelta(t=0.1, attempt=1, text="a"))  # arms the timer (a loop is running)
+    assert rec._timer is not None
+    await safe.finished()
+    assert rec._timer is None and rec.finished
+    assert _stored(store, rec.session_id) == ("interrupted", ["run_start", "text"])

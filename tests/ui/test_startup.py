@@ -17,8 +17,14 @@ FIRST_PAINT_PROBE = textwrap.dedent(
     from tui_app.ui.screens.main import MainScreen
 
     # the SDK and its HTTP stack; the simulator; the event classes (~15 ms of dataclasses:
-    # the panels dispatch on ``event.type`` and need them only once a run starts)
-    HEAVY = ("anthropic", "httpx2", "tui_app.simulator", "tui_app.retry.events", "tui_app.retry.failures")
+    # the panels dispatch on ``event.type`` and need them only once a run starts); the
+    # settings schema's ``Setting`` dataclass (made when a declaration is first read) and
+    # ``json`` (only a rule or an error in words needs it; Textual does not, before the
+    # first frame); ``importlib.util`` (the model table is found with ``PathFinder``)
+    HEAVY = (
+        "anthropic", "httpx2", "tui_app.simulator", "tui_app.retry.events", "tui_app.retry.failures",
+        "tui_app.schema.setting", "json", "importlib.util",
+    )
     seen = {}
     mount = MainScreen.on_mount
     def on_mount(self):
@@ -59,3 +65,34 @@ def test_plain_start_opens_the_tui_without_building_the_subcommand_parsers(monke
     assert cli.main(argv) == 0
     assert opened == [(None, profile)]
     assert bool(built) is parsed
+
+
+HELP_PROBE = textwrap.dedent(
+    """
+    import sys
+    from tui_app.cli import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+    LATER = ("tui_app.commands", "tui_app.settings", "tui_app.schema", "json", "dataclasses")
+    print(sorted(m for m in sys.modules if m.startswith(LATER) and not m.startswith("json.")))
+    """
+)
+
+
+@pytest.mark.parametrize(
+    ("argv", "loaded"),
+    [
+        (["--help"], []),
+        (["--version"], []),
+        (["sessions", "--help"], ["json", "tui_app.commands", "tui_app.commands.sessions"]),
+    ],
+)
+def test_help_and_version_build_no_subcommand_parser(argv, loaded):
+    """``--help`` lists the subcommands without importing them (nor the settings schema their
+    flags come from); a subcommand builds its own parser only."""
+    out = subprocess.run(
+        [sys.executable, "-c", HELP_PROBE, *argv], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert out.splitlines()[-1] == repr(loaded), out

@@ -26,14 +26,9 @@ exit codes: 0 ok; 2 invalid or missing profile, or bad flags.
 """
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "profiles",
-        help="list, show, save or delete saved settings profiles",
-        description="Named settings (model, timeouts, retry policy...) saved as TOML files.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = "Named settings (model, timeouts, retry policy...) saved as TOML files."
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
     actions = p.add_subparsers(dest="profiles_action", metavar="ACTION", required=True)
     lst = actions.add_parser("list", help="saved profiles, with their model and preset (or why they are invalid)")
     lst.add_argument("--json", action="store_true", help="a JSON array instead of a table")

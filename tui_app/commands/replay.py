@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from ..settings import parse_positive_int
+from . import parse_positive_int
 
 if TYPE_CHECKING:
     import argparse
@@ -21,13 +21,9 @@ if TYPE_CHECKING:
 SPEEDS = {"1": 1.0, "2": 2.0, "10": 10.0, "max": None}
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "replay",
-        help="play a recorded session back (in the TUI, or --print the answer)",
-        description="Replay a session's recorded events with their original timing.",
-        epilog="exit codes: 0 the session ended with an answer; 1 it failed or was cancelled; 2 unknown id.",
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = "Replay a session's recorded events with their original timing."
+    p.epilog = "exit codes: 0 the session ended with an answer; 1 it failed or was cancelled; 2 unknown id."
     p.add_argument("id", type=parse_positive_int, metavar="ID", help="session id (see `claude-tui sessions list`)")
     p.add_argument("--speed", choices=tuple(SPEEDS), default="1", help="1 (recorded pace, default), 2, 10 or max")
     p.add_argument("--print", action="store_true", help="write the answer to stdout instead of opening the TUI")

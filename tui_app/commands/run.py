@@ -25,14 +25,9 @@ With no ANTHROPIC_API_KEY, pass --sim to use the built-in simulator (never silen
 """
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "run",
-        help="send one prompt headless (stdout: the answer; stderr: attempts)",
-        description="Send one prompt through the retry core and print the answer.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = "Send one prompt through the retry core and print the answer."
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
     p.add_argument("prompt", nargs="?", metavar="PROMPT|-", help="the prompt, or - to read it from stdin")
     add_request_flags(p)
     out = p.add_argument_group("output")

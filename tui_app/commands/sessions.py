@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..safe_text import one_line, visible
-from ..settings import parse_positive_int
+from . import parse_positive_int
 
 if TYPE_CHECKING:
     from ..store.sessions import SessionStore, SessionSummary
@@ -30,14 +30,9 @@ exit codes: 0 ok; 2 unknown id, bad arguments or unusable database.
 """
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser(
-        "sessions",
-        help="list, search, show, export or delete recorded sessions",
-        description="Browse the history of recorded runs (newest first).",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = "Browse the history of recorded runs (newest first)."
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
     actions = p.add_subparsers(dest="sessions_action", metavar="ACTION", required=True)
     lst = actions.add_parser("list", help="newest sessions first, optionally matching --search")
     lst.add_argument("--search", metavar="TEXT", help="words (or word prefixes) in the prompt or the answer")

@@ -25,15 +25,11 @@ DEFAULT_PORT = 8765
 EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser(
-        "simulate",
-        help="run a local Anthropic API simulator that injects faults",
-        description=(
-            "Serve the Anthropic Messages API on 127.0.0.1 with scripted faults (529s, 429s, "
-            "stalls, resets, truncated streams...). Point ANTHROPIC_BASE_URL at it to rehearse "
-            "any SDK code. One line per request is logged to stderr. Ctrl-C stops it."
-        ),
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Serve the Anthropic Messages API on 127.0.0.1 with scripted faults (529s, 429s, "
+        "stalls, resets, truncated streams...). Point ANTHROPIC_BASE_URL at it to rehearse "
+        "any SDK code. One line per request is logged to stderr. Ctrl-C stops it."
     )
     parser.add_argument(
         "--port",
@@ -52,7 +48,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--seed", type=int, default=0, metavar="N", help="seed for random scenarios such as chaos (default 0)"
     )
     parser.add_argument("--list", action="store_true", help="list the built-in scenarios and exit")
-    return parser
 
 
 def _port(text: str) -> int:

@@ -137,10 +137,12 @@ class RunController:
                 return await _emit_all(startup_failure(problem, settings), sinks)
             return await self._drive(prompt, settings, sinks)
         finally:
-            if self.recorder is not None:
-                self.recorder.finish()
-            self.run, self.busy, self._waiting = None, False, None
-            self._idle.set()
+            try:
+                if self.recorder is not None:
+                    await self.recorder.finished()  # off the loop: a locked database never freezes it
+            finally:
+                self.run, self.busy, self._waiting = None, False, None
+                self._idle.set()
 
     async def stop(self, timeout: float = 2.0) -> None:
         """Cancel the run in flight (if any) and wait until its end is recorded (bounded):

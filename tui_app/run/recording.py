@@ -46,7 +46,8 @@ class SafeRecorder:
             self._give_up(f"{type(exc).__name__}: {exc} (please report this)")
 
     def finish(self) -> None:
-        """Store the outcome (bounded wait for a locked database); idempotent."""
+        """Store the outcome (bounded wait for a locked database); idempotent. Blocks:
+        on an event loop, await :meth:`finished` instead."""
         recorder = self._recorder
         if recorder is None:
             return
@@ -57,6 +58,22 @@ class SafeRecorder:
         except Exception as exc:
             self._give_up(f"{type(exc).__name__}: {exc} (please report this)")
         self._recorder = None
+
+    async def finished(self) -> None:
+        """:meth:`finish` in a worker thread: a locked database makes the run's end wait (up
+        to the recorder's bounded patience), never the event loop the TUI draws with.
+
+        The flush timer lives on the loop, so it is stopped here first; from then on only
+        the worker touches the recorder. Cancelled while waiting (the app quitting), the
+        worker still completes the session or leaves it ``interrupted``.
+        """
+        recorder = self._recorder
+        if recorder is None:
+            return
+        recorder.hold()
+        import asyncio
+
+        await asyncio.to_thread(self.finish)
 
     def _give_up(self, reason: str) -> None:
         """Stop recording and say so — once, however many writes failed."""

@@ -13,15 +13,17 @@ profile key (``retry.max_attempts``, also the field path in every error) and whe
 - :func:`form_fields` — which fields the TUI form and prompt panel show;
 - :func:`markdown_table` — the README's profile-keys table.
 
-Import-light on purpose (``--help``, the TUI's first frame and the retry core import it):
-argparse and dataclasses only; presets and scenario names are looked up when first needed.
+Import-light on purpose (the TUI's first frame and the retry core import it): argparse and
+dataclasses only, and no dataclass of its own until a declaration is read; presets and
+scenario names are looked up when first needed.
 """
+
+from typing import TYPE_CHECKING
 
 from .declared import (
     NO_VALUE,
     SETTINGS,
     TABLE_TITLES,
-    Setting,
     by_key,
     check_value,
     check_values,
@@ -45,6 +47,20 @@ from .derive import (
 )
 from .errors import FieldError, Problem, show
 from .kinds import Boolean, Choice, Integer, Kind, ScenarioRef, Seconds, Text, resolve_scenario
+
+if TYPE_CHECKING:
+    from .setting import Setting
+
+
+def __getattr__(name: str) -> object:
+    """``Setting``, imported when first asked for: its dataclass is made only once a
+    declaration is read (:func:`collect`), not when the settings are declared."""
+    if name == "Setting":
+        from .setting import Setting
+
+        return Setting
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "NO_VALUE",

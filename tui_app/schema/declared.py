@@ -1,10 +1,16 @@
-"""How a setting is declared (as a typed dataclass field), and the checks every source goes through."""
+"""How a setting is declared (as a typed dataclass field), and the checks every source goes through.
+
+A declaration is kept as the keywords given to :func:`setting`; the :class:`Setting` s are made
+from them on first use (:func:`collect`), so declaring costs no more than the field itself:
+``RunSettings``, the retry policy and the timeouts are declared before the TUI's first frame,
+which reads none of the declarations.
+"""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import KW_ONLY, dataclass, field, fields, replace
+from dataclasses import field, fields
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 from .errors import FieldError, Problem
@@ -13,59 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
     from .kinds import Kind
+    from .setting import Setting
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Setting:
-    """One setting, declared once: with :func:`setting`, as the typed field that holds it.
-
-    ``key`` is its profile key and the field path errors name; ``attr`` is where
-    ``RunSettings`` keeps the value: a field, ``policy.FIELD`` (the retry policy) or
-    ``timeout_overrides.NAME`` (an override of the preset's timeout). Both come from where
-    the field is (:func:`collect`); the default is the field's (``RunSettings().values()``).
-    """
-
-    key: str
-    _: KW_ONLY
-    attr: str
-    kind: Kind
-    help: str
-    """One line: the flag's help, the README's "meaning" column."""
-    flag: str
-    label: str
-    """How the TUI labels its field, and names it in an error there."""
-    unit: str = ""
-    form: Literal["settings", "prompt"] | None = "settings"
-    """Where the TUI edits it: the settings tab, the prompt panel, or nowhere."""
-    preset_default: bool = False
-    """Left unset, the timeout preset's value applies (timeouts, deadline)."""
-    at_least: str | None = None
-    """Key of another setting this one may not be below (max_delay >= base_delay)."""
-    doc_default: str | None = None
-    """The default in words, where the value depends on the install (the model)."""
-    metavar: str | None = None
-    """The flag's value placeholder, if not the kind's (``ID`` for the model)."""
-
-    @property
-    def table(self) -> str:
-        """The profile's ``[table]`` it is written in ("" = the top of the file)."""
-        return self.key.rpartition(".")[0]
-
-    @property
-    def leaf(self) -> str:
-        return self.key.rpartition(".")[2]
-
-    @property
-    def dest(self) -> str:
-        """The argparse attribute of its flag (``--max-attempts`` → ``max_attempts``)."""
-        return self.flag.removeprefix("--").replace("-", "_")
-
-    @property
-    def widget_id(self) -> str:
-        """The id of its field in the TUI: the flag's name (``--read-timeout`` → ``read-timeout``)."""
-        return self.flag.removeprefix("--")
 
 
 _SETTING, _TABLE = "setting", "settings_table"
@@ -89,24 +45,23 @@ def setting(
     """A dataclass field that is also the setting's one declaration (see :class:`Setting`).
 
     The typed field carries the default; the declaration rides in its metadata, and
-    :func:`collect` gives it its key (the field's name, under its table's) and ``attr``.
+    :func:`collect` makes it a :class:`Setting` with its key (the field's name, under its table's) and ``attr``.
     ``key`` is only for a top-level field written in a table (``simulator.scenario``);
     ``at_least`` names a setting of the same table.
     """
-    declared = Setting(
-        key or "",
-        attr="",
-        kind=kind,
-        help=help,
-        flag=flag,
-        label=label,
-        unit=unit,
-        form=form,
-        preset_default=preset_default,
-        at_least=at_least,
-        doc_default=doc_default,
-        metavar=metavar,
-    )
+    declared = {
+        "key": key or "",
+        "kind": kind,
+        "help": help,
+        "flag": flag,
+        "label": label,
+        "unit": unit,
+        "form": form,
+        "preset_default": preset_default,
+        "at_least": at_least,
+        "doc_default": doc_default,
+        "metavar": metavar,
+    }
     return field(default=default, metadata={_SETTING: declared})
 
 
@@ -126,20 +81,23 @@ def collect(cls: type) -> tuple[Setting, ...]:
 
 
 def _walk(cls: type, table: str, attr: str) -> tuple[Setting, ...]:
+    from .setting import Setting
+
     found: list[Setting] = []
     for f in fields(cls):
         if _SETTING in f.metadata:
-            s: Setting = f.metadata[_SETTING]
-            key = s.key or (f"{table}.{f.name}" if table else f.name)
-            at_least = f"{table}.{s.at_least}" if table and s.at_least else s.at_least
-            found.append(replace(s, key=key, attr=attr + f.name, at_least=at_least))
+            declared = dict(f.metadata[_SETTING])
+            key = declared.pop("key") or (f"{table}.{f.name}" if table else f.name)
+            low = declared.pop("at_least")
+            at_least = f"{table}.{low}" if table and low else low
+            found.append(Setting(key, attr=attr + f.name, at_least=at_least, **declared))
         elif _TABLE in f.metadata:
             name, declared_in = f.metadata[_TABLE]
             found.extend(_walk(declared_in, name, f"{f.name}."))
     return tuple(found)
 
 
-class _Declared(Sequence[Setting]):
+class _Declared(Sequence["Setting"]):
     """``SETTINGS``: the settings of ``RunSettings``, collected on first use.
 
     The declarations are the typed fields themselves (``tui_app.settings``, ``retry.policy``,

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any, Literal
 
-from .declared import NO_VALUE, SETTINGS, TABLE_TITLES, Setting, by_key, check_values, suggest, tables
+from .declared import NO_VALUE, SETTINGS, TABLE_TITLES, by_key, check_values, suggest, tables
 from .errors import FieldError, Problem, show
 from .kinds import Boolean, Choice
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
+
+    from .setting import Setting
 
 API_KEY_NAMES = ("api_key", "apikey", "anthropic_api_key")
 

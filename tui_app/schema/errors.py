@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 
@@ -32,12 +31,23 @@ class Problem(Exception):
     """A value breaks its kind's rule; the text says how (the caller names the field)."""
 
 
+def quoted(text: str) -> str:
+    """``text`` in double quotes, escaped as TOML (and JSON) write it.
+
+    ``json`` is imported here, when a rule or an error is put in words: the first frame and
+    ``--help`` need neither.
+    """
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
 def show(value: object) -> str:
     """A value as written in TOML (quoted strings, true/false), on one line."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return quoted(value)
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):

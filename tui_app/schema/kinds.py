@@ -1,20 +1,21 @@
 """Kinds of setting: a type, its rule in words, and its text form (flags, form fields).
 
-Light (json, math, pathlib): the retry core declares its fields with these kinds.
+Light on purpose: the retry core, ``RunSettings`` and so the TUI's first frame declare their
+fields with these kinds. So they are small value classes (:class:`_Value`), not dataclasses
+(each of those costs about a millisecond of generated code at import), and ``json`` is
+imported only where a rule or an error is put in words.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from .errors import Problem, show
+from .errors import Problem, quoted, show
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
 
 SECONDS_LIMIT = 86400
 """No delay, timeout or deadline above a day: a typo (36000 for 3600) should fail loudly."""
@@ -62,9 +63,37 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class _Free:
+class _Value:
+    """An immutable value whose fields are its ``__slots__``: equality, hash and repr come
+    from them, as ``@dataclass(frozen=True)`` would give, without generating code."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def _set(self, **fields: object) -> None:
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> tuple[tuple[str, object], ...]:
+        names = [name for cls in reversed(type(self).__mro__) for name in cls.__dict__.get("__slots__", ())]
+        return tuple((name, getattr(self, name)) for name in names)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Value) and type(other) is type(self) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._fields()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{name}={value!r}' for name, value in self._fields())})"
+
+
+class _Free(_Value):
     """Free entry: no options, an input widget."""
 
+    __slots__ = ()
     widget: Literal["input", "select"] = "input"
     none_word: str | None = None
 
@@ -72,12 +101,15 @@ class _Free:
         return ()
 
 
-@dataclass(frozen=True)
 class Integer(_Free):
+    __slots__ = ("low", "high")
     low: int
     high: int
     metavar = "N"
     input_type: Literal["integer", "number", "text"] = "integer"
+
+    def __init__(self, low: int, high: int) -> None:
+        self._set(low=low, high=high)
 
     def rule(self) -> str:
         return f"an integer between {self.low} and {self.high}"
@@ -97,14 +129,17 @@ class Integer(_Free):
         return str(value)
 
 
-@dataclass(frozen=True)
 class Seconds(_Free):
     """A duration; ``none_word`` (if any) is how "no limit" (``None``) is written."""
 
-    allow_zero: bool = False
-    none_word: str | None = None
+    __slots__ = ("allow_zero", "none_word")
+    allow_zero: bool
+    none_word: str | None  # a field here, a constant of the other kinds
     metavar = "S"
     input_type: Literal["integer", "number", "text"] = "number"
+
+    def __init__(self, allow_zero: bool = False, none_word: str | None = None) -> None:
+        self._set(allow_zero=allow_zero, none_word=none_word)
 
     def rule(self) -> str:
         rule = f"a number of seconds {'>= 0' if self.allow_zero else '> 0'} and <= {SECONDS_LIMIT:.0f}"
@@ -135,14 +170,17 @@ class Seconds(_Free):
         return self.none_word or "" if value is None else f"{value:g}"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(_Value):
     """One of a list of words; ``choices`` may be a function (presets are data files)."""
 
+    __slots__ = ("choices",)
     choices: tuple[str, ...] | Callable[[], Iterable[str]]
     none_word = None
     widget: Literal["input", "select"] = "select"
     input_type: Literal["integer", "number", "text"] = "text"
+
+    def __init__(self, choices: tuple[str, ...] | Callable[[], Iterable[str]]) -> None:
+        self._set(choices=choices)
 
     def options(self) -> tuple[str, ...]:
         return self.choices if isinstance(self.choices, tuple) else tuple(self.choices())
@@ -153,7 +191,7 @@ class Choice:
         return "|".join(self.choices) if isinstance(self.choices, tuple) else "NAME"
 
     def rule(self) -> str:
-        return "one of " + ", ".join(map(json.dumps, self.options()))
+        return "one of " + ", ".join(map(quoted, self.options()))
 
     def check(self, value: object) -> str:
         if not isinstance(value, str) or value not in self.options():
@@ -167,14 +205,17 @@ class Choice:
         return str(value)
 
 
-@dataclass(frozen=True)
 class Text(_Free):
     """A string; ``optional``: empty means unset (``None``); else ``example`` shows a good one."""
 
-    optional: bool = False
-    example: Callable[[], str] | None = None
+    __slots__ = ("optional", "example")
+    optional: bool
+    example: Callable[[], str] | None
     metavar = "TEXT"
     input_type: Literal["integer", "number", "text"] = "text"
+
+    def __init__(self, optional: bool = False, example: Callable[[], str] | None = None) -> None:
+        self._set(optional=optional, example=example)
 
     def rule(self) -> str:
         return "a quoted string" if self.optional else "a non-empty quoted string"
@@ -187,7 +228,7 @@ class Text(_Free):
         if self.optional and not value:
             return None
         if not value.strip() and not self.optional:
-            raise Problem("must not be empty" + (f", e.g. {json.dumps(self.example())}" if self.example else ""))
+            raise Problem("must not be empty" + (f", e.g. {quoted(self.example())}" if self.example else ""))
         return value
 
     def from_text(self, text: str) -> str | None:
@@ -197,8 +238,8 @@ class Text(_Free):
         return "" if value is None else str(value)
 
 
-@dataclass(frozen=True)
-class Boolean:
+class Boolean(_Value):
+    __slots__ = ()
     metavar = "BOOL"
     none_word = None
     widget: Literal["input", "select"] = "select"
@@ -227,12 +268,14 @@ class Boolean:
         return show(value)
 
 
-@dataclass(frozen=True)
 class ScenarioRef(Text):
     """A simulator scenario: a shipped name, or a file (relative to the profile's directory)."""
 
-    optional: bool = True
+    __slots__ = ()
     metavar = "NAME|FILE"
+
+    def __init__(self, optional: bool = True, example: Callable[[], str] | None = None) -> None:
+        super().__init__(optional, example)
 
     def rule(self) -> str:
         return "a scenario name or a .toml/.json file path"
@@ -248,6 +291,8 @@ class ScenarioRef(Text):
 def resolve_scenario(value: str, base_dir: Path, names: Sequence[str]) -> str:
     """A scenario file as an absolute path, or a known name; ``Problem`` otherwise."""
     if "/" in value or "\\" in value or value.endswith((".toml", ".json")):
+        from pathlib import Path
+
         file = (base_dir / Path(value).expanduser()).resolve()
         if not file.is_file():
             raise Problem(f"names a file that does not exist: {file}")

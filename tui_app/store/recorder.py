@@ -72,6 +72,7 @@ class SessionRecorder:
         self._last_t = 0.0
         self._terminal: Event | None = None
         self._timer: Any = None  # asyncio.TimerHandle
+        self._held = False
         self._failing_since: float | None = None
         self._file_id = _file_id(store.path)
         self.finished = False
@@ -197,6 +198,12 @@ class SessionRecorder:
             pass  # the same fault: the row stays ``running`` with our pid, read as interrupted once we exit
         raise RecordingLost(reason)
 
+    def hold(self) -> None:
+        """Stop the flush timer (on the loop that armed it): what is buffered waits for
+        :meth:`finish`, which may then run on another thread."""
+        self._cancel_timer()
+        self._held = True
+
     def finish(self) -> None:
         """Flush and store the outcome of the terminal event; idempotent.
 
@@ -235,7 +242,7 @@ class SessionRecorder:
         )
 
     def _arm_timer(self) -> None:
-        if self._timer is not None:
+        if self._timer is not None or self._held:
             return
         asyncio = sys.modules.get("asyncio")  # not imported here: `sessions list` need not pay for it
         if asyncio is None:
