@@ -7,51 +7,15 @@ or an ``overloaded_error`` event mid-stream) the next attempt uses the next mode
 once. Other failures on a model break its run of overloads. Attempts and the deadline count
 across models: the chain changes the model of the next attempt, never the limits.
 
-Light on purpose (the policy declares its fields with :class:`ModelList`): no SDK import.
+Light on purpose (the policy module imports it): no SDK import.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-from ..schema.errors import Problem, show
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .failures import Failure
-
-
-@dataclass(frozen=True)
-class ModelList:
-    """A setting's kind: model ids in order (``--fallback`` is repeatable; the form takes
-    them comma-separated; a profile a TOML array of strings)."""
-
-    metavar = "MODEL"
-    none_word = None
-    repeatable = True
-    """One flag per value (``--fallback A --fallback B``)."""
-    widget: Literal["input", "select"] = "input"
-    input_type: Literal["integer", "number", "text"] = "text"
-
-    def options(self) -> tuple[str, ...]:
-        return ()
-
-    def rule(self) -> str:
-        return "an array of model ids"
-
-    def check(self, value: object) -> tuple[str, ...]:
-        if not isinstance(value, (list, tuple)):
-            raise Problem(f'must be an array of model ids, e.g. ["claude-haiku-4-5"], got {show(value)}')
-        for item in value:
-            if not isinstance(item, str) or not item.strip() or "," in item:
-                raise Problem(f"must hold model ids (non-empty strings without commas), got {show(item)}")
-        return tuple(item.strip() for item in value)
-
-    def from_text(self, text: str) -> tuple[str, ...]:
-        return self.check([part for part in (p.strip() for p in text.split(",")) if part])
-
-    def to_text(self, value: object) -> str:
-        return ", ".join(value) if isinstance(value, (list, tuple)) else ""
 
 
 def is_overloaded(failure: Failure) -> bool:

@@ -15,8 +15,7 @@ from typing import Literal
 
 from ..schema.declared import setting
 from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
-from ..schema.kinds import Choice, Integer, Seconds
-from .fallback import ModelList
+from ..schema.kinds import Choice, Integer, ModelList, Seconds
 
 Jitter = Literal["full", "equal", "decorrelated"]
 MidStreamPolicy = Literal["restart", "continue"]

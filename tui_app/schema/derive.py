@@ -35,7 +35,7 @@ def add_flags(
             groups[s.table] = parser.add_argument_group(TABLE_TITLES.get(s.table, s.table))
         if isinstance(s.kind, Boolean):
             groups[s.table].add_argument(s.flag, action=argparse.BooleanOptionalAction, help=flag_help(s, defaults))
-        elif getattr(s.kind, "repeatable", False):  # one flag per value, in order
+        elif s.kind.repeatable:  # one flag per value, in order
             group, metavar = groups[s.table], s.metavar or s.kind.metavar
             group.add_argument(
                 s.flag, metavar=metavar, action="append", type=_flag_type(s), help=flag_help(s, defaults)

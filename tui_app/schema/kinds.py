@@ -36,6 +36,11 @@ class Kind(Protocol):
     def widget(self) -> Literal["input", "select"]: ...
 
     @property
+    def repeatable(self) -> bool:
+        """A list of values: one flag per value, in order (``--fallback A --fallback B``)."""
+        ...
+
+    @property
     def input_type(self) -> Literal["integer", "number", "text"]: ...
 
     def rule(self) -> str:
@@ -68,6 +73,7 @@ class _Value:
     from them, as ``@dataclass(frozen=True)`` would give, without generating code."""
 
     __slots__: tuple[str, ...] = ()
+    repeatable = False
 
     def _set(self, **fields: object) -> None:
         for name, value in fields.items():
@@ -301,3 +307,30 @@ def resolve_scenario(value: str, base_dir: Path, names: Sequence[str]) -> str:
         known = ", ".join(names) if names else "none installed"
         raise Problem(f"is not a known scenario, got {show(value)}: use one of {known}, or a .toml/.json file path")
     return value
+
+
+class ModelList(_Free):
+    """Model ids in order (``--fallback A --fallback B``: one flag per value; the form takes
+    them comma-separated; a profile a TOML array of strings)."""
+
+    __slots__ = ()
+    metavar = "MODEL"
+    repeatable = True
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def rule(self) -> str:
+        return "an array of model ids"
+
+    def check(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise Problem(f'must be an array of model ids, e.g. ["claude-haiku-4-5"], got {show(value)}')
+        for item in value:
+            if not isinstance(item, str) or not item.strip() or "," in item:
+                raise Problem(f"must hold model ids (non-empty strings without commas), got {show(item)}")
+        return tuple(item.strip() for item in value)
+
+    def from_text(self, text: str) -> tuple[str, ...]:
+        return self.check([part for part in (p.strip() for p in text.split(",")) if part])
+
+    def to_text(self, value: object) -> str:
+        return ", ".join(value) if isinstance(value, (list, tuple)) else ""
