@@ -19,6 +19,7 @@ from textual.app import App
 
 from tui_app.ui.widgets.response import live_answer
 from tui_app.ui.widgets.response.live_answer import LiveAnswer
+from tui_app.ui.widgets.response.markdown_blocks import markdown
 from tui_app.ui.widgets.response.markdown_lines import MarkdownLines
 
 DOCUMENTS = {
@@ -45,6 +46,7 @@ DOCUMENTS = {
     "html-blocks": "<div>\nhtml\n</div>\n\n<!-- a comment\n\nspanning lines -->\n\n<pre>\npre\n\nblank\n</pre>\n\nend\n",
     "indented-code": "para\n\n    code\n\n    more code\nx\n\nend\n",
     "quotes": "> quote\nlazy line\n\n> second\n\nend\n",
+    "definition-that-turns-out-not-to-be": "See [foo] and [bar].\n\n[foo]: /u x\n\n[bar]: /b\n'open title\n\nend\n",
     "definitions": "[a]: /1\n[b]:\n/2\n'title'\n\nuse [a] [b] [c]\n\n[c]: /3\n[a]: /loses\n",
 }
 
@@ -157,3 +159,16 @@ async def test_any_mix_of_blocks_streams_as_the_whole_renders(parts, glue, end, 
     text = "".join(part + sep for part, sep in zip(parts, glue, strict=False)).rstrip("\n") + end
     async with Pair().run_test(size=(80, 30)) as pilot:
         stream(pilot.app, text, seed=seed, width=width)
+
+
+@pytest.mark.parametrize("name", list(DOCUMENTS))
+def test_the_shared_parser_parses_as_rich_does(name):
+    """Both sides above render through ``markdown_blocks.markdown`` (one parser for every
+    render); it must be exactly what Rich's own ``Markdown`` makes of the text."""
+    from rich.markdown import Markdown
+
+    ours, rich = markdown(DOCUMENTS[name]), Markdown(DOCUMENTS[name])
+    assert ours.parsed == rich.parsed
+    assert {k: v for k, v in vars(ours).items() if k != "parsed"} == {
+        k: v for k, v in vars(rich).items() if k != "parsed"
+    }

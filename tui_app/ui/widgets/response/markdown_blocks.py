@@ -23,6 +23,7 @@ before its definition arrived is drawn again.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Literal
@@ -61,6 +62,8 @@ class Finished:
 
 @cache
 def _block_parser() -> MarkdownIt:
+    """Rich's parser's block rules only: where the blocks are, not what is in them (the
+    inline rules are most of a parse, and run again when a part is rendered)."""
     from markdown_it import MarkdownIt
 
     return MarkdownIt().enable("table").disable(["inline", "text_join"])
@@ -151,12 +154,21 @@ def cited(text: str, definitions: Mapping[str, Mapping[str, object]]) -> dict[st
 
 def markdown(text: str, definitions: Mapping[str, Mapping[str, object]] | None = None) -> Markdown:
     """Rich ``Markdown`` of ``text`` (already made ``visible``), its links resolved with
-    ``definitions`` from elsewhere in the document as well as its own."""
+    ``definitions`` from elsewhere in the document as well as its own.
+
+    Rich builds a new parser for every ``Markdown`` (about a millisecond, on every repaint
+    of the live tail); this parses with one built once, the same way, into a copy of an
+    empty ``Markdown`` (which carries Rich's defaults, whatever they are).
+    """
+    rendered = copy.copy(_empty())
+    rendered.markup = text
+    env = {"references": {label: dict(ref) for label, ref in (definitions or {}).items()}}
+    rendered.parsed = _parser().parse(text, env)
+    return rendered
+
+
+@cache
+def _empty() -> Markdown:
     from rich.markdown import Markdown
 
-    if not definitions:
-        return Markdown(text)
-    rendered = Markdown("")
-    rendered.markup = text
-    rendered.parsed = _parser().parse(text, {"references": {k: dict(v) for k, v in definitions.items()}})
-    return rendered
+    return Markdown("")
