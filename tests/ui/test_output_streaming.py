@@ -6,7 +6,8 @@ from textual.app import App
 
 from tui_app.retry.events import AttemptError, AttemptStart, Success, TextDelta
 from tui_app.retry.failures import Failure
-from tui_app.ui.widgets.response.live_answer import PIECE_CHARS, LiveAnswer, freeze_point
+from tui_app.ui.widgets.response.live_answer import PIECE_CHARS, LiveAnswer
+from tui_app.ui.widgets.response.markdown_blocks import finished
 from tui_app.ui.widgets.response.markdown_lines import MarkdownLines
 from tui_app.ui.widgets.response.output import OutputPanel
 
@@ -18,12 +19,19 @@ BLOCKS = "".join(
 )
 
 
-def test_freeze_point_is_a_block_start_outside_fences_and_not_after_a_heading():
-    assert freeze_point("para\n\n```\ncode\n\nmore\n```\n\nnext") == len("para\n\n```\ncode\n\nmore\n```\n\n")
-    assert freeze_point("# Title\n\nfirst paragraph") == 0
-    assert freeze_point("- item\n\n  continued item\n") == 0  # indented: still the same list item
-    assert freeze_point("```\nopen fence\n\nstill code") == 0
-    assert freeze_point("no blank line yet") == 0
+def test_a_block_is_finished_once_a_complete_line_closes_it():
+    assert finished("para\n\n```\ncode\n\nmore\n```\n\nnext").chars == len("para\n\n```\ncode\n\nmore\n```\n")
+    assert finished("# Title\n\nfirst paragraph").chars == len("# Title\n")
+    assert finished("- item\n\n  continued item\n").chars == 0  # indented: still the same list item
+    assert finished("- item\n\n- next item\n").chars == 0  # a loose list goes on
+    assert finished("- item\n\nA paragraph").chars == len("- item\n\n")  # this line cannot be an item
+    assert finished("- item\n\n-").chars == 0  # this one still can
+    assert finished("```\nopen fence\n\nstill code").chars == 0
+    assert finished("~~~\n```\n\nnot closed by backticks\n").chars == 0
+    assert finished("````\n```\n````\n\n").chars == len("````\n```\n````\n")
+    assert finished("```\ncode\n``` info\n\nstill code\n").chars == 0  # a closing fence has no info string
+    assert finished("no blank line yet").chars == 0
+    assert finished("a\n\n---\n\nb").after == "rule"
 
 
 async def _until(pilot, condition, timeout: float = 5.0) -> None:
@@ -74,24 +82,3 @@ async def test_a_failed_attempt_is_dimmed_then_dropped_when_the_retry_starts():
         await panel.apply(TextDelta(t=0.3, attempt=2, text="fresh"))
         await _until(pilot, lambda: panel.live_text == "fresh")
         assert len(panel.query(".answer")) == 1
-
-
-async def test_the_live_answer_draws_what_the_finished_render_draws():
-    """Pieces rendered one by one, joined, must read like the whole document rendered at once
-    (no lost blank line between blocks, no doubled one): the answer must not jump when it
-    is collapsed at the end."""
-
-    class Both(App[None]):
-        def compose(self):
-            yield LiveAnswer()
-            yield MarkdownLines(BLOCKS)
-
-    async with Both().run_test(size=(90, 40)) as pilot:
-        live, whole = pilot.app.query_one(LiveAnswer), pilot.app.query_one(MarkdownLines)
-        for end in range(0, len(BLOCKS) + 1, 37):  # grows as a stream does: many freezes
-            live.show(BLOCKS[:end])
-        live.show(BLOCKS)
-        await pilot.pause()
-        assert len(live.pieces) >= 3
-        width = whole.content_size.width
-        assert [s.text.rstrip() for s in live.lines_at(width)] == [s.text.rstrip() for s in whole.lines_at(width)]

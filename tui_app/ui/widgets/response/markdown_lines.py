@@ -21,32 +21,46 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ....safe_text import visible
+from .markdown_blocks import markdown
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from textual.geometry import Size
 
+    from .markdown_blocks import Spacing
 
-def render_markdown(widget: Widget, source: str, width: int, *, follows_a_block: bool = False) -> list[Strip]:
+
+_LEADS: dict[Spacing, tuple[str, int]] = {"start": ("", 0), "block": ("x\n\n", 1), "rule": ("---\n\n", 2)}
+"""What a part is rendered after, for each ``Spacing``, and how many lines that draws."""
+
+
+def render_markdown(
+    widget: Widget,
+    source: str,
+    width: int,
+    *,
+    after: Spacing = "start",
+    definitions: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[Strip]:
     """``source`` as Markdown, in lines ``width`` cells wide, on ``widget``'s style (as
     Textual renders a Rich renderable in a ``Static``).
 
-    ``follows_a_block``: ``source`` continues a document after a top-level block, and its
-    lines must start as they would there. Rich puts space between blocks by what they are
-    (none before a document's first block, a blank line before a list even then, code's
-    padding...), so rather than guess, a one-line paragraph is rendered before it and its
-    line dropped.
+    ``after``: ``source`` is a part of a document, after a block or a rule (see
+    ``markdown_blocks``), and its lines must start as they would there. Rich puts space
+    between blocks by what they are, so rather than guess, a one-line paragraph or a rule
+    is rendered before it and its lines dropped. ``definitions``: link references defined
+    elsewhere in the document.
     """
     if width <= 0 or not source:
         return []
-    from rich.markdown import Markdown  # imported at the first answer, not before first paint
-
+    lead, drop = _LEADS[after]
     app = widget.app
     options = app.console_options.update(highlight=False, width=width, height=None)
-    text = f"x\n\n{visible(source)}" if follows_a_block else visible(source)
-    renderable = widget.post_render(Markdown(text), widget.rich_style)
+    renderable = widget.post_render(markdown(lead + visible(source), definitions), widget.rich_style)
     segments = app.console.render(renderable, options.update_width(width))
     lines = [Strip(line) for line in Segment.split_and_crop_lines(segments, width, include_new_lines=False, pad=False)]
-    return lines[1:] if follows_a_block else lines
+    return lines[drop:]
 
 
 class RenderedLines(Widget):
