@@ -14,7 +14,7 @@ import pytest
 
 from tests.core.fakes import FakeClient, Step, status_error
 from tui_app import paths
-from tui_app.retry import attempt, runner
+from tui_app.retry import attempt, decide
 from tui_app.retry.policy import RetryPolicy
 from tui_app.retry.runner import Request, RetryRun
 
@@ -71,7 +71,7 @@ async def test_a_bug_while_reading_the_stream_is_unexpected_and_not_retried(monk
 
 async def test_a_bug_in_the_loop_itself_ends_the_run_as_unexpected(monkeypatch, fake_time):
     """Planning the wait after a retryable 529 fails: no attempt error, the give-up says it."""
-    monkeypatch.setattr(runner, "backoff_delay", _raise(ZeroDivisionError("float division by zero")))
+    monkeypatch.setattr(decide, "backoff_delay", _raise(ZeroDivisionError("float division by zero")))
     client = FakeClient([Step(before=status_error(529, "overloaded_error")), Step(chunks=["ok"])])
     events = await _run(client, fake_time)
 

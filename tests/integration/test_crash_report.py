@@ -75,7 +75,7 @@ def test_a_bug_in_the_retry_core_ends_run_with_exit_70_and_a_crash_log(run_cli, 
     not "the API failed", so a script can tell them apart."""
     env = _inject(
         tmp_path,
-        "tui_app.retry.runner",
+        "tui_app.retry.decide",
         "backoff_delay",  # planning the wait after the 529
         'ZeroDivisionError("float division by zero, key " + os.environ["ANTHROPIC_API_KEY"])',
     )

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from . import classify as _classify
+from . import decide as _decide
 from .attempt import AttemptOutcome, run_attempt
 from .events import (
     TERMINAL_TYPES,
@@ -35,7 +36,7 @@ from .events import (
     Success,
 )
 from .fallback import FallbackChain
-from .policy import RetryPolicy, backoff_delay
+from .policy import RetryPolicy
 
 if TYPE_CHECKING:
     from .failures import Failure
@@ -328,50 +329,18 @@ class RetryRun:
         return max(0.0, self.policy.deadline - self._now())
 
     def _next_step(self, failure: Failure, previous_delay: float | None, moved_on: str = "") -> Backoff | GiveUp:
-        """Decide between another attempt (after which wait) and giving up, and say why.
-
-        ``moved_on``: the next attempt uses the next model of the fallback chain, and why;
-        a model not found (404) then is no reason to stop, and its successor starts at once.
-        """
-        n, now = self.attempt, self._now()
-        switch = f"{moved_on}: attempt {n + 1} uses {self.request.model}" if moved_on else ""
-
-        def give_up(reason: str, detail: str) -> GiveUp:
-            return GiveUp(t=now, attempt=n, reason=reason, failure=failure, detail=detail, elapsed=now)  # type: ignore[arg-type]
-
-        if failure.kind == "deadline_exceeded":
-            return give_up("deadline", failure.message)
-        if moved_on and not failure.retryable and n < self.policy.max_attempts:
-            return Backoff(t=now, attempt=n, delay=0.0, reason="backoff", detail=switch)
-        if not failure.retryable:
-            if failure.should_retry is False:
-                why = "the server said x-should-retry: false"
-            elif failure.status not in (None, 200):
-                why = f"HTTP {failure.status} ({failure.label}) is not retried"
-            elif failure.kind == "unexpected":
-                why = "a bug in claude-tui is not retried"
-            else:
-                why = f"{failure.label} is not retried"
-            return give_up("non_retryable", why)
-        if n >= self.policy.max_attempts:
-            return give_up("max_attempts", f"no attempts left (all {self.policy.max_attempts} used)")
-        remaining = self._remaining()
-        if failure.retry_after is not None and failure.retry_after > 0:
-            delay, reason = failure.retry_after, "retry-after"
-            detail = f"server asked for {delay:.1f} s via retry-after"
-        else:
-            p = self.policy
-            delay = backoff_delay(p, n, previous_delay, self._rng)
-            reason = "backoff"
-            detail = f"{p.jitter}-jitter backoff, base {p.base_delay:g} s, cap {p.max_delay:g} s"
-        if switch:
-            detail = f"{detail}; {switch}"
-        if remaining is not None and delay >= remaining:
-            return give_up(
-                "deadline",
-                f"{detail}, but only {remaining:.1f} s left before the {self.policy.deadline:.1f} s deadline",
-            )
-        return Backoff(t=now, attempt=n, delay=delay, reason=reason, detail=detail)  # type: ignore[arg-type]
+        """The policy's decision (:func:`.decide.next_step`, the one place of the rule);
+        ``moved_on``: why the next attempt uses the next model of the fallback chain."""
+        switch = f"{moved_on}: attempt {self.attempt + 1} uses {self.request.model}" if moved_on else ""
+        return _decide.next_step(
+            self.policy,
+            failure,
+            attempt=self.attempt,
+            now=self._now(),
+            previous_delay=previous_delay,
+            rng=self._rng,
+            switch=switch,
+        )
 
     async def _wait(self, delay: float) -> None:
         """Sleep ``delay`` unless ``retry_now()`` wakes us first; ``cancel()`` ends it."""
