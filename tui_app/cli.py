@@ -25,7 +25,7 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 # Subcommand name -> module in tui_app.commands (each module is import-light).
-COMMANDS = ("run", "simulate", "profiles", "sessions", "replay")
+COMMANDS = ("run", "code", "simulate", "profiles", "sessions", "replay")
 
 
 class OneLineErrorParser(argparse.ArgumentParser):
