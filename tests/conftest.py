@@ -47,6 +47,9 @@ SLOW = (
     "tests/ui/test_startup.py::test_first_screen_paints_before_anthropic_is_imported",
     "tests/bench/test_bench_quick.py::test_quick_mode_runs_and_prints_the_table",
     "tests/test_model_table.py",
+    "tests/codegen/test_builtins.py",
+    "tests/codegen/test_programs.py::test_backoff_waits_stay_within_the_jitter_bounds",
+    "tests/codegen/test_programs.py::test_retry_after_is_honoured",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
 benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept

@@ -157,7 +157,7 @@ def next_wait(
 ) -> tuple[float, str]:
     """How long to wait before the next attempt, and why; GiveUp when there is none."""
     left = deadline - time.monotonic()
-    if left <= 0:
+    if left <= 0.001:  # the deadline came (to within the clock's resolution)
         raise GiveUp(f"the {DEADLINE:g} s deadline ran out during the attempt")
     if not failure.retryable:
         raise GiveUp("that is not retried")
