@@ -97,11 +97,11 @@ def test_a_string_literal_is_the_text_exactly(text):
     assert ast.literal_eval(py_assign("X", text).partition(" = ")[2]) == text
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_long_literals_fit_the_line_and_ruff_format_keeps_them(tmp_path_factory, text):
     source = py_assign("PROMPT", text) + "\n"
-    assert all(len(line) <= WIDTH for line in source.splitlines()) or len(text) < 3
+    assert all(len(line) <= WIDTH for line in source.splitlines())
     path = tmp_path_factory.mktemp("lit") / "x.py"
     path.write_text(source, encoding="utf-8")
     assert ruff("format", "--check", str(path)).returncode == 0, source
