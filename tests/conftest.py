@@ -49,6 +49,9 @@ SLOW = (
     "tests/test_model_table.py",
     "tests/integration/test_no_stream_cli.py::test_without_streaming_a_slow_answer_times_out_on_every_attempt",
     "tests/integration/test_no_stream_cli.py::test_the_same_answer_streamed_more_slowly_survives_the_same_read_timeout",
+    "tests/codegen/test_builtins.py",
+    "tests/codegen/test_programs.py::test_backoff_waits_stay_within_the_jitter_bounds",
+    "tests/codegen/test_programs.py::test_retry_after_is_honoured",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
 benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept

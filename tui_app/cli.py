@@ -28,6 +28,7 @@ EXIT_INTERRUPTED = 130
 
 COMMANDS = {
     "run": "send one prompt headless (stdout: the answer; stderr: attempts)",
+    "code": "print these settings as a Python program using only the anthropic SDK",
     "simulate": "run a local Anthropic API simulator that injects faults",
     "profiles": "list, show, save or delete saved settings profiles",
     "sessions": "list, search, show, export or delete recorded sessions",
@@ -89,12 +90,18 @@ class _Subcommands(_SubParsersAction):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        name = values[0]
-        if self._name_parser_map.get(name, parser) is None:
+        if values[0] in COMMANDS:  # (an unknown name: argparse says so)
+            self.parser_for(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+    def parser_for(self, name: str) -> argparse.ArgumentParser:
+        """The parser of subcommand ``name``, built (its module imported) the first time."""
+        sub = self._name_parser_map.get(name)
+        if sub is None:
             sub = self._parser_class(prog=f"{self._prog_prefix} {name}")
             importlib.import_module(f"tui_app.commands.{name}").add_arguments(sub)
             self._name_parser_map[name] = sub
-        super().__call__(parser, namespace, values, option_string)
+        return sub
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,64 @@
+"""Values as Python source that ``ruff format`` leaves as they are.
+
+Whatever people typed (a prompt, a system prompt, a model id) reaches the generated
+program only through these functions: a literal, never code, whatever its characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+
+def py_str(text: str) -> str:
+    """A string literal in the formatter's preferred quotes: double, unless the text holds
+    more double quotes than single ones (then single, as ``ruff format`` would choose)."""
+    quote = "'" if text.count('"') > text.count("'") else '"'
+    body = repr(text)[1:-1]  # escapes for control characters, backslashes, odd code points
+    if repr(text)[0] == "'":
+        body = body.replace("\\'", "'")
+    else:
+        body = body.replace('\\"', '"')
+    return quote + body.replace(quote, "\\" + quote) + quote
+
+
+def py_seconds(value: float | None) -> str:
+    """A number of seconds (``math.inf`` for "no bound")."""
+    if value is None or math.isinf(value):
+        return "math.inf"
+    return repr(float(value))
+
+
+WIDTH = 88
+"""``ruff format``'s default line length, which the generated program is formatted for."""
+
+
+def py_assign(name: str, text: str) -> str:
+    """``NAME = "text"``; a text too long for one line is split at spaces and newlines
+    into implicitly concatenated parts, one a line, as a person would write it."""
+    line = f"{name} = {py_str(text)}"
+    if len(line) <= WIDTH:
+        return line
+    parts = "\n".join(f"    {py_str(part)}" for part in _parts(text, WIDTH - 4))
+    return f"{name} = (\n{parts}\n)"
+
+
+def _parts(text: str, width: int) -> list[str]:
+    """``text`` cut into pieces whose literals fit ``width``, after a space or a newline
+    where there is one, anywhere otherwise."""
+    parts, current = [], ""
+    for token in re.findall(r"[^\s]*\s*", text):
+        while token:
+            if len(py_str(current + token)) <= width:
+                current, token = current + token, ""
+            elif current:
+                parts.append(current)
+                current = ""
+            else:  # one token too long for a line: cut it where it no longer fits
+                cut = max(1, next(i for i in range(min(len(token), width), 0, -1) if len(py_str(token[:i])) <= width))
+                parts.append(token[:cut])
+                token = token[cut:]
+        if current.endswith("\n"):
+            parts.append(current)
+            current = ""
+    return [*parts, current] if current else parts

@@ -1,0 +1,127 @@
+"""Pieces of the Python program: what is asked, and one attempt at asking it.
+
+The attempt mirrors ``tui_app/retry/attempt.py``: the raw event stream of
+``messages.create(stream=True)``, the text of ``text_delta`` events, and an answer only
+when ``message_stop`` came after a stop reason — the SDK raises nothing for a stream that
+just ends, and hands back the partial message as if it were whole.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .literals import py_assign, py_seconds
+from .template import Piece
+
+if TYPE_CHECKING:
+    from .spec import ProgramSpec
+
+
+def request(spec: ProgramSpec) -> Piece:
+    """The model, the limits and the prompt (from the program's arguments when not given)."""
+    lines = ["# The request.", py_assign("MODEL", spec.model), f"MAX_TOKENS = {spec.max_tokens}"]
+    if spec.system is not None:
+        lines.append(py_assign("SYSTEM", spec.system))
+    if spec.prompt is None:
+        lines += [
+            "# The prompt: this program's arguments, else its stdin.",
+            'PROMPT = " ".join(sys.argv[1:]) or sys.stdin.read()',
+        ]
+    else:
+        lines.append(py_assign("PROMPT", spec.prompt))
+    system_arg = "system=SYSTEM," if spec.system is not None else ""
+    return Piece(imports=("import sys",), constants="\n".join(lines), slots={"SYSTEM_ARG": system_arg})
+
+
+def timeouts(spec: ProgramSpec) -> Piece:
+    """The four timeouts of one attempt, as ``anthropic.Timeout`` takes them."""
+    t = spec.timeouts
+    constants = f"""\
+# Timeouts of one attempt, in seconds (preset "{spec.preset}"). READ_TIMEOUT bounds the
+# silence between two chunks of the stream, not the whole answer: DEADLINE does that.
+CONNECT_TIMEOUT = {py_seconds(t.connect)}
+READ_TIMEOUT = {py_seconds(t.read)}
+WRITE_TIMEOUT = {py_seconds(t.write)}
+POOL_TIMEOUT = {py_seconds(t.pool)}"""
+    timeout = """\
+anthropic.Timeout(
+    connect=CONNECT_TIMEOUT,
+    read=READ_TIMEOUT,
+    write=WRITE_TIMEOUT,
+    pool=POOL_TIMEOUT,
+)"""
+    return Piece(imports=("import anthropic",), constants=constants, slots={"TIMEOUT": timeout})
+
+
+RESTART = Piece(
+    constants="""\
+# After a failure mid-answer, start over: every attempt sends the same conversation, and
+# the text of one that failed is dropped.
+MESSAGES = [{"role": "user", "content": PROMPT}]""",
+    slots={"MESSAGES": "MESSAGES", "CARRIED": "", "KEEP": "", "ANSWER": "answer"},
+)
+"""Mid-stream policy "restart": every attempt asks from scratch; a partial answer is dropped."""
+
+
+def carry_on(instruction: str) -> Piece:
+    """Mid-stream policy "continue": keep the text of an attempt cut off mid-answer and ask,
+    in a new user turn, to go on from it (never an assistant prefill: newer models reject it)."""
+    constants = "# After a failure mid-answer, the text so far is kept and this asks to go on.\n"
+    definitions = '''\
+def conversation(carried: str) -> list[dict[str, str]]:
+    """The prompt; after a failure mid-answer, the text so far and a request to go on
+    from it."""
+    turns = [{"role": "user", "content": PROMPT}]
+    if carried:
+        turns += [
+            {"role": "assistant", "content": carried},
+            {"role": "user", "content": CONTINUE},
+        ]
+    return turns'''
+    slots = {
+        "MESSAGES": "conversation(carried)",
+        "CARRIED": 'carried = ""  # answer text kept from attempts cut off mid-answer',
+        "KEEP": 'carried += "".join(chunks)',
+        "ANSWER": "carried + answer",
+    }
+    return Piece(constants=constants + py_assign("CONTINUE", instruction), definitions=definitions, slots=slots)
+
+
+ATTEMPT = Piece(
+    imports=("import anthropic",),
+    definitions='''\
+class BrokenStream(Exception):
+    """The stream ended without a whole answer (the SDK raises nothing for that)."""
+
+
+${ASYNC}def ask(
+    client: anthropic.$CLIENT,
+    messages: list[dict[str, str]],
+    chunks: list[str],
+    $DEADLINE_PARAM
+) -> str:
+    """One attempt: stream the answer into `chunks` and return it. Only a stream that
+    ends with message_stop after a stop reason holds a whole answer."""
+    stop_reason, stopped = None, False
+    ${ASYNC}with ${AWAIT}client.messages.create(
+        model=MODEL,
+        max_tokens=MAX_TOKENS,
+        $SYSTEM_ARG
+        messages=messages,
+        stream=True,
+    ) as stream:
+        ${ASYNC}for event in stream:
+            if event.type == "content_block_delta" and event.delta.type == "text_delta":
+                chunks.append(event.delta.text)
+            elif event.type == "message_delta":
+                stop_reason = event.delta.stop_reason or stop_reason
+            elif event.type == "message_stop":
+                stopped = True
+            $CHUNK_CHECK
+    if not stopped:
+        raise BrokenStream("the stream ended before message_stop: a truncated answer")
+    if not stop_reason:
+        raise BrokenStream("message_stop came without a stop reason")
+    return "".join(chunks)''',
+)
+"""One streamed attempt, and the exception for a stream that ended short of an answer."""

@@ -1,0 +1,54 @@
+"""``claude-tui code``: the settings of a run as a program of the user's own, on stdout.
+
+It takes exactly ``run``'s request flags (and ``--profile``), so a command line that runs
+in claude-tui becomes code by changing one word. Import-light (argparse at the top): its
+parser is built only when ``code`` is the command; the generator is imported in :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .request_flags import add_request_flags, settings_from_args
+from .run import load_base_settings, read_prompt
+
+EPILOG = """\
+The program needs only the anthropic SDK: anthropic.Timeout(connect, read, write, pool),
+max_retries=0 and a retry loop equivalent to claude-tui's (retried statuses and transport
+failures, x-should-retry, retry-after capped by the deadline, the jitter, failures
+mid-stream with a restart; a stream without message_stop is no answer). With no PROMPT it
+reads its prompt from its own arguments, or stdin.
+
+  claude-tui code "Hello" --max-attempts 6 > ask.py && python ask.py
+"""
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.description = "Print a self-contained Python program that does what `claude-tui run` does with these settings."
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
+    p.add_argument("prompt", nargs="?", metavar="PROMPT|-", help="the prompt to embed, or - to read it from stdin")
+    add_request_flags(p)
+    out = p.add_argument_group("program")
+    out.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="use anthropic.AsyncAnthropic and asyncio (default: the sync anthropic.Anthropic)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..safe_text import one_line
+
+    try:
+        settings = settings_from_args(args, load_base_settings(args))
+        prompt = None if args.prompt is None else read_prompt(args)  # None: the program takes it
+        from ..codegen import ProgramSpec, python_program
+
+        source = python_program(ProgramSpec.from_settings(prompt, settings), use_async=args.use_async)
+    except ValueError as exc:
+        print(f"claude-tui code: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    sys.stdout.write(source)
+    return 0
