@@ -7,11 +7,14 @@ parser is built only when ``code`` is the command; the generator is imported in 
 
 from __future__ import annotations
 
-import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from .request_flags import add_request_flags, settings_from_args
+from .request_flags import add_request_command, settings_from_args
 from .run import load_base_settings, read_prompt
+
+if TYPE_CHECKING:
+    import argparse
 
 EPILOG = """\
 The program needs only the anthropic SDK: anthropic.Timeout(connect, read, write, pool),
@@ -25,10 +28,12 @@ reads its prompt from its own arguments, or stdin.
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.description = "Print a self-contained Python program that does what `claude-tui run` does with these settings."
-    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
-    p.add_argument("prompt", nargs="?", metavar="PROMPT|-", help="the prompt to embed, or - to read it from stdin")
-    add_request_flags(p)
+    add_request_command(
+        p,
+        description="Print a self-contained Python program that does what `claude-tui run` does with these settings.",
+        epilog=EPILOG,
+        prompt="the prompt to embed, or - to read it from stdin",
+    )
     out = p.add_argument_group("program")
     out.add_argument(
         "--async",

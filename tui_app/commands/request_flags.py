@@ -7,13 +7,10 @@ being declared. Import-light (argparse only) because ``--help`` builds every par
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import argparse  # (loaded already: the CLI parses with it)
 
 from ..schema import FieldError, add_flags, flag_error, flag_values
 from ..settings import RunSettings
-
-if TYPE_CHECKING:
-    import argparse
 
 
 def add_request_flags(parser: argparse.ArgumentParser, *, with_profile: bool = True) -> None:
@@ -21,6 +18,15 @@ def add_request_flags(parser: argparse.ArgumentParser, *, with_profile: bool = T
     if with_profile:
         parser.add_argument("--profile", metavar="NAME", help="start from this saved profile")
     add_flags(parser, RunSettings().values())
+
+
+def add_request_command(parser: argparse.ArgumentParser, *, description: str, epilog: str, prompt: str) -> None:
+    """The part ``run`` and ``code`` share, so that ``code`` takes exactly ``run``'s request:
+    the optional PROMPT (``prompt``: its help) and every request flag."""
+    parser.description, parser.epilog = description, epilog
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("prompt", nargs="?", metavar="PROMPT|-", help=prompt)
+    add_request_flags(parser)
 
 
 def settings_from_args(args: argparse.Namespace, base: RunSettings | None = None) -> RunSettings:

@@ -7,13 +7,14 @@ attempt error, backoff and outcome. Import-light: the heavy work is in ``tui_app
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from .request_flags import add_request_flags, settings_from_args
+from .request_flags import add_request_command, settings_from_args
 
 if TYPE_CHECKING:
+    import argparse
+
     from ..settings import RunSettings
 
 EPILOG = """\
@@ -26,10 +27,12 @@ With no ANTHROPIC_API_KEY, pass --sim to use the built-in simulator (never silen
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.description = "Send one prompt through the retry core and print the answer."
-    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
-    p.add_argument("prompt", nargs="?", metavar="PROMPT|-", help="the prompt, or - to read it from stdin")
-    add_request_flags(p)
+    add_request_command(
+        p,
+        description="Send one prompt through the retry core and print the answer.",
+        epilog=EPILOG,
+        prompt="the prompt, or - to read it from stdin",
+    )
     out = p.add_argument_group("output")
     out.add_argument(
         "--events",
