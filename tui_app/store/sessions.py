@@ -22,10 +22,9 @@ import os
 import re
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import paths
 from . import schema
@@ -47,10 +46,57 @@ _SUMMARY_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SessionSummary:
+class _Record:
+    """An immutable record whose attributes are ``FIELDS``, built from values in that order.
+
+    Not a dataclass on purpose: ``sessions list`` is a process of its own, and importing
+    ``dataclasses`` (it imports ``inspect``, ``ast``, ``dis``) cost more than the listing's
+    own work; these records need no more than positional construction, equality and a dict.
+    """
+
+    __slots__ = ()
+    FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self.FIELDS)
+
+    def __hash__(self) -> int:
+        return hash(tuple(getattr(self, f) for f in self.FIELDS))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{f}={getattr(self, f)!r}' for f in self.FIELDS)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.FIELDS}
+
+
+class SessionSummary(_Record):
     """One row of ``sessions list``. ``status`` already says ``interrupted`` for dead writers."""
 
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "id",
+        "created_at",
+        "model",
+        "status",
+        "attempts",
+        "prompt",
+        "elapsed",
+        "input_tokens",
+        "output_tokens",
+        "parent_id",
+        "error",
+        "pid",
+    )
+    __slots__ = FIELDS
     id: int
     created_at: str
     model: str
@@ -66,14 +112,12 @@ class SessionSummary:
     """One-line reason for ``failed``/``cancelled`` sessions."""
     pid: int | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
-
-@dataclass(frozen=True, slots=True)
 class SessionDetail(SessionSummary):
     """Everything recorded for one session, events rebuilt as ``Event`` objects."""
 
+    __slots__ = ("system", "settings", "response", "events")
+    FIELDS = SessionSummary.FIELDS + __slots__
     system: str | None
     settings: dict[str, Any]
     response: str | None
@@ -86,12 +130,11 @@ class SessionDetail(SessionSummary):
         return "".join(e.text for e in self.events if e.type == "text" and e.attempt == last)  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
-        data = {f: getattr(self, f) for f in SessionDetail.__dataclass_fields__}
+        data = super().to_dict()
         data["events"] = [event.to_dict() for event in self.events]
         return data
 
 
-@dataclass(frozen=True, slots=True)
 class SessionPreview(SessionSummary):
     """What the sessions screen shows of one session, read without its deltas.
 
@@ -101,6 +144,8 @@ class SessionPreview(SessionSummary):
     the first few screens of the answer and how each attempt ended.
     """
 
+    __slots__ = ("system", "settings", "answer", "answer_chars", "outcomes")
+    FIELDS = SessionSummary.FIELDS + __slots__
     system: str | None
     settings: dict[str, Any]
     answer: str
@@ -249,7 +294,7 @@ class SessionStore:
         from . import rows
 
         events = rows.decode_all(session_id, event_rows, response)
-        return SessionDetail(*summary, system, json.loads(settings), response, events)  # type: ignore[call-arg]
+        return SessionDetail(*summary, system, json.loads(settings), response, events)
 
     def get_preview(self, session_id: int, max_chars: int = PREVIEW_CHARS) -> SessionPreview:
         """The session's summary, settings, first ``max_chars`` of its answer and attempt
@@ -281,7 +326,7 @@ class SessionStore:
         if answer is None:
             answer, answer_chars = rows.last_attempt_text(session_id, [r[0] for r in text_rows], max_chars)
         outcomes = tuple(e for r in outcome_rows for e in rows.decode(session_id, *r, response=""))
-        return SessionPreview(*summary, system, json.loads(settings), answer, answer_chars, outcomes)  # type: ignore[call-arg]
+        return SessionPreview(*summary, system, json.loads(settings), answer, answer_chars, outcomes)
 
     def delete_session(self, session_id: int) -> None:
         """Delete a session and its events; refuses one still being recorded by a live process."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.widgets import Input, TextArea
 
@@ -64,6 +64,8 @@ class ClaudeTUI(App[None]):
         self._replay = replay
         """(session, speed) to play at start: ``claude-tui replay ID``."""
         self.main_screen: MainScreen
+        self._quiet = gc_policy.QuietMoments(clock)
+        """When a full garbage collection would cost the user nothing (see ``gc_policy``)."""
 
     def _initial_settings(self, settings: RunSettings | None) -> RunSettings:
         """A profile from ``--profile`` wins; else the defaults with the last used model."""
@@ -93,6 +95,8 @@ class ClaudeTUI(App[None]):
     async def on_ready(self) -> None:
         """The first frame is on screen: now load the SDK and mount the hidden widgets."""
         gc_policy.ready()
+        gc_policy.interactive()
+        self.set_interval(1.0, self._collect_if_quiet, name="quiet collection")
         self._watch_terminal()
         self._load_backend()
         await self.main_screen.after_first_frame()
@@ -131,6 +135,14 @@ class ClaudeTUI(App[None]):
         table, a path) that markup would eat or choke on (``MarkupError``).
         """
         super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._quiet.input()
+        await super().on_event(event)
+
+    def _collect_if_quiet(self) -> None:
+        self._quiet.check(busy=self.main_screen.is_busy)
 
     def get_driver_class(self) -> type[Any]:
         """Textual's driver for this platform, made to outlive a terminal that disappears."""
