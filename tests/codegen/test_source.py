@@ -9,11 +9,11 @@ import sys
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tui_app.codegen import WRITTEN, ProgramSpec, python_program
-from tui_app.codegen.literals import WIDTH, py_assign, py_str
+from tui_app.codegen.literals import WIDTH, columns, py_assign, py_str
 from tui_app.codegen.spec import NOT_WRITTEN_YET
 from tui_app.codegen.template import render
 from tui_app.schema import Boolean, FieldError, setting
@@ -100,9 +100,11 @@ def test_a_string_literal_is_the_text_exactly(text):
 
 @settings(max_examples=25, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@example(text="0000000000\x1f\x1f\x1f\x1f\x1f\x08\\⺀\U00011747\U00018cd6\U00018d09\U0002ebe1" * 4)  # wide
+@example(text="e\u0301" * 70)  # combining marks take no column
 def test_long_literals_fit_the_line_and_ruff_format_keeps_them(tmp_path_factory, text):
     source = py_assign("PROMPT", text) + "\n"
-    assert all(len(line) <= WIDTH for line in source.splitlines())
+    assert all(columns(line) <= WIDTH for line in source.splitlines())
     path = tmp_path_factory.mktemp("lit") / "x.py"
     path.write_text(source, encoding="utf-8")
     assert ruff("format", "--check", str(path)).returncode == 0, source

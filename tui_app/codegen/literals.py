@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 
 
 def py_str(text: str) -> str:
@@ -33,11 +34,26 @@ WIDTH = 88
 """``ruff format``'s default line length, which the generated program is formatted for."""
 
 
+def columns(source: str) -> int:
+    """How wide ``ruff format`` counts a line: two columns for a wide (CJK, emoji)
+    character, none for a combining mark. A character this Python's Unicode tables do not
+    know never appears here: ``py_str`` writes it as an escape."""
+    return sum(_char_columns(char) for char in source)
+
+
+def _char_columns(char: str) -> int:
+    if char.isascii():
+        return 1
+    if unicodedata.category(char) in ("Mn", "Me"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
 def py_assign(name: str, text: str) -> str:
     """``NAME = "text"``; a text too long for one line is split at spaces and newlines
     into implicitly concatenated parts, one a line, as a person would write it."""
     line = f"{name} = {py_str(text)}"
-    if len(line) <= WIDTH:
+    if columns(line) <= WIDTH:
         return line
     parts = "\n".join(f"    {py_str(part)}" for part in _parts(text, WIDTH - 4))
     return f"{name} = (\n{parts}\n)"
@@ -49,13 +65,15 @@ def _parts(text: str, width: int) -> list[str]:
     parts, current = [], ""
     for token in re.findall(r"[^\s]*\s*", text):
         while token:
-            if len(py_str(current + token)) <= width:
+            if columns(py_str(current + token)) <= width:
                 current, token = current + token, ""
             elif current:
                 parts.append(current)
                 current = ""
             else:  # one token too long for a line: cut it where it no longer fits
-                cut = max(1, next(i for i in range(min(len(token), width), 0, -1) if len(py_str(token[:i])) <= width))
+                cut = max(
+                    1, next(i for i in range(min(len(token), width), 0, -1) if columns(py_str(token[:i])) <= width)
+                )
                 parts.append(token[:cut])
                 token = token[cut:]
         if current.endswith("\n"):

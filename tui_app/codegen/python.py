@@ -27,7 +27,7 @@ def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
 
 def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     """One piece per concern, in the order the program reads (definitions before use)."""
-    from ..retry.classify import _RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
+    from ..retry.classify import RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
     from ..retry.runner import CONTINUE_INSTRUCTION
 
     mid_stream = (
@@ -39,7 +39,7 @@ def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
         py_retry.policy(spec),
         mid_stream,
         py_request.ATTEMPT,
-        py_retry.classify(RETRYABLE_STATUS, _RETRYABLE_ERROR_TYPES),
+        py_retry.classify(RETRYABLE_STATUS, RETRYABLE_ERROR_TYPES),
         py_retry.SERVER_WAIT,
         py_retry.jitter(spec),
         py_retry.GIVE_UP,

@@ -36,7 +36,9 @@ _ERROR_TYPE_KIND: dict[str, FailureKind] = {
     "not_found_error": "client_error",
     "request_too_large": "client_error",
 }
-_RETRYABLE_ERROR_TYPES = frozenset({"overloaded_error", "rate_limit_error", "api_error", "timeout_error"})
+RETRYABLE_ERROR_TYPES = frozenset({"overloaded_error", "rate_limit_error", "api_error", "timeout_error"})
+"""The `error.type`s of an SSE `error` event that are worth another attempt (the generated code
+retries the same: ``codegen``)."""
 
 WallClock = Callable[[], datetime]
 
@@ -131,7 +133,7 @@ def _from_status_error(exc: anthropic.APIStatusError, streamed_chars: int, mid_s
     if status == 200 or mid_stream:
         # An SSE `error` event: the HTTP status was 200, the body carries the real type.
         kind = _ERROR_TYPE_KIND.get(error_type or "", "stream_error")
-        retryable = error_type in _RETRYABLE_ERROR_TYPES or error_type is None
+        retryable = error_type in RETRYABLE_ERROR_TYPES or error_type is None
         mid_stream = True
     else:
         kind = _status_kind(status)
