@@ -38,6 +38,10 @@ def attempt_error_line(event: AttemptError, max_attempts: int | None = None) -> 
     assert failure is not None
     of = f"/{max_attempts}" if max_attempts else ""
     verdict = "retryable" if failure.retryable else "not retryable"
+    from .retry.fallback import is_model_not_found  # the run has its events: no import at start-up
+
+    if is_model_not_found(failure):
+        verdict = "not retryable with this model"  # a fallback model, if any, is tried next
     return (
         f"attempt {event.attempt}{of} failed after {seconds(event.duration)}: "
         f"{failure_summary(failure)} — {verdict}{request_id_suffix(failure.request_id)}"
