@@ -113,6 +113,16 @@ def test_attempt_count_is_kept_up_to_date_during_the_run(store, rec, raw_db):
     assert row == (2, "running")
 
 
+def test_the_session_lists_the_model_that_answered(store, rec):
+    rec.record(AttemptStart(t=0.0, attempt=1, model="m"))
+    rec.record(AttemptError(t=0.5, attempt=1, failure=OVERLOADED, duration=0.5))
+    rec.record(AttemptStart(t=1.0, attempt=2, model="fallback-m", fallback_reason="m was overloaded"))
+    rec.record(Success(t=2.0, attempt=2, text="hi", elapsed=2.0))
+    rec.finish()
+    [summary] = store.list_sessions()
+    assert summary.model == "fallback-m"
+
+
 async def test_a_quiet_stream_is_flushed_by_a_timer(rec, stored, monkeypatch):
     monkeypatch.setattr(recorder_module, "FLUSH_INTERVAL", 0.01)
     rec.record(delta(1))

@@ -28,7 +28,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ..retry.events import TERMINAL_TYPES, Cancelled, Event, GiveUp, Success
+from ..retry.events import TERMINAL_TYPES, AttemptStart, Cancelled, Event, GiveUp, Success
 from .errors import StoreError
 from .rows import CAN_COALESCE, Row, encode, encode_texts
 
@@ -69,6 +69,9 @@ class SessionRecorder:
         self._last_flush = float("-inf")
         self._seq = 0
         self._attempts = self._stored_attempts = 0
+        self._model: str | None = None
+        """The model of the latest attempt: the session lists the model that answered (a
+        fallback may have taken over from the one asked for)."""
         self._last_t = 0.0
         self._terminal: Event | None = None
         self._timer: Any = None  # asyncio.TimerHandle
@@ -117,6 +120,8 @@ class SessionRecorder:
             if event.type != "text":
                 self._close_texts()
                 self._append(t, event.type, encode(event))
+                if isinstance(event, AttemptStart) and event.model:
+                    self._model = event.model
                 if event.type in TERMINAL_TYPES:
                     self._terminal = event
                 self.flush()
@@ -228,7 +233,7 @@ class SessionRecorder:
         ev = self._terminal
         conn.execute(
             "UPDATE sessions SET status = ?, response = ?, error = ?, input_tokens = ?, output_tokens = ?,"
-            " attempts = ?, elapsed = ? WHERE id = ?",
+            " attempts = ?, elapsed = ?, model = COALESCE(?, model) WHERE id = ?",
             (
                 status,
                 response,
@@ -237,6 +242,7 @@ class SessionRecorder:
                 ev.output_tokens if isinstance(ev, Success) else None,
                 self._attempts,
                 getattr(ev, "elapsed", None) if ev is not None else self._last_t,
+                self._model,
                 self.session_id,
             ),
         )
