@@ -64,6 +64,8 @@ class ClaudeTUI(App[None]):
         self._replay = replay
         """(session, speed) to play at start: ``claude-tui replay ID``."""
         self.main_screen: MainScreen
+        self._notices_shown: dict[tuple[str, str, str], float] = {}
+        """Notices on screen (title, message, severity) and until when (monotonic)."""
         self._quiet = gc_policy.QuietMoments(clock)
         """When a full garbage collection would cost the user nothing (see ``gc_policy``)."""
 
@@ -133,8 +135,25 @@ class ClaudeTUI(App[None]):
         always as plain text — ``markup`` is ignored, since ``Widget.notify`` passes True by
         default and notices quote outside text (a server message, a profile's ``[retry]``
         table, a path) that markup would eat or choke on (``MarkupError``).
+
+        A notice already on screen is not shown a second time (a key pressed twice, a
+        save repeated): stacked copies push the rest of the screen out of view.
         """
-        super().notify(visible(message), title=visible(title), severity=severity, timeout=timeout, markup=False)
+        notice = (visible(title), visible(message), str(severity))
+        now = time.monotonic()
+        self._notices_shown = {n: until for n, until in self._notices_shown.items() if until > now}
+        if notice in self._notices_shown:
+            return
+        self._notices_shown[notice] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        super().notify(notice[1], title=notice[0], severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c, where nothing copies: say how to quit (Textual's own notice is markup,
+        which ``notify`` shows as plain text)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {self.get_key_display(active.binding)} to quit.", title="Quit?")
+                return
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
