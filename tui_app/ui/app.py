@@ -150,7 +150,7 @@ class ClaudeTUI(App[None]):
     def action_help_quit(self) -> None:
         """ctrl+c, where nothing copies: say how to quit (Textual's own notice is markup,
         which ``notify`` shows as plain text)."""
-        for key, active in self.active_bindings.items():
+        for active in self.active_bindings.values():
             if active.binding.action in ("quit", "app.quit"):
                 self.notify(f"Press {self.get_key_display(active.binding)} to quit.", title="Quit?")
                 return
