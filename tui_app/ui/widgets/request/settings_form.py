@@ -82,6 +82,7 @@ class SettingsForm(VerticalScroll):
         # Ids come from the API: shown (and completed) in their safe form, picked as they are.
         self.query_one("#model-list", Select).set_options([(one_line(m), m) for m in models])
         self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models], case_sensitive=False)
+        self._follow_model()
 
     @property
     def model(self) -> str:
@@ -106,15 +107,24 @@ class SettingsForm(VerticalScroll):
     @on(Select.Changed, "#preset")
     def _preset_picked(self, event: Select.Changed) -> None:
         """A newly picked preset brings its own timeouts and deadline (overrides dropped)."""
-        if event.value == self._shown_preset or event.value == Select.BLANK:
+        if event.value == self._shown_preset or event.value == Select.NULL:
             return
         self._shown_preset = str(event.value)
         self._show(RunSettings(preset=str(event.value)), lambda setting: setting.preset_default)
 
     @on(Select.Changed, "#model-list")
     def _model_picked(self, event: Select.Changed) -> None:
-        if event.value != Select.BLANK:
+        if event.value != Select.NULL:
             self._set("#model", str(event.value))
+
+    @on(Input.Changed, "#model")
+    def _follow_model(self) -> None:
+        """The picker shows the model field's value, or nothing when no known model matches:
+        the field is the one source of truth (a pick followed by typing left them disagreeing)."""
+        picker = self.query_one("#model-list", Select)
+        wanted = self.model if self.model in self._pending_models else Select.NULL
+        if picker.value != wanted:
+            picker.value = wanted
 
     # -- out ------------------------------------------------------------------------------
     def read(self, base: RunSettings) -> RunSettings:
