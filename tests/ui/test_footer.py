@@ -6,9 +6,11 @@ import pytest
 from textual.app import App
 from textual.binding import Binding
 
+from tui_app.ui.keys import KEYS
 from tui_app.ui.widgets.status.footer import KeyFooter
 
-LABELS = ["Send", "Cancel", "Retry", "Switch", "Copy", "Save", "Profile", "Sessions", "Scenario", "Models"]
+LABELS = [k.label for k in KEYS if k.footer][:10]
+"""The app's own footer labels, in order: the widths that matter."""
 
 
 class Harness(App[None]):

@@ -103,7 +103,7 @@ async def test_palette_lists_every_action_with_its_key(make_app, started):
         assert {
             "Cancel request / give up",
             "Retry now",
-            "Retry with edited settings",
+            "Retry with edits",
             "Copy answer",
             "Save settings as profile",
             "Switch profile",

@@ -118,6 +118,8 @@ async def test_retry_with_edited_model_during_backoff(make_app, started, wait_un
         assert sim.requests[0].body["model"] == DEFAULT_MODEL
         assert sim.requests[1].body["model"] == other_model
         assert sim.requests[1].read_timeout == 12.0
+        [notice] = [n.message for n in app._notifications if n.message.startswith("Retrying now")]
+        assert notice == f"Retrying now with edits: model {DEFAULT_MODEL} → {other_model} · read s 30 → 12", notice
 
 
 async def test_non_retryable_failure_keeps_the_app_usable(make_app, started, wait_until, screen_text, send_and_wait):

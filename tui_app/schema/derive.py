@@ -133,6 +133,22 @@ def form_fields(place: Literal["settings", "prompt"], schema: Sequence[Setting] 
     return [s for s in schema if s.form == place]
 
 
+def changes(
+    before: Mapping[str, object], after: Mapping[str, object], schema: Sequence[Setting] = SETTINGS
+) -> list[str]:
+    """What differs between two sets of values, one ``label old → new`` each, in schema order
+    (e.g. the notice confirming what a retry with edits changed)."""
+
+    def text(s: Setting, value: object) -> str:
+        return "none" if value is None else s.kind.to_text(value)
+
+    return [
+        f"{s.label} {text(s, before.get(s.key))} → {text(s, after.get(s.key))}"
+        for s in schema
+        if before.get(s.key) != after.get(s.key)
+    ]
+
+
 def default_text(s: Setting, defaults: Mapping[str, object], *, as_toml: bool = True) -> str:
     """The default in words: as written in a profile (``as_toml``), or as a flag takes it."""
     if s.doc_default:

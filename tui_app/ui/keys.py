@@ -64,17 +64,16 @@ KEYS: tuple[Key, ...] = (
         "retry-now",
         "ctrl+r",
         "retry_now",
-        "Retry",
-        "During a backoff: skip the wait and start the next attempt.",
-        command="Retry now",
+        "Retry now",
+        "During a backoff: retry now — skip the wait and start the next attempt.",
     ),
     Key(
         "retry-with-settings",
         "ctrl+t",
         "retry_with_settings",
-        "Switch",
-        "During a backoff: apply the edited model, timeouts and retry policy to the next attempt and retry now.",
-        command="Retry with edited settings",
+        "Retry with edits",
+        "During a backoff: retry with edits — the edited model, timeouts and retry policy apply to the next"
+        " attempt, which starts now (a notice lists each change).",
     ),
     Key(
         "copy-answer",

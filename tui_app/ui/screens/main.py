@@ -59,6 +59,8 @@ class MainScreen(Screen[None]):
         """The base settings (a profile or the defaults) the form edits."""
         self.clock = clock
         self.run_state = RunState()
+        self._run_settings = settings
+        """The settings the current (or last) run uses: a retry with edits says what changed."""
         self._form: Any = None
         self._extras: asyncio.Future[None] | None = None
         """The settings form, made (and its module imported) after the first frame."""
@@ -214,6 +216,7 @@ class MainScreen(Screen[None]):
 
     def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
         self._sending = True
+        self._run_settings = settings
         self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
         self.run_prompt(prompt, settings, parent_id)
 
@@ -312,11 +315,18 @@ class MainScreen(Screen[None]):
             self.switch_and_retry(settings)
 
     def switch_and_retry(self, settings: RunSettings) -> None:
-        """Next attempt uses ``settings``' model and timeouts, starting now."""
+        """Next attempt uses ``settings``' model, timeouts and policy, starting now; the notice
+        names every setting that changed."""
+        from ...schema.derive import changes
+
+        edits = changes(self._run_settings.values(effective=True), settings.values(effective=True))
+        self._run_settings = settings
         self.controller.switch(settings)
         self.controller.retry_now()
         self.query_one(StatusLine).model = settings.model
-        self.notify(f"Retrying now with {settings.model}, preset {settings.preset}")
+        self.notify(
+            "Retrying now with edits: " + " · ".join(edits) if edits else "Retrying now (no setting was edited)."
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Steering keys appear in the footer only while they can act (False hides them):
