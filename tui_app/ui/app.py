@@ -147,6 +147,13 @@ class ClaudeTUI(App[None]):
         self._notices_shown[notice] = now + (self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
         super().notify(notice[1], title=notice[0], severity=severity, timeout=timeout, markup=False)
 
+    def action_help(self) -> None:
+        """The help overlay for the screen on top (not for itself when already open)."""
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
     def action_help_quit(self) -> None:
         """ctrl+c, where nothing copies: say how to quit (Textual's own notice is markup,
         which ``notify`` shows as plain text)."""

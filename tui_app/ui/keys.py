@@ -165,6 +165,15 @@ KEYS: tuple[Key, ...] = (
         "During a paused replay: play the next event only.",
         command="Step replay",
     ),
+    Key(
+        "help",
+        "f1,question_mark",
+        "app.help",
+        "Help",
+        "Show the keys that apply now and what each panel shows (? where no text field has the focus).",
+        command="Help: keys and panels",
+        footer=False,
+    ),
 )
 
 KEY_IDS = frozenset(k.id for k in KEYS)

@@ -45,6 +45,16 @@ class MainScreen(Screen[None]):
     """Prompt and settings beside the answer; attempts, status line and keys below."""
 
     BINDINGS = bindings()  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
+    PANELS = (
+        ("banner", "Shown on the simulator: the scenario it plays (f8 picks another)."),
+        ("Prompt (f2)", "The prompt editor; below it the system prompt (folded) and max tokens."),
+        ("Settings (f3)", "Model, timeout preset and each timeout, retry policy; checked as you send."),
+        ("Answer (f4)", "The streamed answer as Markdown, one turn after another."),
+        ("Attempts (f5)", "Every attempt: start, duration, outcome, characters, request id; enter inspects one."),
+        ("", "During a backoff: the countdown, why it waits, and the keys that steer the run."),
+        ("status line", "Backend, model, preset, state, elapsed against the deadline, tokens and speed."),
+    )
+    """What each panel shows, for the help overlay (f1)."""
     AUTO_FOCUS = "#prompt"
 
     def __init__(

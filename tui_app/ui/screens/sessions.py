@@ -100,7 +100,14 @@ class SessionsScreen(Screen[SessionChoice | None]):
         ),
         Binding("e", "export", "Export", id="sessions-export", tooltip="Write the session as Markdown or JSON."),
         Binding("d,delete", "delete", "Delete", id="sessions-delete", tooltip="Delete the session (asks first)."),
+        Binding("f1,question_mark", "app.help", "Help", show=False, id="sessions-help", tooltip="Keys and panels."),
     ]
+    PANELS = (
+        ("search", "Full-text search over prompts and answers (ctrl+f), as you type."),
+        ("Sessions", "Newest first: id, when, status, attempts, model (the one that answered), prompt."),
+        ("preview", "The session under the cursor: how each attempt ended, the prompt, the answer."),
+    )
+    """What each panel shows, for the help overlay (f1)."""
 
     def __init__(self, store: SessionStore) -> None:
         super().__init__(id="sessions")
