@@ -128,7 +128,13 @@ class Backend:
         if self.simulator is None:
             raise RuntimeError("no simulator: the real API is in use")
         self.simulator.set_scenario(scenario)
-        self.scenario_name = scenario
+        self.scenario_name = self.simulator.scenario.name  # a file's own name, not its path
+
+    def scenario_descriptions(self) -> dict[str, str]:
+        """Each built-in scenario's one-line description (for a picker)."""
+        from ..simulator import load_scenario
+
+        return {name: load_scenario(name).description for name in self.scenarios}
 
     async def list_models(self) -> list[str]:
         """Model ids from ``GET /v1/models`` (the simulator serves it too)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,6 +20,8 @@ from textual.widgets import Input, Label, OptionList
 from ...safe_text import one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
     from textual.app import ComposeResult
 
 _CLOSE = [Binding("escape", "close", "Close", id="dialog-close", tooltip="Close without choosing.")]
@@ -29,19 +32,38 @@ class AskText(ModalScreen[str | None]):
 
     BINDINGS = _CLOSE  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
 
-    def __init__(self, title: str, *, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        *,
+        placeholder: str = "",
+        value: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """``check(answer)`` acts on the answer (e.g. saves under that name) and returns
+        None, or what is wrong with it: then the dialog stays open with that error under
+        the field, and what was typed is kept for fixing."""
         super().__init__(classes="dialog")
         self._title, self._placeholder, self._value = title, placeholder, value
+        self._check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(one_line(self._title), classes="dialog-title", markup=False)
             yield Input(self._value, placeholder=self._placeholder, id="answer")
+            yield Label("", id="answer-error", classes="dialog-error", markup=False)
             yield Label("enter to confirm · escape to close", classes="dialog-hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        answer = event.value.strip() or None
+        problem = self._check(answer) if answer is not None and self._check is not None else None
+        if problem:
+            error = self.query_one("#answer-error", Label)
+            error.update(one_line(problem))
+            error.display = True
+            return
+        self.dismiss(answer)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -52,15 +74,31 @@ class PickOne(ModalScreen[str | None]):
 
     BINDINGS = _CLOSE  # type: ignore[assignment]  # Textual types BINDINGS as an invariant list
 
-    def __init__(self, title: str, items: list[str], *, empty: str = "nothing to choose from") -> None:
+    def __init__(
+        self,
+        title: str,
+        items: list[str],
+        *,
+        empty: str = "nothing to choose from",
+        details: Mapping[str, str] | None = None,
+    ) -> None:
+        """``details``: a second, dimmed line under an item (what a scenario does, what a
+        profile holds)."""
         super().__init__(classes="dialog")
         self._title, self._items, self._empty = title, items, empty
+        self._details = details or {}
+
+    def _option(self, item: str) -> Text:
+        detail = self._details.get(item)
+        if not detail:
+            return Text(one_line(item))
+        return Text.assemble((one_line(item), "bold"), "\n", (one_line(detail), "dim"))
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
+        with Vertical(classes="dialog-box -with-details" if self._details else "dialog-box"):
             yield Label(one_line(self._title), classes="dialog-title", markup=False)
             if self._items:
-                yield OptionList(*(one_line(item) for item in self._items), id="choices", markup=False)
+                yield OptionList(*(self._option(item) for item in self._items), id="choices", markup=False)
             else:
                 yield Label(self._empty, classes="dialog-hint")
             yield Label("enter to choose · escape to close", classes="dialog-hint")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ...run.choice import SIM_SCENARIO_DEFAULT
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
 from .dialogs import AskText, PickOne
@@ -27,6 +28,10 @@ class SideActions:
         self.screen = screen
         self.backend = screen.backend
         self.controller = screen.controller
+        chosen = screen.backend.choice.scenario
+        self._scenario_spec: str = "" if chosen == SIM_SCENARIO_DEFAULT else chosen
+        """The scenario chosen for the simulator (a name or a file), saved with a profile;
+        empty while it plays its default."""
 
     def flush_notices(self) -> None:
         """Tell the user what the backend noticed (store problems, unrecorded runs)."""
@@ -44,24 +49,26 @@ class SideActions:
 
     # -- profiles -------------------------------------------------------------------------------
     def save_profile(self) -> None:
+        """Ask for a name and save; a bad name or a refused save keeps the dialog open with
+        the reason under the field. On the simulator the scenario it plays is saved too."""
         settings = self.screen.settings_or_notice()
         if settings is None:
             return
+        if self.backend.choice.kind == "simulator" and self._scenario_spec:
+            settings = settings.with_(scenario=self._scenario_spec)
 
-        def save(name: str | None) -> None:
-            if not name:
-                return
+        def save(name: str) -> str | None:
             from ...store.profiles import ProfileError, save_profile
 
             try:
                 path = save_profile(name, settings)
             except ProfileError as exc:
-                self.screen.notify(str(exc), title="Profile not saved", severity="error", timeout=10)
-                return
+                return exc.message
             self.screen.notify(f"Saved profile {name!r} ({path})")
+            return None
 
         self.screen.app.push_screen(
-            AskText("Save the current settings as profile", placeholder="name, e.g. fast"), save
+            AskText("Save the current settings as profile", placeholder="name, e.g. fast", check=save)
         )
 
     def load_profile(self) -> None:
@@ -73,7 +80,12 @@ class SideActions:
 
         names = list_profiles()
         self.screen.app.push_screen(
-            PickOne("Switch to profile", names, empty="No saved profiles yet: ctrl+s saves the current settings."),
+            PickOne(
+                "Switch to profile",
+                names,
+                empty="No saved profiles yet: ctrl+s saves the current settings.",
+                details={name: _profile_summary(name) for name in names},
+            ),
             chosen,
         )
 
@@ -120,7 +132,9 @@ class SideActions:
 
         choices = [*self.backend.scenarios, CUSTOM_FILE]
         title = f"Simulator scenario (now: {self.backend.scenario_name})"
-        self.screen.app.push_screen(PickOne(title, choices), chosen)
+        details = self.backend.scenario_descriptions()
+        details[CUSTOM_FILE] = "a scenario of your own: a .toml or .json file"
+        self.screen.app.push_screen(PickOne(title, choices, details=details), chosen)
 
     def use_scenario(self, scenario: str) -> None:
         """Make the simulator play ``scenario`` from the next request."""
@@ -131,8 +145,10 @@ class SideActions:
         except (ScenarioError, OSError) as exc:
             self.screen.notify(str(exc), title="Scenario not loaded", severity="error", timeout=10)
             return
-        self.screen.query_one(SimulatorBanner).show_scenario(scenario)
-        self.screen.notify(f"Simulator scenario: {scenario}")
+        self._scenario_spec = scenario
+        name = self.backend.scenario_name
+        self.screen.query_one(SimulatorBanner).show_scenario(name)
+        self.screen.notify(f"Simulator scenario: {name}" + (f" ({scenario})" if scenario != name else ""))
 
     # -- models -------------------------------------------------------------------------------
     def refresh_models(self) -> None:
@@ -149,3 +165,17 @@ class SideActions:
         merged = list(dict.fromkeys([*listed, *self.backend.known_models]))
         self.screen.form.set_models(merged)
         self.screen.notify(f"{len(listed)} models listed by the API.", title="Models")
+
+
+def _profile_summary(name: str) -> str:
+    """What a saved profile holds, in a line; INVALID and why when it cannot be loaded."""
+    from ...store.profiles import ProfileError, load_profile
+
+    try:
+        s = load_profile(name)
+    except ProfileError as exc:
+        return f"INVALID: {exc}"
+    parts = [s.model, f"preset {s.preset}", f"{s.policy.max_attempts} attempts"]
+    if s.scenario:
+        parts.append(f"scenario {s.scenario}")
+    return " · ".join(parts)
