@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
+from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Select
 
 from ....safe_text import one_line
@@ -63,6 +64,7 @@ class SettingsForm(VerticalScroll):
             for setting in form_fields("settings"):
                 yield Label(setting.label, classes="field-label")
                 yield _field(setting)
+        yield Label("", id="form-errors", markup=False)
 
     # -- in -------------------------------------------------------------------------------
     def load(self, settings: RunSettings) -> None:
@@ -126,14 +128,42 @@ class SettingsForm(VerticalScroll):
         if picker.value != wanted:
             picker.value = wanted
 
+    @on(Input.Changed, ".field-input")
+    def _checked_as_typed(self) -> None:
+        """Under the fields, what is wrong with each one that holds a value it refuses,
+        and what it takes (nothing is refused silently: the inputs take any text)."""
+        problems = []
+        for setting in form_fields("settings"):
+            widget = self.query_one(f"#{setting.widget_id}")
+            if isinstance(widget, Input) and widget.value.strip():
+                try:
+                    self._checked(setting, widget.value)
+                except FieldError as exc:
+                    problems.append(str(exc))
+        errors = self.query_one("#form-errors", Label)
+        errors.update("\n".join(one_line(p) for p in problems))
+        errors.display = bool(problems)
+
     # -- out ------------------------------------------------------------------------------
     def read(self, base: RunSettings) -> RunSettings:
         """``base`` with this form's values; ``FieldError`` (a ``ValueError``) naming the field."""
         if not self._fields_ready:  # not mounted yet: nothing edited
             return self._pending or base
         fields = form_fields("settings")
-        values = {setting.key: self._value(setting) for setting in fields}
-        values["model"] = self._checked(by_key()["model"], self.model)
+        values, problems = {}, []
+        for setting in fields:
+            try:
+                values[setting.key] = self._value(setting)
+            except FieldError as exc:
+                problems.append(exc)
+        try:
+            values["model"] = self._checked(by_key()["model"], self.model)
+        except FieldError as exc:
+            problems.insert(0, exc)
+        if len(problems) == 1:
+            raise problems[0]
+        if problems:  # name each field to fix, not only the first
+            raise FieldError(problems[0].field, " · ".join(str(p) for p in problems), shown_as="")
         preset = RunSettings(preset=str(values["preset"])).values(effective=True)
         for setting in fields:  # a preset's own value is no override
             if setting.preset_default and values[setting.key] == preset[setting.key]:
@@ -167,5 +197,27 @@ def _field(setting: Setting) -> Input | Select[str]:
         options = [(option, option) for option in setting.kind.options()]
         return Select(options, allow_blank=False, compact=True, id=setting.widget_id)
     none_word = setting.kind.none_word or ""
-    kind = setting.kind.input_type
-    return Input(id=setting.widget_id, type=kind, compact=True, placeholder=none_word, classes="field-input")
+    return Input(
+        id=setting.widget_id,
+        compact=True,
+        placeholder=none_word,
+        classes="field-input",
+        validators=[_Rule(setting)],
+        valid_empty=bool(none_word),
+    )
+
+
+class _Rule(Validator):
+    """A field's own rule, as flags and profiles check it: the input turns red as soon as
+    its text breaks it (the message itself is shown under the form)."""
+
+    def __init__(self, setting: Setting) -> None:
+        super().__init__()
+        self._setting = setting
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            parse_text(self._setting, value)
+        except FieldError as exc:
+            return self.failure(str(exc))
+        return self.success()
