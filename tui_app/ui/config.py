@@ -90,6 +90,42 @@ class UIConfig:
                 self.problems.append(f'{self.path}: [keys] {binding_id} must be a string like "ctrl+j,f9"')
             else:
                 keys[binding_id] = ",".join(part.strip() for part in value.split(","))
+        return self._keep_send(self._warn_unsendable(keys))
+
+    def _warn_unsendable(self, keys: dict[str, str]) -> dict[str, str]:
+        """Say so for keys that most terminals never send (the binding would never fire)."""
+        for binding_id, value in keys.items():
+            for key in value.split(","):
+                if _unsendable(key):
+                    self.problems.append(
+                        f"{self.path}: [keys] {binding_id} = {key!r}: most terminals cannot send {key} (they send"
+                        " the key without the modifier); add a key they can, e.g. a function key"
+                    )
+        return keys
+
+    def _keep_send(self, keys: dict[str, str]) -> dict[str, str]:
+        """A remap never leaves ``send`` without a key a terminal can send: a remap that would
+        (send moved to unsendable keys only, or another action taking its only key) is
+        ignored, and said so."""
+        from .keys import effective_keys
+
+        def send_keys(mapping: dict[str, str]) -> set[str]:
+            """Send's keys that fire it: sendable, and not remapped onto another action (a
+            default key of another action loses to send, which is bound first)."""
+            taken = {k for other, v in mapping.items() if other != "send" for k in v.split(",")}
+            return {k for k in effective_keys(mapping)["send"].split(",") if not _unsendable(k) and k not in taken}
+
+        if not send_keys(keys) and "send" in keys:
+            self.problems.append(
+                f"{self.path}: [keys] send = {keys['send']!r} leaves no key a terminal can send: the default is kept"
+            )
+            keys = {k: v for k, v in keys.items() if k != "send"}
+        for binding_id in [b for b in keys if b != "send"]:
+            if not send_keys(keys):
+                self.problems.append(
+                    f"{self.path}: [keys] {binding_id} = {keys[binding_id]!r} takes the only key of send: ignored"
+                )
+                keys = {k: v for k, v in keys.items() if k != binding_id}
         return keys
 
     def remember(self, **changes: str) -> str | None:
@@ -117,3 +153,15 @@ def _atomic_write(path: Path, data: dict[str, Any]) -> None:
 
     paths.ensure_private_dir(path.parent)
     atomic_write(path, tomli_w.dumps(data))
+
+
+_CTRL_UNSENDABLE = {"enter", "tab", "backspace", "escape"} | set("0123456789,.;'/")
+
+
+def _unsendable(key: str) -> bool:
+    """ctrl or shift with enter (shift+tab is sent), ctrl with tab, backspace, a digit or
+    punctuation: a terminal without the kitty keyboard protocol sends the plain key instead."""
+    *modifiers, base = key.strip().lower().split("+")
+    if "shift" in modifiers and base in ("enter", "backspace"):
+        return True
+    return "ctrl" in modifiers and base in _CTRL_UNSENDABLE
