@@ -27,8 +27,8 @@ def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
 
 def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     """One piece per concern, in the order the program reads (definitions before use)."""
-    from ..retry.classify import _RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
     from ..retry.runner import CONTINUE_INSTRUCTION
+    from ..retry.statuses import RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
 
     mid_stream = (
         py_request.carry_on(CONTINUE_INSTRUCTION) if spec.policy.mid_stream == "continue" else py_request.RESTART
@@ -39,7 +39,7 @@ def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
         py_retry.policy(spec),
         mid_stream,
         py_request.ATTEMPT,
-        py_retry.classify(RETRYABLE_STATUS, _RETRYABLE_ERROR_TYPES),
+        py_retry.classify(RETRYABLE_STATUS, RETRYABLE_ERROR_TYPES),
         py_retry.SERVER_WAIT,
         py_retry.jitter(spec),
         py_retry.GIVE_UP,
