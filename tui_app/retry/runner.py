@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from . import budget as _budget
 from . import classify as _classify
 from . import decide as _decide
 from .attempt import AttemptOutcome, run_attempt
@@ -87,6 +88,7 @@ class RetryRun:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeouts: dict[str, float | None] | None = None,
+        budget: _budget.RetryBudget | None = None,
     ) -> None:
         self.request = request
         self.client = client
@@ -96,6 +98,8 @@ class RetryRun:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeouts = timeouts if timeouts is not None else _client_timeouts(client)
+        self._budget = budget if budget is not None else _budget.shared(self.policy)
+        """The client's retry budget (the process's, unless given): this run's request counts in it."""
         self._pending: deque[Event] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -199,6 +203,8 @@ class RetryRun:
                 stream=self.request.stream,
             )
         )
+        if self._budget is not None:
+            self._budget.note_request()
         carried = ""
         previous_delay: float | None = None
         chain = FallbackChain(self.request.model, self.policy.fallback, self.policy.fallback_after)
@@ -340,6 +346,7 @@ class RetryRun:
             previous_delay=previous_delay,
             rng=self._rng,
             switch=switch,
+            budget=self._budget,
         )
 
     async def _wait(self, delay: float) -> None:

@@ -107,6 +107,23 @@ def status_kind(status: int) -> FailureKind:
     return "client_error"
 
 
+def status_retryable(
+    status: int,
+    error_type: str | None,
+    *,
+    mid_stream: bool,
+    should_retry: bool | None,
+    retry_statuses: frozenset[int] | tuple[int, ...] = RETRYABLE_STATUS,
+) -> bool:
+    """Whether a failure with a status is worth another attempt: ``x-should-retry`` when the
+    server sent it, else (mid-stream) its error type, else its status."""
+    if should_retry is not None:
+        return should_retry
+    if status == 200 or mid_stream:
+        return error_type in RETRYABLE_ERROR_TYPES or error_type is None
+    return status in retry_statuses
+
+
 def status_failure(
     status: int,
     headers: Mapping[str, str],
@@ -121,18 +138,11 @@ def status_failure(
     """An error response (``status``), or an SSE ``error`` event (status 200 or ``mid_stream``:
     the body's ``error_type`` is the real one), with its hints read from ``headers``."""
     should_retry = parse_should_retry(headers)
-    if status == 200 or mid_stream:
-        kind = ERROR_TYPE_KIND.get(error_type or "", "stream_error")
-        retryable = error_type in RETRYABLE_ERROR_TYPES or error_type is None
-        mid_stream = True
-    else:
-        kind = status_kind(status)
-        retryable = status in RETRYABLE_STATUS
-    if should_retry is not None:
-        retryable = should_retry
+    mid_stream = mid_stream or status == 200
+    kind = ERROR_TYPE_KIND.get(error_type or "", "stream_error") if mid_stream else status_kind(status)
     return Failure(
         kind=kind,
-        retryable=retryable,
+        retryable=status_retryable(status, error_type, mid_stream=mid_stream, should_retry=should_retry),
         message=bounded(message),
         status=status,
         error_type=error_type,

@@ -334,3 +334,70 @@ class ModelList(_Free):
 
     def to_text(self, value: object) -> str:
         return ", ".join(value) if isinstance(value, (list, tuple)) else ""
+
+
+class StatusList(_Free):
+    """HTTP status codes (``--retry-status 429 --retry-status 529``: one flag per value, or
+    comma-separated; a profile a TOML array of integers)."""
+
+    __slots__ = ()
+    metavar = "STATUS"
+    repeatable = True
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def rule(self) -> str:
+        return "an array of HTTP statuses (100-599)"
+
+    def check(self, value: object) -> tuple[int, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise Problem(f"must be an array of HTTP statuses, e.g. [429, 529], got {show(value)}")
+        for item in value:
+            if not isinstance(item, int) or isinstance(item, bool) or not 100 <= item <= 599:
+                raise Problem(f"must hold HTTP statuses (integers 100-599), got {show(item)}")
+        return tuple(sorted(set(value)))
+
+    def from_text(self, text: str) -> tuple[int, ...]:
+        try:
+            return self.check([int(part) for part in (p.strip() for p in text.split(",")) if part])
+        except ValueError:
+            raise Problem(f"must be HTTP statuses such as 429,529, got {show(text)}") from None
+
+    def to_text(self, value: object) -> str:
+        return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else ""
+
+
+class Fraction(_Free):
+    """A share between 0 (excluded) and 1; ``none_word`` is how "off" (``None``) is written.
+    Its text form also takes a percentage (``20%``)."""
+
+    __slots__ = ("none_word",)
+    none_word: str | None
+    metavar = "FRACTION"
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def __init__(self, none_word: str | None = None) -> None:
+        self._set(none_word=none_word)
+
+    def rule(self) -> str:
+        rule = "a number > 0 and <= 1"
+        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
+
+    def check(self, value: object) -> float | None:
+        if self.none_word and value in (None, self.none_word):
+            return None
+        if not (_is_number(value) and math.isfinite(value) and 0 < value <= 1):  # type: ignore[arg-type, operator]
+            raise Problem(f"must be {self.rule()}, got {show(value)}")
+        return float(value)  # type: ignore[arg-type]
+
+    def from_text(self, text: str) -> float | None:
+        text = text.strip()
+        if self.none_word and text == self.none_word:
+            return None
+        try:
+            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+            return self.check(number)
+        except (ValueError, Problem):  # the text as given, not as parsed
+            raise Problem(f"must be {self.rule()} (or a percentage such as 20%), got {show(text)}") from None
+
+    def to_text(self, value: object) -> str:
+        return self.none_word or "" if value is None else f"{value:g}"
