@@ -126,3 +126,9 @@ def test_a_spent_budget_gives_up_and_only_granted_retries_count():
     assert _step(overloaded("r"), budget=budget).reason == "retry_budget"
     budget.note_request()
     assert RetryBudget(0.2, 1, clock=lambda: now[0]).try_retry()  # the minimum: a quiet client still retries
+
+
+def test_additive_jitter_adds_up_to_a_second_before_the_cap():
+    policy = POLICY.with_(jitter="additive", base_delay=1.0, max_delay=60.0, max_attempts=10, deadline=None)
+    assert _step(overloaded("r"), policy=policy).delay == 1.0 + random.Random(0).uniform(0, 1)
+    assert _step(overloaded("r"), attempt=7, policy=policy).delay == 60.0  # 64 + u, capped

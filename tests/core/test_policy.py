@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from tui_app.retry.policy import RetryPolicy, backoff_delay
 
 
-@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated", "none", "sdk"])
+@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated", "none", "sdk", "additive"])
 def test_delays_stay_within_cap(jitter):
     policy = RetryPolicy(base_delay=0.5, max_delay=4.0, jitter=jitter)
     rng = random.Random(7)
@@ -37,7 +37,7 @@ def test_full_jitter_spreads_between_zero_and_exponential():
     base=st.floats(0, 10, allow_nan=False),
     extra=st.floats(0, 50, allow_nan=False),
     n=st.integers(1, 2000),
-    jitter=st.sampled_from(["full", "equal", "decorrelated", "none", "sdk"]),
+    jitter=st.sampled_from(["full", "equal", "decorrelated", "none", "sdk", "additive"]),
     prev=st.none() | st.floats(0, 100, allow_nan=False),
     seed=st.integers(0, 2**32),
 )

@@ -118,6 +118,10 @@ _JITTERS = {
         "    BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY, times 1 - 0.25 * random().",
         f"{_STEP}\n    return step * (1 - 0.25 * random.random())",
     ),
+    "additive": (
+        "Exponential plus up to one second: BASE_DELAY *\n    2**(retry - 1) + uniform(0, 1), capped at MAX_DELAY.",
+        "return min(MAX_DELAY, BASE_DELAY * 2 ** min(retry - 1, 64) + random.uniform(0, 1))",
+    ),
     "decorrelated": (
         'Decorrelated jitter (AWS "Exponential Backoff and\n'
         '    Jitter"): drawn between BASE_DELAY and three times the previous wait, capped at\n'

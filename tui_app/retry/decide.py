@@ -103,7 +103,9 @@ def _wait(
     if hint is not None and hint > 0:
         return hint, "retry-after", f"server asked for {hint:.1f} s via retry-after"
     delay = backoff_delay(policy, n, previous_delay, rng)
-    how = {"none": "no-jitter", "sdk": "SDK-formula"}.get(policy.jitter, f"{policy.jitter}-jitter")
+    how = {"none": "no-jitter", "sdk": "SDK-formula", "additive": "1 s additive-jitter"}.get(
+        policy.jitter, f"{policy.jitter}-jitter"
+    )
     return delay, "backoff", f"{how} backoff, base {policy.base_delay:g} s, cap {policy.max_delay:g} s"
 
 

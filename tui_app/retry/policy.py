@@ -7,7 +7,9 @@ exponential delay; *decorrelated* (``min(cap, uniform(base, prev * 3))``) grows 
 previous delay instead of the attempt number; *none* waits exactly the capped exponential
 (lock-step clients: the AWS study's worst case); *sdk* is the official SDK's own formula
 (``_base_client.py`` ``_calculate_retry_timeout``: the capped exponential times
-``1 - 0.25 * random()``, i.e. up to a quarter less, never more).
+``1 - 0.25 * random()``, i.e. up to a quarter less, never more); *additive* adds
+``uniform(0, 1)`` seconds to the exponential before the cap (the popular hand-written loop,
+and Google Cloud's "truncated exponential backoff").
 
 Which failures are retried, whether server hints are obeyed, and the retry budget are
 policy settings too, so that the policies people compare (the SDK's, a hand-written loop,
@@ -25,13 +27,13 @@ from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the co
 from ..schema.kinds import Choice, Fraction, Integer, ModelList, Seconds, StatusList
 from .statuses import RETRYABLE_STATUS
 
-Jitter = Literal["full", "equal", "decorrelated", "none", "sdk"]
+Jitter = Literal["full", "equal", "decorrelated", "none", "sdk", "additive"]
 MidStreamPolicy = Literal["restart", "continue", "give-up"]
 ServerHints = Literal["obey", "ignore"]
 
 MAX_ATTEMPTS_LIMIT = 1000
 
-JITTERS: tuple[str, ...] = ("full", "equal", "decorrelated", "none", "sdk")
+JITTERS: tuple[str, ...] = ("full", "equal", "decorrelated", "none", "sdk", "additive")
 MID_STREAM_POLICIES: tuple[str, ...] = ("restart", "continue", "give-up")
 SERVER_HINTS: tuple[str, ...] = ("obey", "ignore")
 
@@ -78,7 +80,10 @@ class RetryPolicy:
         kind=Choice(JITTERS),
         flag="--jitter",
         label="jitter",
-        help="backoff jitter (none: the capped exponential as is; sdk: the official SDK's, up to 25 % less)",
+        help=(
+            "backoff jitter (none: the capped exponential as is; sdk: the official SDK's, up to 25 % less; "
+            "additive: plus up to 1 s)"
+        ),
     )
     deadline: float | None = setting(
         120.0,
@@ -186,6 +191,8 @@ def backoff_delay(
         delay = exp
     elif policy.jitter == "sdk":
         delay = exp * (1 - 0.25 * rand.random())
+    elif policy.jitter == "additive":
+        delay = min(cap, base * (2.0 ** min(retry_number - 1, 64)) + rand.uniform(0, 1))
     else:  # decorrelated
         prev = previous_delay if previous_delay is not None else base
         delay = rand.uniform(base, max(base, prev * 3))
