@@ -84,3 +84,18 @@ def test_a_bad_policy_file_names_the_field(lab_cli, policy_file):
     path = policy_file("broken", "[retry]\nretry_budget = 2\n")
     code, _, err = lab_cli("--scenario", "crowded", "--policy", str(path))
     assert code == 2 and f"policy file {path}: retry.retry_budget must be a number > 0 and <= 1" in err
+
+
+def test_the_lab_needs_neither_the_sdk_nor_textual():
+    """The lab simulates attempts without the SDK: it starts in a fraction of a second."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom tui_app.cli import main\n"
+        "main(['lab', '--scenario', 'crowded', '--policy', 'sdk-default', '--requests', '30'])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('anthropic', 'textual', 'httpx2', 'rich'))\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in result.stderr and "crowded: 30 requests" in result.stdout, result.stderr
