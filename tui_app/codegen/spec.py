@@ -47,6 +47,9 @@ NOT_WRITTEN_YET = frozenset(
         "retry.server_hints",
         "retry.retry_budget",
         "retry.retry_budget_min",
+        "retry.breaker_after",
+        "retry.breaker_cooldown",
+        "retry.throttle_k",
     }
 )
 """Settings the generator refuses (away from their default) until it writes them (issue 15)."""

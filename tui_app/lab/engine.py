@@ -6,10 +6,12 @@ Each request goes through what :class:`~tui_app.retry.runner.RetryRun` does with
 client — an attempt, its outcome (:mod:`.attempts` for a scenario step, the shared
 :class:`~.servers.ServerModel` otherwise), the fallback rule (:class:`FallbackChain`), then
 :func:`~tui_app.retry.decide.next_step` with the client's retry budget — and nothing else
-decides: a rule changed in the core changes the lab.
+decides: a rule changed in the core changes the lab. Before each attempt the client's gate
+(:class:`~tui_app.retry.gate.ClientGate`: circuit breaker, adaptive throttling) may refuse
+it, as it does in the runner.
 
 The N requests are one client process (one service sending N requests), so they share one
-retry budget, as the requests of one ``claude-tui run`` or TUI process do.
+retry budget and gate, as the requests of one ``claude-tui run`` or TUI process do.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..retry.budget import RetryBudget
 from ..retry.decide import next_step
 from ..retry.events import GiveUp
 from ..retry.fallback import FallbackChain
+from ..retry.gate import ClientGate
 from ..simulator.scenarios import Scenario, StepSequence
 from ..simulator.steps import HAPPY
 from .attempts import CHARS_PER_TOKEN, Outcome, Speed, scripted
@@ -97,6 +100,12 @@ class Simulation:
         self.queue: deque[_Request] = deque()
         p = self.policy
         self.budget = RetryBudget(p.retry_budget, p.retry_budget_min, clock=self._clock) if p.retry_budget else None
+        self.gate = None
+        if p.breaker_after or p.throttle_k is not None:
+            rng = random.Random(f"lab-gate:{seed}")
+            self.gate = ClientGate(
+                after=p.breaker_after, cooldown=p.breaker_cooldown, k=p.throttle_k, clock=self._clock, rng=rng
+            )
         self.tally = Tally(policy.name)
         self.scripted = isinstance(faults, Scenario)
         self._bucket = (float(getattr(faults, "requests_per_minute", 0) or 0), 0.0)  # (tokens, last refill)
@@ -140,6 +149,11 @@ class Simulation:
         self._start(r)
 
     def _start(self, r: _Request) -> None:
+        refused = self.gate.admit() if self.gate is not None else None
+        if refused is not None:  # the client's breaker or throttle: no call, the request ends
+            self.tally.give_up(refused[0], r.model, r.carried)
+            self._finish()
+            return
         r.attempt += 1
         outcome, holds = self._attempt(r)
         deadline = self.policy.deadline
@@ -158,6 +172,8 @@ class Simulation:
             self.load -= 1
         self.tally.call(r.model, outcome, self._input_tokens(r) if outcome.started else 0)
         failure = outcome.failure
+        if self.gate is not None:
+            self.gate.record(failure)
         if failure is None:
             self.tally.success(self.now - r.started, r.model)
             self._finish()

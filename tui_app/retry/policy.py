@@ -24,7 +24,7 @@ from typing import Literal
 
 from ..schema.declared import setting
 from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
-from ..schema.kinds import Choice, Fraction, Integer, ModelList, Seconds, StatusList
+from ..schema.kinds import Choice, Fraction, Integer, ModelList, Number, Seconds, StatusList
 from .statuses import RETRYABLE_STATUS
 
 Jitter = Literal["full", "equal", "decorrelated", "none", "sdk", "additive"]
@@ -137,6 +137,33 @@ class RetryPolicy:
         flag="--retry-budget-min",
         label="budget minimum",
         help="retries the budget allows in any 10 s on top of its share, so a quiet client can still retry",
+    )
+    breaker_after: int = setting(
+        0,
+        kind=Integer(0, MAX_ATTEMPTS_LIMIT),
+        flag="--breaker-after",
+        label="breaker after",
+        help="open the circuit after this many overloaded failures in a row, per process (0: no breaker)",
+    )
+    """Circuit breaker (:mod:`.gate`): while open, attempts are refused without a call."""
+    breaker_cooldown: float = setting(
+        30.0,
+        kind=Seconds(),
+        flag="--breaker-cooldown",
+        label="breaker cool-down",
+        unit="s",
+        help="seconds an open circuit refuses attempts before it lets one probe through",
+    )
+    throttle_k: float | None = setting(
+        None,
+        kind=Number(1.0, 100.0, none_word="none"),
+        flag="--throttle-k",
+        label="adaptive throttle K",
+        doc_default="none",
+        help=(
+            "adaptive throttling (SRE book): refuse locally with probability "
+            "max(0, (requests - K * accepts) / (requests + 1)) over 2 minutes, per process; K = 2 is typical"
+        ),
     )
     fallback: tuple[str, ...] = setting(
         (),

@@ -401,3 +401,40 @@ class Fraction(_Free):
 
     def to_text(self, value: object) -> str:
         return self.none_word or "" if value is None else f"{value:g}"
+
+
+class Number(_Free):
+    """A plain number in ``[low, high]``; ``none_word`` is how "off" (``None``) is written."""
+
+    __slots__ = ("low", "high", "none_word")
+    low: float
+    high: float
+    none_word: str | None
+    metavar = "X"
+    input_type: Literal["integer", "number", "text"] = "number"
+
+    def __init__(self, low: float, high: float, none_word: str | None = None) -> None:
+        self._set(low=low, high=high, none_word=none_word)
+
+    def rule(self) -> str:
+        rule = f"a number between {self.low:g} and {self.high:g}"
+        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
+
+    def check(self, value: object) -> float | None:
+        if self.none_word and value in (None, self.none_word):
+            return None
+        if not (_is_number(value) and math.isfinite(value) and self.low <= value <= self.high):  # type: ignore[arg-type, operator]
+            raise Problem(f"must be {self.rule()}, got {show(value)}")
+        return float(value)  # type: ignore[arg-type]
+
+    def from_text(self, text: str) -> float | None:
+        text = text.strip()
+        if self.none_word and text == self.none_word:
+            return None
+        try:
+            return self.check(float(text))
+        except (ValueError, Problem):  # the text as given, not as parsed
+            raise Problem(f"must be {self.rule()}, got {show(text)}") from None
+
+    def to_text(self, value: object) -> str:
+        return self.none_word or "" if value is None else f"{value:g}"
