@@ -99,3 +99,9 @@ def test_the_lab_needs_neither_the_sdk_nor_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in result.stderr and "crowded: 30 requests" in result.stdout, result.stderr
+
+
+def test_a_policy_without_streaming_is_refused_by_name(lab_cli, policy_file):
+    path = policy_file("whole", "stream = false\n")
+    code, _, err = lab_cli("--scenario", "crowded", "--policy", str(path))
+    assert code == 2 and "policy 'whole': stream = false is not simulated by the lab yet" in err

@@ -155,12 +155,12 @@ class Simulation:
             self._finish()
             return
         r.attempt += 1
-        outcome, holds = self._attempt(r)
+        outcome = self._served(r) if not self.scripted else self._scripted(r)
         deadline = self.policy.deadline
         if deadline is not None and r.started + deadline < self.now + outcome.duration:
             outcome = _cut_at_deadline(outcome, r.started + deadline - self.now, deadline)
-        r.outcome, r.holds = outcome, holds
-        if holds:
+        r.outcome, r.holds = outcome, outcome.started or outcome.duration > 0  # a refusal is not held
+        if r.holds:
             self.load += 1
             self.tally.peak_load = max(self.tally.peak_load, self.load)
         self._push(self.now + outcome.duration, _END, r)
@@ -175,7 +175,7 @@ class Simulation:
         if self.gate is not None:
             self.gate.record(failure)
         if failure is None:
-            self.tally.success(self.now - r.started, r.model)
+            self.tally.success(self.now - r.started)
             self._finish()
             return
         if self.scripted:
@@ -219,11 +219,6 @@ class Simulation:
         return f"{reason}: attempt {r.attempt + 1} uses {r.model}"
 
     # -- what an attempt meets ---------------------------------------------------------
-    def _attempt(self, r: _Request) -> tuple[Outcome, bool]:
-        if self.scripted:
-            return self._scripted(r), True
-        return self._served(r)
-
     def _scripted(self, r: _Request) -> Outcome:
         scenario: Scenario = self.faults  # type: ignore[assignment]
         if self.now < r.down_until:
@@ -240,17 +235,17 @@ class Simulation:
         while steps.peek().fault == "connection_refused":
             r.down_until = max(r.down_until, self.now) + (steps.take().seconds or 0.0)
 
-    def _served(self, r: _Request) -> tuple[Outcome, bool]:
+    def _served(self, r: _Request) -> Outcome:
         server: ServerModel = self.faults  # type: ignore[assignment]
         refusal = self._rate_limited(server)
         if refusal is not None:
-            return Outcome(0.0, refusal), False
+            return Outcome(0.0, refusal)
         if self.load >= server.capacity_at(self.now):
-            return Outcome(0.0, _refusal(server)), False
+            return Outcome(0.0, _refusal(server))
         ttft, tps = model_speed(r.model)
         speed = Speed(server.ttft if server.ttft is not None else ttft, server.tokens_per_second or tps)
         chars = max(1, server.answer_tokens * CHARS_PER_TOKEN - r.carried)
-        return scripted(HAPPY, chars=chars, speed=speed, read_timeout=self.read, now=self.now), True
+        return scripted(HAPPY, chars=chars, speed=speed, read_timeout=self.read, now=self.now)
 
     def _rate_limited(self, server: ServerModel) -> Failure | None:
         rpm = server.requests_per_minute

@@ -128,30 +128,32 @@ def load_policy(spec: str) -> LabPolicy:
 
 
 def _policy_file(path: Path) -> RunSettings:
-    import tomllib
-
     from ..schema import FieldError
     from ..store.profile_format import parse
+    from .servers import read_toml
 
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError(f"policy file {path}: no such file (check the path)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"policy file {path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"policy file {path}: TOML syntax error: {exc}; fix that line") from None
+    data = read_toml(path, f"policy file {path}")
     try:
         return parse(data, base_dir=path.parent)
     except FieldError as exc:
         raise ScenarioError(f"policy file {path}: {exc}") from None
 
 
+def _simulated(policy: LabPolicy) -> LabPolicy:
+    """``policy``, if the lab can play it: every answer it simulates is streamed."""
+    if not policy.settings.stream:
+        raise ScenarioError(
+            f"policy {policy.name!r}: stream = false is not simulated by the lab yet (it streams every answer); "
+            "leave stream out"
+        )
+    return policy
+
+
 def load_policies(specs: list[str]) -> list[LabPolicy]:
     """1 to 6 policies with distinct names, in the order given."""
     if not 1 <= len(specs) <= MAX_POLICIES:
         raise ScenarioError(f"--policy: give 1 to {MAX_POLICIES} policies, not {len(specs)}")
-    policies = [load_policy(spec) for spec in specs]
+    policies = [_simulated(load_policy(spec)) for spec in specs]
     names = [p.name for p in policies]
     for name in names:
         if names.count(name) > 1:

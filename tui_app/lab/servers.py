@@ -105,15 +105,19 @@ def load_server(spec: str | Path) -> ServerModel:
         path, source = assets_dir() / "servers" / f"{spec}.toml", f"built-in server model {spec!r}"
     else:
         path, source = Path(spec), str(spec)
+    return server_from_dict(read_toml(path, source), source=source, default_name=path.stem)
+
+
+def read_toml(path: Path, source: str) -> dict[str, Any]:
+    """A TOML file's data; ``ScenarioError`` (one line naming ``source``) when it cannot be had."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ScenarioError(f"{source}: no such file (check the path)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{source}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: invalid TOML: {exc} (fix the syntax there)") from None
-    return server_from_dict(data, source=source, default_name=path.stem)
 
 
 def _parse(data: dict[str, Any], default_name: str) -> ServerModel:

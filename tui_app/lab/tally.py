@@ -68,7 +68,7 @@ class Tally:
         if price is not None:
             self.wasted_cost_usd += price.cost(0, wasted)
 
-    def success(self, latency: float, model: str) -> None:
+    def success(self, latency: float) -> None:
         self.requests += 1
         self.succeeded += 1
         self.latencies.append(latency)

@@ -366,75 +366,67 @@ class StatusList(_Free):
         return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else ""
 
 
-class Fraction(_Free):
-    """A share between 0 (excluded) and 1; ``none_word`` is how "off" (``None``) is written.
-    Its text form also takes a percentage (``20%``)."""
+class Number(_Free):
+    """A plain number in ``[low, high]`` (``(low, high]`` when ``low_open``); ``none_word``
+    is how "off" (``None``) is written."""
 
-    __slots__ = ("none_word",)
+    __slots__ = ("low", "high", "none_word", "low_open")
+    low: float
+    high: float
     none_word: str | None
+    low_open: bool
+    metavar = "X"
+    input_type: Literal["integer", "number", "text"] = "number"
+
+    def __init__(self, low: float, high: float, none_word: str | None = None, *, low_open: bool = False) -> None:
+        self._set(low=low, high=high, none_word=none_word, low_open=low_open)
+
+    def rule(self) -> str:
+        if self.low_open:
+            rule = f"a number > {self.low:g} and <= {self.high:g}"
+        else:
+            rule = f"a number between {self.low:g} and {self.high:g}"
+        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
+
+    def check(self, value: object) -> float | None:
+        if self.none_word and value in (None, self.none_word):
+            return None
+        ok = _is_number(value) and math.isfinite(value) and value <= self.high  # type: ignore[arg-type, operator]
+        if not (ok and (value > self.low if self.low_open else value >= self.low)):  # type: ignore[operator]
+            raise Problem(f"must be {self.rule()}, got {show(value)}")
+        return float(value)  # type: ignore[arg-type]
+
+    def from_text(self, text: str) -> float | None:
+        text = text.strip()
+        if self.none_word and text == self.none_word:
+            return None
+        try:
+            return self.check(self._parse(text))
+        except (ValueError, Problem):  # the text as given, not as parsed
+            raise Problem(f"must be {self._text_rule()}, got {show(text)}") from None
+
+    def _parse(self, text: str) -> float:
+        return float(text)
+
+    def _text_rule(self) -> str:
+        return self.rule()
+
+    def to_text(self, value: object) -> str:
+        return self.none_word or "" if value is None else f"{value:g}"
+
+
+class Fraction(Number):
+    """A share between 0 (excluded) and 1; its text form also takes a percentage (``20%``)."""
+
+    __slots__ = ()
     metavar = "FRACTION"
     input_type: Literal["integer", "number", "text"] = "text"
 
     def __init__(self, none_word: str | None = None) -> None:
-        self._set(none_word=none_word)
+        super().__init__(0.0, 1.0, none_word, low_open=True)
 
-    def rule(self) -> str:
-        rule = "a number > 0 and <= 1"
-        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
+    def _parse(self, text: str) -> float:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
 
-    def check(self, value: object) -> float | None:
-        if self.none_word and value in (None, self.none_word):
-            return None
-        if not (_is_number(value) and math.isfinite(value) and 0 < value <= 1):  # type: ignore[arg-type, operator]
-            raise Problem(f"must be {self.rule()}, got {show(value)}")
-        return float(value)  # type: ignore[arg-type]
-
-    def from_text(self, text: str) -> float | None:
-        text = text.strip()
-        if self.none_word and text == self.none_word:
-            return None
-        try:
-            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-            return self.check(number)
-        except (ValueError, Problem):  # the text as given, not as parsed
-            raise Problem(f"must be {self.rule()} (or a percentage such as 20%), got {show(text)}") from None
-
-    def to_text(self, value: object) -> str:
-        return self.none_word or "" if value is None else f"{value:g}"
-
-
-class Number(_Free):
-    """A plain number in ``[low, high]``; ``none_word`` is how "off" (``None``) is written."""
-
-    __slots__ = ("low", "high", "none_word")
-    low: float
-    high: float
-    none_word: str | None
-    metavar = "X"
-    input_type: Literal["integer", "number", "text"] = "number"
-
-    def __init__(self, low: float, high: float, none_word: str | None = None) -> None:
-        self._set(low=low, high=high, none_word=none_word)
-
-    def rule(self) -> str:
-        rule = f"a number between {self.low:g} and {self.high:g}"
-        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
-
-    def check(self, value: object) -> float | None:
-        if self.none_word and value in (None, self.none_word):
-            return None
-        if not (_is_number(value) and math.isfinite(value) and self.low <= value <= self.high):  # type: ignore[arg-type, operator]
-            raise Problem(f"must be {self.rule()}, got {show(value)}")
-        return float(value)  # type: ignore[arg-type]
-
-    def from_text(self, text: str) -> float | None:
-        text = text.strip()
-        if self.none_word and text == self.none_word:
-            return None
-        try:
-            return self.check(float(text))
-        except (ValueError, Problem):  # the text as given, not as parsed
-            raise Problem(f"must be {self.rule()}, got {show(text)}") from None
-
-    def to_text(self, value: object) -> str:
-        return self.none_word or "" if value is None else f"{value:g}"
+    def _text_rule(self) -> str:
+        return f"{self.rule()} (or a percentage such as 20%)"
