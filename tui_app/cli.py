@@ -29,6 +29,7 @@ EXIT_INTERRUPTED = 130
 COMMANDS = {
     "run": "send one prompt headless (stdout: the answer; stderr: attempts)",
     "code": "print these settings as a Python program using only the anthropic SDK",
+    "lab": "compare retry policies on the same faults, many requests, in virtual time",
     "simulate": "run a local Anthropic API simulator that injects faults",
     "profiles": "list, show, save or delete saved settings profiles",
     "sessions": "list, search, show, export or delete recorded sessions",

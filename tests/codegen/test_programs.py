@@ -126,13 +126,14 @@ def test_continue_sends_the_text_so_far_and_answers_whole(compare):
         assert second[1]["content"] and ANSWER.startswith(second[1]["content"])
 
 
-@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated"])
+@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated", "none", "sdk", "additive"])
 def test_backoff_waits_stay_within_the_jitter_bounds(compare, jitter):
     """Base = cap = 0.2 s: equal jitter waits 0.1 to 0.2 s, full 0 to 0.2 s, decorrelated
-    0.2 s (drawn between the base and three times the last wait, then capped)."""
+    0.2 s (drawn between the base and three times the last wait, then capped), none 0.2 s,
+    sdk 0.15 to 0.2 s (a quarter less at most), additive 0.2 s (0.2 s plus up to 1 s, capped)."""
     flags = ("--jitter", jitter, "--base-delay", "0.2", "--max-delay", "0.2")
     outcomes = compare(scripted(*[{"fault": "status", "status": 500}] * 2), *flags)
-    low = {"full": 0.0, "equal": 0.1, "decorrelated": 0.2}[jitter]
+    low = {"full": 0.0, "equal": 0.1, "decorrelated": 0.2, "none": 0.2, "sdk": 0.15, "additive": 0.2}[jitter]
     for who, outcome in outcomes.items():
         waits = announced_waits(outcome, who)
         assert len(waits) == 2 and all(low - 0.05 <= w <= 0.2 for w in waits), (who, outcome.stderr)

@@ -36,7 +36,7 @@ def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
     cases = []
     for use_async, jitter, mid, deadline, system, prompt in itertools.product(
         (False, True),
-        ("full", "equal", "decorrelated"),
+        ("full", "equal", "decorrelated", "none", "sdk", "additive"),
         ("restart", "continue"),
         (None, 7.5),
         (None, odd),
@@ -56,7 +56,7 @@ def test_every_variant_passes_ruff_check_and_format(tmp_path):
     assert check.returncode == 0, check.stdout
     fmt = ruff("format", "--check", str(tmp_path))
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
-    assert len(list(tmp_path.glob("*.py"))) == 144
+    assert len(list(tmp_path.glob("*.py"))) == 288
 
 
 def test_the_settings_are_named_constants_at_the_top():

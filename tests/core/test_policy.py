@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from tui_app.retry.policy import RetryPolicy, backoff_delay
 
 
-@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated"])
+@pytest.mark.parametrize("jitter", ["full", "equal", "decorrelated", "none", "sdk", "additive"])
 def test_delays_stay_within_cap(jitter):
     policy = RetryPolicy(base_delay=0.5, max_delay=4.0, jitter=jitter)
     rng = random.Random(7)
@@ -37,7 +37,7 @@ def test_full_jitter_spreads_between_zero_and_exponential():
     base=st.floats(0, 10, allow_nan=False),
     extra=st.floats(0, 50, allow_nan=False),
     n=st.integers(1, 2000),
-    jitter=st.sampled_from(["full", "equal", "decorrelated"]),
+    jitter=st.sampled_from(["full", "equal", "decorrelated", "none", "sdk", "additive"]),
     prev=st.none() | st.floats(0, 100, allow_nan=False),
     seed=st.integers(0, 2**32),
 )
@@ -55,7 +55,7 @@ def test_backoff_bounds_property(base, extra, n, jitter, prev, seed):
         ({"max_delay": float("nan")}, "max_delay"),
         ({"base_delay": 5, "max_delay": 1}, "max_delay"),
         ({"deadline": 0}, "deadline"),
-        ({"jitter": "none"}, "jitter"),
+        ({"jitter": "wobbly"}, "jitter"),
         ({"mid_stream": "resume"}, "mid_stream"),
     ],
 )

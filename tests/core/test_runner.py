@@ -268,3 +268,41 @@ async def test_a_failing_sleep_ends_the_run_instead_of_hanging():
     client = FakeClient([Step(before=status_error(529, "overloaded_error")), Step(chunks=["x"])])
     events = await asyncio.wait_for(collect(RetryRun(REQ, client=client, sleep=broken_sleep)), 5)
     assert events[-1].type == "give_up" and "clock broke" in events[-1].detail
+
+
+async def test_a_run_counts_in_its_budget_and_stops_when_it_is_spent(fake_time):
+    from tui_app.retry.budget import RetryBudget
+
+    budget = RetryBudget(0.5, 0, clock=fake_time.clock)
+    budget.note_request()  # another request of the same client: 2 requests earn 1 retry
+    client = FakeClient([Step(before=status_error(529, "overloaded_error"))] * 3)
+    policy = RetryPolicy(max_attempts=3, jitter="none", deadline=None)
+    run = RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep, budget=budget)
+    events = await collect(run)
+    assert [e.type for e in events if e.type in ("backoff", "give_up")] == ["backoff", "give_up"]
+    assert events[-1].reason == "retry_budget" and len(client.calls) == 2 and fake_time.sleeps == [0.5]
+
+
+async def test_the_process_budget_is_shared_by_the_runs_of_one_policy():
+    from tui_app.retry import budget
+
+    policy = RetryPolicy(retry_budget=0.25, retry_budget_min=7)
+    assert budget.shared(policy) is budget.shared(policy.with_(max_attempts=2))
+    assert budget.shared(policy.with_(retry_budget=None)) is None
+
+
+async def test_an_open_circuit_refuses_the_next_runs_attempt_without_a_call(fake_time):
+    from tui_app.retry.gate import ClientGate
+
+    gate = ClientGate(after=2, cooldown=30.0, k=None, clock=fake_time.clock)
+    client = FakeClient([Step(before=status_error(529, "overloaded_error"))] * 3)
+    policy = RetryPolicy(max_attempts=5, jitter="none", deadline=None)
+
+    def run() -> RetryRun:
+        return RetryRun(REQ, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep, gate=gate)
+
+    first = await collect(run())  # two overloads in a row open it: the third attempt is refused
+    assert len(client.calls) == 2 and first[-1].reason == "circuit_open" and first[-1].attempt == 2
+    assert first[-1].failure.kind == "refused_locally"
+    second = await collect(run())
+    assert types(second) == ["run_start", "give_up"] and len(client.calls) == 2

@@ -81,11 +81,11 @@ INVALID = {
     ),
     "unknown_jitter": (
         '[retry]\njitter = "fulll"\n',
-        r'retry.jitter must be one of "full", "equal", "decorrelated", got "fulll"',
+        r'retry.jitter must be one of "full", "equal", "decorrelated", "none", "sdk", "additive", got "fulll"',
     ),
     "unknown_mid_stream": (
         '[retry]\nmid_stream = "resume"\n',
-        r'retry.mid_stream must be one of "restart", "continue", got "resume"',
+        r'retry.mid_stream must be one of "restart", "continue", "give-up", got "resume"',
     ),
     "unknown_scenario": (
         '[simulator]\nscenario = "storm"\n',

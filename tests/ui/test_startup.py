@@ -23,7 +23,7 @@ FIRST_PAINT_PROBE = textwrap.dedent(
     # first frame); ``importlib.util`` (the model table is found with ``PathFinder``)
     HEAVY = (
         "anthropic", "httpx2", "tui_app.simulator", "tui_app.retry.events", "tui_app.retry.failures",
-        "tui_app.schema.setting", "json", "importlib.util",
+        "tui_app.schema.described", "json", "importlib.util",
     )
     seen = {}
     mount = MainScreen.on_mount

@@ -109,6 +109,19 @@ _JITTERS = {
         "    of BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY, plus up to the other half.",
         f"{_STEP}\n    return step / 2 + random.uniform(0, step / 2)",
     ),
+    "none": (
+        "No jitter: BASE_DELAY * 2**(retry - 1), capped at\n    MAX_DELAY (every client that failed together retries together).",
+        f"return {_STEP.removeprefix('step = ')}",
+    ),
+    "sdk": (
+        "The official SDK's own backoff (_base_client.py):\n"
+        "    BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY, times 1 - 0.25 * random().",
+        f"{_STEP}\n    return step * (1 - 0.25 * random.random())",
+    ),
+    "additive": (
+        "Exponential plus up to one second: BASE_DELAY *\n    2**(retry - 1) + uniform(0, 1), capped at MAX_DELAY.",
+        "return min(MAX_DELAY, BASE_DELAY * 2 ** min(retry - 1, 64) + random.uniform(0, 1))",
+    ),
     "decorrelated": (
         'Decorrelated jitter (AWS "Exponential Backoff and\n'
         '    Jitter"): drawn between BASE_DELAY and three times the previous wait, capped at\n'
@@ -127,7 +140,7 @@ def backoff(retry: int, previous: float | None) -> float:
     """Seconds to wait after failed attempt `retry` (`previous`: the last backoff wait,
     None before the first). {doc}"""
     {body}'''
-    return Piece(imports=("import random",), definitions=definitions)
+    return Piece(imports=() if spec.policy.jitter == "none" else ("import random",), definitions=definitions)
 
 
 def policy(spec: ProgramSpec) -> Piece:

@@ -27,8 +27,8 @@ def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
 
 def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     """One piece per concern, in the order the program reads (definitions before use)."""
-    from ..retry.classify import RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
     from ..retry.runner import CONTINUE_INSTRUCTION
+    from ..retry.statuses import RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
 
     mid_stream = (
         py_request.carry_on(CONTINUE_INSTRUCTION) if spec.policy.mid_stream == "continue" else py_request.RESTART

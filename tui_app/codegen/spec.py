@@ -37,10 +37,26 @@ WRITTEN = frozenset(
         "simulator.scenario",
     }
 )
-NOT_WRITTEN_YET = frozenset({"stream", "allow_long_no_stream", "retry.fallback", "retry.fallback_after"})
+NOT_WRITTEN_YET = frozenset(
+    {
+        "stream",
+        "allow_long_no_stream",
+        "retry.fallback",
+        "retry.fallback_after",
+        "retry.retry_statuses",
+        "retry.server_hints",
+        "retry.retry_budget",
+        "retry.retry_budget_min",
+        "retry.breaker_after",
+        "retry.breaker_cooldown",
+        "retry.throttle_k",
+    }
+)
 """Settings the generator refuses (away from their default) until it writes them (issue 15)."""
 """The settings the generator writes into a program (by profile key). A setting added to the
 schema later is accepted while it has its default value, refused otherwise."""
+VALUES_NOT_WRITTEN_YET: dict[str, frozenset[object]] = {"retry.mid_stream": frozenset({"give-up"})}
+"""Values of written settings that the generator cannot write yet (refused like a setting)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +96,8 @@ def refuse_unwritten(settings: RunSettings) -> None:
     defaults = type(settings)().values(effective=True)
     known = by_key(settings.schema())
     for key, value in settings.values(effective=True).items():
-        if key not in WRITTEN and value != defaults.get(key):
+        unwritten = key not in WRITTEN or value in VALUES_NOT_WRITTEN_YET.get(key, ())
+        if unwritten and value != defaults.get(key):
             flag = known[key].flag
             if value is False:  # a switch turned off: name the flag the user wrote
                 flag = f"--no-{flag[2:]}"

@@ -25,7 +25,7 @@ EventType = Literal[
     "cancelled",
 ]
 
-GiveUpReason = Literal["non_retryable", "max_attempts", "deadline"]
+GiveUpReason = Literal["non_retryable", "max_attempts", "deadline", "retry_budget", "circuit_open", "throttled"]
 BackoffReason = Literal["retry-after", "backoff"]
 
 

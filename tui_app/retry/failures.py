@@ -28,6 +28,7 @@ FailureKind = Literal[
     "deadline_exceeded",  # the whole-call deadline ran out during the attempt
     "cancelled",  # the user (or Ctrl-C) cancelled
     "backend_unavailable",  # the SDK or the simulator could not start: no request was sent
+    "refused_locally",  # the client's circuit breaker or adaptive throttle refused the attempt: nothing sent
     "unexpected",  # a bug (ours or a library's): shown with its type, never retried
 ]
 

@@ -21,8 +21,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from . import budget as _budget
 from . import classify as _classify
 from . import decide as _decide
+from . import gate as _gate
 from .attempt import AttemptOutcome, run_attempt
 from .events import (
     TERMINAL_TYPES,
@@ -87,6 +89,8 @@ class RetryRun:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         timeouts: dict[str, float | None] | None = None,
+        budget: _budget.RetryBudget | None = None,
+        gate: _gate.ClientGate | None = None,
     ) -> None:
         self.request = request
         self.client = client
@@ -96,6 +100,10 @@ class RetryRun:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeouts = timeouts if timeouts is not None else _client_timeouts(client)
+        self._budget = budget if budget is not None else _budget.shared(self.policy)
+        """The client's retry budget (the process's, unless given): this run's request counts in it."""
+        self._gate = gate if gate is not None else _gate.shared(self.policy)
+        """The client's circuit breaker and adaptive throttle (the process's, unless given)."""
         self._pending: deque[Event] = deque()
         self._waiter: asyncio.Future[None] | None = None
         self._task: asyncio.Task[None] | None = None
@@ -199,12 +207,18 @@ class RetryRun:
                 stream=self.request.stream,
             )
         )
+        if self._budget is not None:
+            self._budget.note_request()
         carried = ""
         previous_delay: float | None = None
         chain = FallbackChain(self.request.model, self.policy.fallback, self.policy.fallback_after)
         moved_on = ""
         try:
             while True:
+                refused = self._refused()
+                if refused is not None:
+                    self._emit(refused)
+                    return
                 self.attempt += 1
                 outcome = await self._one_attempt(carried, moved_on)
                 if isinstance(outcome, Success):
@@ -268,6 +282,8 @@ class RetryRun:
             async with asyncio.timeout(remaining):
                 await run_attempt(self.client, request, n, carried, outcome, emit=self._emit, now=self._now)
         except asyncio.CancelledError:
+            if self._gate is not None:
+                self._gate.abandon()
             raise
         except TimeoutError as exc:
             left = self._remaining()
@@ -279,6 +295,8 @@ class RetryRun:
                 outcome.failure = self._failure(exc, outcome)
         except BaseException as exc:
             outcome.failure = self._failure(exc, outcome)
+        if self._gate is not None:
+            self._gate.record(outcome.failure if outcome.result is None else None)
         if outcome.result is not None:
             return replace(outcome.result, elapsed=self._now())
         failure = outcome.failure
@@ -293,6 +311,15 @@ class RetryRun:
             )
         )
         return failure, outcome.text
+
+    def _refused(self) -> GiveUp | None:
+        """The client's gate (:mod:`.gate`) refusing the next attempt, as the run's end; or None."""
+        refused = self._gate.admit() if self._gate is not None else None
+        if refused is None:
+            return None
+        reason, failure = refused
+        now = self._now()
+        return GiveUp(t=now, attempt=self.attempt, reason=reason, failure=failure, detail=failure.message, elapsed=now)
 
     def _failure(self, exc: BaseException, outcome: AttemptOutcome) -> Failure:
         """``exc`` classified. A bug gets a crash log, and its message (shown and stored in
@@ -340,6 +367,7 @@ class RetryRun:
             previous_delay=previous_delay,
             rng=self._rng,
             switch=switch,
+            budget=self._budget,
         )
 
     async def _wait(self, delay: float) -> None:

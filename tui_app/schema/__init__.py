@@ -49,14 +49,14 @@ from .errors import FieldError, Problem, show
 from .kinds import Boolean, Choice, Integer, Kind, ScenarioRef, Seconds, Text, resolve_scenario
 
 if TYPE_CHECKING:
-    from .setting import Setting
+    from .described import Setting
 
 
 def __getattr__(name: str) -> object:
     """``Setting``, imported when first asked for: its dataclass is made only once a
     declaration is read (:func:`collect`), not when the settings are declared."""
     if name == "Setting":
-        from .setting import Setting
+        from .described import Setting
 
         return Setting
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -18,8 +18,8 @@ from .errors import FieldError, Problem
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from .described import Setting
     from .kinds import Kind
-    from .setting import Setting
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ def collect(cls: type) -> tuple[Setting, ...]:
 
 
 def _walk(cls: type, table: str, attr: str) -> tuple[Setting, ...]:
-    from .setting import Setting
+    from .described import Setting
 
     found: list[Setting] = []
     for f in fields(cls):

@@ -16,7 +16,7 @@ from .kinds import Boolean, Choice
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from .setting import Setting
+    from .described import Setting
 
 API_KEY_NAMES = ("api_key", "apikey", "anthropic_api_key")
 

@@ -334,3 +334,99 @@ class ModelList(_Free):
 
     def to_text(self, value: object) -> str:
         return ", ".join(value) if isinstance(value, (list, tuple)) else ""
+
+
+class StatusList(_Free):
+    """HTTP status codes (``--retry-status 429 --retry-status 529``: one flag per value, or
+    comma-separated; a profile a TOML array of integers)."""
+
+    __slots__ = ()
+    metavar = "STATUS"
+    repeatable = True
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def rule(self) -> str:
+        return "an array of HTTP statuses (100-599)"
+
+    def check(self, value: object) -> tuple[int, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise Problem(f"must be an array of HTTP statuses, e.g. [429, 529], got {show(value)}")
+        for item in value:
+            if not isinstance(item, int) or isinstance(item, bool) or not 100 <= item <= 599:
+                raise Problem(f"must hold HTTP statuses (integers 100-599), got {show(item)}")
+        return tuple(sorted(set(value)))
+
+    def from_text(self, text: str) -> tuple[int, ...]:
+        try:
+            return self.check([int(part) for part in (p.strip() for p in text.split(",")) if part])
+        except ValueError:
+            raise Problem(f"must be HTTP statuses such as 429,529, got {show(text)}") from None
+
+    def to_text(self, value: object) -> str:
+        return ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else ""
+
+
+class Number(_Free):
+    """A plain number in ``[low, high]`` (``(low, high]`` when ``low_open``); ``none_word``
+    is how "off" (``None``) is written."""
+
+    __slots__ = ("low", "high", "none_word", "low_open")
+    low: float
+    high: float
+    none_word: str | None
+    low_open: bool
+    metavar = "X"
+    input_type: Literal["integer", "number", "text"] = "number"
+
+    def __init__(self, low: float, high: float, none_word: str | None = None, *, low_open: bool = False) -> None:
+        self._set(low=low, high=high, none_word=none_word, low_open=low_open)
+
+    def rule(self) -> str:
+        if self.low_open:
+            rule = f"a number > {self.low:g} and <= {self.high:g}"
+        else:
+            rule = f"a number between {self.low:g} and {self.high:g}"
+        return f'{rule}, or "{self.none_word}"' if self.none_word else rule
+
+    def check(self, value: object) -> float | None:
+        if self.none_word and value in (None, self.none_word):
+            return None
+        ok = _is_number(value) and math.isfinite(value) and value <= self.high  # type: ignore[arg-type, operator]
+        if not (ok and (value > self.low if self.low_open else value >= self.low)):  # type: ignore[operator]
+            raise Problem(f"must be {self.rule()}, got {show(value)}")
+        return float(value)  # type: ignore[arg-type]
+
+    def from_text(self, text: str) -> float | None:
+        text = text.strip()
+        if self.none_word and text == self.none_word:
+            return None
+        try:
+            return self.check(self._parse(text))
+        except (ValueError, Problem):  # the text as given, not as parsed
+            raise Problem(f"must be {self._text_rule()}, got {show(text)}") from None
+
+    def _parse(self, text: str) -> float:
+        return float(text)
+
+    def _text_rule(self) -> str:
+        return self.rule()
+
+    def to_text(self, value: object) -> str:
+        return self.none_word or "" if value is None else f"{value:g}"
+
+
+class Fraction(Number):
+    """A share between 0 (excluded) and 1; its text form also takes a percentage (``20%``)."""
+
+    __slots__ = ()
+    metavar = "FRACTION"
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def __init__(self, none_word: str | None = None) -> None:
+        super().__init__(0.0, 1.0, none_word, low_open=True)
+
+    def _parse(self, text: str) -> float:
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+    def _text_rule(self) -> str:
+        return f"{self.rule()} (or a percentage such as 20%)"
