@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from .failures import Failure, FailureKind
-from .policy import RETRYABLE_STATUS
+from .policy import RETRYABLE_STATUS as RETRYABLE_STATUS  # re-exported: the classifier's own list
 
 ERROR_TYPE_KIND: dict[str, FailureKind] = {
     "overloaded_error": "overloaded",
