@@ -33,7 +33,7 @@ def test_sessions_list_json(cli, two_sessions):
 def test_sessions_list_table_search_and_limit(cli, two_sessions):
     code, out, _ = cli("sessions", "list")
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "PROMPT"]
+    assert lines[0].split() == ["ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "BACKEND", "PROMPT"]
     assert "Tell me about pelicans" in lines[1] and "second line" not in out
     _, out, _ = cli("sessions", "list", "--search", "glide", "--json")
     assert [r["id"] for r in json.loads(out)] == [two_sessions[1]]
@@ -45,9 +45,10 @@ def test_sessions_list_table_search_and_limit(cli, two_sessions):
 
 def test_table_fits_the_terminal_width(store, two_sessions):
     wide = format_table(store.list_sessions(), 200).splitlines()
-    narrow = format_table(store.list_sessions(), 75).splitlines()
+    narrow = format_table(store.list_sessions(), 84).splitlines()
     assert wide[1].endswith("Tell me about pelicans") and narrow[1].endswith("Tell me about pelic…")
-    assert len(narrow[1]) <= 80  # the prompt keeps at least 20 columns
+    assert len(narrow[1]) <= 84
+    assert format_table(store.list_sessions(), 60).splitlines()[1].endswith("Tell me about pelic…")  # 20 at least
 
 
 def test_sessions_list_empty(cli):

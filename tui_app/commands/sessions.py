@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..safe_text import one_line, visible
+from ..store.filters import BACKENDS, STATUSES
 from . import parse_positive_int
 
 if TYPE_CHECKING:
@@ -35,7 +36,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
     actions = p.add_subparsers(dest="sessions_action", metavar="ACTION", required=True)
     lst = actions.add_parser("list", help="newest sessions first, optionally matching --search")
-    lst.add_argument("--search", metavar="TEXT", help="words (or word prefixes) in the prompt or the answer")
+    lst.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="words (or word prefixes) in the prompt, the answer, a failure (kind, error type, message) or a request id",
+    )
+    lst.add_argument("--status", choices=STATUSES, help="only sessions with this status")
+    lst.add_argument(
+        "--error",
+        metavar="NAME",
+        help="only sessions whose last failed attempt was NAME: a failure kind (overloaded, read_timeout, ...)"
+        " or the API's error type (overloaded_error, ...); a session that recovered counts too",
+    )
+    lst.add_argument("--model", metavar="MODEL", help="only sessions answered by MODEL (the exact id)")
+    lst.add_argument(
+        "--backend",
+        choices=tuple(BACKENDS),
+        help="only sessions run against the real API, the simulator (sim), or recorded before backends were (unknown)",
+    )
     lst.add_argument(
         "--limit", metavar="N", type=parse_positive_int, default=50, help="at most N sessions (default 50)"
     )
@@ -80,11 +98,17 @@ def _write_out(text: str) -> None:
 
 
 def _list(store: SessionStore, args: argparse.Namespace) -> int:
-    sessions = store.list_sessions(search=args.search, limit=args.limit)
+    from ..store.filters import SessionFilter
+
+    try:
+        filters = SessionFilter(args.status, args.error, args.model, args.backend).checked()
+    except ValueError as exc:
+        return _fail(f"--{exc}")
+    sessions = store.list_sessions(search=args.search, limit=args.limit, filters=filters)
     if args.json:
         print(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
     elif not sessions:
-        print("no sessions match" if args.search else "no sessions recorded yet", file=sys.stderr)
+        print("no sessions match" if args.search or filters.active else "no sessions recorded yet", file=sys.stderr)
     else:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None  # pipes get whole lines
         print(format_table(sessions, width))
@@ -93,17 +117,23 @@ def _list(store: SessionStore, args: argparse.Namespace) -> int:
 
 def format_table(sessions: list[SessionSummary], width: int | None) -> str:
     """Aligned columns; the prompt's first line fills what is left of ``width`` (None: all of it)."""
-    rows = [("ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "PROMPT")]
+    from ..store import backends
+
+    rows = [("ID", "CREATED", "STATUS", "ATT", "TIME", "MODEL", "BACKEND", "PROMPT")]
     for s in sessions:
         elapsed = "" if s.elapsed is None else f"{s.elapsed:.1f}s"
         first_line = one_line(s.prompt.strip().splitlines()[0]) if s.prompt.strip() else ""
-        rows.append((str(s.id), _local_time(s.created_at), s.status, str(s.attempts), elapsed, s.model, first_line))
-    widths = [max(len(row[i]) for row in rows) for i in range(6)]
-    room = max(20, width - sum(widths) - 2 * 6) if width else None
+        backend = one_line(backends.short(s.backend))
+        rows.append(
+            (str(s.id), _local_time(s.created_at), s.status, str(s.attempts), elapsed, s.model, backend, first_line)
+        )
+    n = len(rows[0]) - 1  # columns before the prompt
+    widths = [max(len(row[i]) for row in rows) for i in range(n)]
+    room = max(20, width - sum(widths) - 2 * n) if width else None
     lines = []
     for row in rows:
-        cells = [row[i].rjust(widths[i]) if i in (0, 3, 4) else row[i].ljust(widths[i]) for i in range(6)]
-        prompt = row[6] if room is None or len(row[6]) <= room else row[6][: room - 1] + "…"
+        cells = [row[i].rjust(widths[i]) if i in (0, 3, 4) else row[i].ljust(widths[i]) for i in range(n)]
+        prompt = row[n] if room is None or len(row[n]) <= room else row[n][: room - 1] + "…"
         lines.append("  ".join([*cells, prompt]).rstrip())
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ loads them in a thread after the first paint, and a send pressed before that sim
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..timeouts import Timeouts
 from .choice import REAL_API_HINT, SIM_SCENARIO_DEFAULT, BackendChoice
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["REAL_API_HINT", "SIM_SCENARIO_DEFAULT", "Backend", "BackendChoice"]
 
+DEFAULT_API_HOST = "api.anthropic.com"
+"""Where the SDK sends requests without ``ANTHROPIC_BASE_URL``."""
 UNRECORDED = "sessions are not recorded ({problem})"
 """The notice when the store cannot be opened (``claude-tui run`` says "this run")."""
 
@@ -141,6 +143,17 @@ class Backend:
         page = await self.client(Timeouts()).models.list(limit=100)
         return [model.id for model in page.data]
 
+    def recorded_backend(self) -> dict[str, Any]:
+        """What a session records of where its requests go: the API's host, or the
+        simulator's scenario (its own name, not a file path) and seed. Never the key."""
+        from ..store import backends
+
+        if self.choice.kind == "simulator":
+            if self.simulator is not None:
+                return backends.simulator(self.simulator.scenario.name, self.simulator.seed)
+            return backends.simulator(self.scenario_name, self._seed)
+        return backends.api(backends.url_host(self.choice.base_url, DEFAULT_API_HOST))
+
     def start_recording(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> SafeRecorder:
         """A recorder for one run that never raises; a run that cannot be recorded says so once."""
         if self.store is None:
@@ -154,6 +167,7 @@ class Backend:
                 model=settings.model,
                 settings=settings.to_dict(),
                 parent_id=parent_id,
+                backend=self.recorded_backend(),
             )
         except StoreError as exc:
             self.notices.append(f"this run is not recorded ({exc})")

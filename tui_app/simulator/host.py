@@ -129,6 +129,11 @@ class Simulator:
         return f"http://{self._host}:{self._port}"
 
     @property
+    def seed(self) -> int:
+        """The seed of the scenario's random draws (re-applied on every scenario change)."""
+        return self._server.seed
+
+    @property
     def scenario(self) -> Scenario:
         return self._server.scenario
 

@@ -23,6 +23,7 @@ from ..retry.events import (
     Success,
     TextDelta,
 )
+from . import backends
 
 if TYPE_CHECKING:
     from .sessions import SessionDetail
@@ -60,6 +61,7 @@ def _facts(d: SessionDetail) -> str:
     rows = [
         ("Created", d.created_at),
         ("Model", f"`{d.model}`"),
+        ("Backend", backends.describe(d.backend)),
         ("Status", d.status + (f" ({d.error})" if d.error else "")),
         ("Attempts", str(d.attempts)),
         ("Elapsed", present.seconds(d.elapsed)),

@@ -28,7 +28,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ..retry.events import TERMINAL_TYPES, AttemptStart, Cancelled, Event, GiveUp, Success
+from ..retry.events import TERMINAL_TYPES, AttemptError, AttemptStart, Cancelled, Event, GiveUp, Success
 from .errors import StoreError
 from .rows import CAN_COALESCE, Row, encode, encode_texts
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
+    from ..retry.failures import Failure
     from .sessions import SessionStore
 
 FLUSH_EVERY = 50
@@ -74,6 +75,13 @@ class SessionRecorder:
         fallback may have taken over from the one asked for)."""
         self._last_t = 0.0
         self._terminal: Event | None = None
+        self._failure: Failure | None = None
+        """The last failure (for the ``--error`` filter)."""
+        self._found: list[str] = []
+        """What search finds besides prompt and answer: failures' words, request ids."""
+        self._failure_stored = True
+        """Whether the row has the last failure (request ids alone wait for the outcome:
+        each write of them rewrites the session's full-text entry)."""
         self._timer: Any = None  # asyncio.TimerHandle
         self._held = False
         self._failing_since: float | None = None
@@ -122,6 +130,7 @@ class SessionRecorder:
                 self._append(t, event.type, encode(event))
                 if isinstance(event, AttemptStart) and event.model:
                     self._model = event.model
+                self._note(event)
                 if event.type in TERMINAL_TYPES:
                     self._terminal = event
                 self.flush()
@@ -141,6 +150,16 @@ class SessionRecorder:
         self._seq += 1
         self._rows.append((self.session_id, self._seq, t, type_, data))
 
+    def _note(self, event: Event) -> None:
+        """Keep the failure and the request ids ``event`` carries (written with its row)."""
+        failure = event.failure if isinstance(event, AttemptError | GiveUp) else None
+        if failure is not None:
+            self._failure, self._failure_stored = failure, False
+            words = (failure.kind, failure.error_type, failure.message, failure.request_id)
+            self._found.append(" ".join(w for w in words if w))
+        elif event.type in ("response_start", "success") and getattr(event, "request_id", None):
+            self._found.append(event.request_id)  # type: ignore[attr-defined]
+
     def _close_texts(self) -> None:
         if self._texts:
             self._last_t = max(self._last_t, self._ts[-1])  # the hot path does not keep it
@@ -157,7 +176,7 @@ class SessionRecorder:
         if self.lost is not None:
             raise RecordingLost(self.lost)
         self._close_texts()
-        if not self._rows and self._attempts == self._stored_attempts:
+        if not self._rows and self._attempts == self._stored_attempts and self._failure_stored:
             return
         self._write(self._insert_rows, wait=LOCK_WAIT, last_chance=False)
         self._last_flush = self._clock()
@@ -166,6 +185,15 @@ class SessionRecorder:
         conn.executemany("INSERT INTO events (session_id, seq, t, type, data) VALUES (?, ?, ?, ?, ?)", self._rows)
         if self._attempts != self._stored_attempts:
             conn.execute("UPDATE sessions SET attempts = ? WHERE id = ?", (self._attempts, self.session_id))
+        if not self._failure_stored:  # rare: an attempt failed
+            conn.execute(
+                "UPDATE sessions SET failure_kind = ?, error_type = ?, search_extra = ? WHERE id = ?",
+                (*self._failure_columns(), self.session_id),
+            )
+
+    def _failure_columns(self) -> tuple[str | None, str | None, str]:
+        f = self._failure
+        return (f.kind if f else None, f.error_type if f else None, " ".join(self._found))
 
     def _write(self, write: Callable[[sqlite3.Connection], None], *, wait: float, last_chance: bool) -> None:
         """One transaction; on failure keep everything buffered, and give up when it is time."""
@@ -185,6 +213,7 @@ class SessionRecorder:
         self._rows.clear()
         self._pending = 0
         self._stored_attempts = self._attempts
+        self._failure_stored = True
 
     def _lose(self, reason: str) -> NoReturn:
         """Give up recording: drop the buffer, try (no wait) to store ``interrupted``, raise."""
@@ -233,7 +262,8 @@ class SessionRecorder:
         ev = self._terminal
         conn.execute(
             "UPDATE sessions SET status = ?, response = ?, error = ?, input_tokens = ?, output_tokens = ?,"
-            " attempts = ?, elapsed = ?, model = COALESCE(?, model) WHERE id = ?",
+            " attempts = ?, elapsed = ?, model = COALESCE(?, model), failure_kind = ?, error_type = ?,"
+            " search_extra = ? WHERE id = ?",
             (
                 status,
                 response,
@@ -243,6 +273,7 @@ class SessionRecorder:
                 self._attempts,
                 getattr(ev, "elapsed", None) if ev is not None else self._last_t,
                 self._model,
+                *self._failure_columns(),
                 self.session_id,
             ),
         )

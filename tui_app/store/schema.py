@@ -84,12 +84,74 @@ V2 = (
     "INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2)
+# Per failure, what search finds besides the prompt and the answer: the failure kind, the
+# API's error type and message, and every request id (of failures, headers and success).
+_SEARCH_EXTRA = """(SELECT group_concat(
+        trim(ifnull(json_extract(data, '$.failure.kind'), '') || ' '
+        || ifnull(json_extract(data, '$.failure.error_type'), '') || ' '
+        || ifnull(json_extract(data, '$.failure.message'), '') || ' '
+        || ifnull(json_extract(data, '$.failure.request_id'), ifnull(json_extract(data, '$.request_id'), ''))),
+        ' ')
+    FROM events WHERE session_id = sessions.id
+        AND type IN ('attempt_error', 'give_up', 'response_start', 'success'))"""
+
+# v3: the backend a session ran against (NULL for older sessions: unknown); its last
+# failure's kind and error type, for the filters (backfilled from the events); the failure
+# text and request ids in the full-text index (rebuilt with a third column).
+V3 = (
+    "ALTER TABLE sessions ADD COLUMN backend TEXT",  # 'api' | 'simulator' | NULL (unknown)
+    "ALTER TABLE sessions ADD COLUMN backend_host TEXT",  # the API's base URL host (and port)
+    "ALTER TABLE sessions ADD COLUMN sim_scenario TEXT",
+    "ALTER TABLE sessions ADD COLUMN sim_seed INTEGER",
+    "ALTER TABLE sessions ADD COLUMN failure_kind TEXT",
+    "ALTER TABLE sessions ADD COLUMN error_type TEXT",
+    "ALTER TABLE sessions ADD COLUMN search_extra TEXT",
+    """UPDATE sessions SET (failure_kind, error_type) = (
+        SELECT json_extract(data, '$.failure.kind'), json_extract(data, '$.failure.error_type')
+        FROM events WHERE session_id = sessions.id AND type IN ('attempt_error', 'give_up')
+            AND json_extract(data, '$.failure') IS NOT NULL
+        ORDER BY seq DESC LIMIT 1)""",
+    f"UPDATE sessions SET search_extra = {_SEARCH_EXTRA}",
+    "CREATE INDEX sessions_status ON sessions(status)",
+    "CREATE INDEX sessions_model ON sessions(model)",
+    "CREATE INDEX sessions_backend ON sessions(backend)",
+    "CREATE INDEX sessions_failure_kind ON sessions(failure_kind) WHERE failure_kind IS NOT NULL",
+    "CREATE INDEX sessions_error_type ON sessions(error_type) WHERE error_type IS NOT NULL",
+    "DROP TRIGGER sessions_fts_insert",
+    "DROP TRIGGER sessions_fts_delete",
+    "DROP TRIGGER sessions_fts_update",
+    "DROP TABLE sessions_fts",
+    """CREATE VIRTUAL TABLE sessions_fts USING fts5(
+        prompt, response, search_extra, content='sessions', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER sessions_fts_insert AFTER INSERT ON sessions BEGIN
+        INSERT INTO sessions_fts(rowid, prompt, response, search_extra)
+            VALUES (new.id, new.prompt, new.response, new.search_extra);
+    END""",
+    """CREATE TRIGGER sessions_fts_delete AFTER DELETE ON sessions BEGIN
+        INSERT INTO sessions_fts(sessions_fts, rowid, prompt, response, search_extra)
+            VALUES ('delete', old.id, old.prompt, old.response, old.search_extra);
+    END""",
+    """CREATE TRIGGER sessions_fts_update AFTER UPDATE OF prompt, response, search_extra ON sessions BEGIN
+        INSERT INTO sessions_fts(sessions_fts, rowid, prompt, response, search_extra)
+            VALUES ('delete', old.id, old.prompt, old.response, old.search_extra);
+        INSERT INTO sessions_fts(rowid, prompt, response, search_extra)
+            VALUES (new.id, new.prompt, new.response, new.search_extra);
+    END""",
+    "INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``. Append only."""
 LATEST = len(MIGRATIONS)
 
 # Tables each version must have; a file claiming a version without them is damaged.
-EXPECTED_TABLES = {1: {"sessions", "events"}, 2: {"sessions", "events", "sessions_fts"}}
+EXPECTED_TABLES = {
+    1: {"sessions", "events"},
+    2: {"sessions", "events", "sessions_fts"},
+    3: {"sessions", "events", "sessions_fts"},
+}
 
 
 class _Unusable(Exception):

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -27,8 +26,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .. import paths
-from . import schema
+from . import backends, schema
 from .errors import SessionNotFound, StoreError
+from .filters import STATUSES, SessionFilter, fts_query, list_query
 
 if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` never needs
     from collections.abc import Iterator
@@ -36,14 +36,17 @@ if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` neve
     from ..retry.events import Event
     from .recorder import SessionRecorder
 
-STATUSES = ("running", "ok", "failed", "cancelled", "interrupted")
 PREVIEW_CHARS = 4000
 """How much of an answer ``get_preview`` reads: a few screens of the preview pane."""
 OUTCOME_TYPES = ("attempt_error", "success", "give_up", "cancelled")
 
 _SUMMARY_COLUMNS = (
-    "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid"
+    "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid, "
+    + backends.COLUMNS
 )
+_SUMMARY_WIDTH = 16
+"""Columns read for a ``SessionSummary`` (the backend's four become its one field)."""
+__all__ = ["STATUSES", "SessionFilter", "SessionStore", "fts_query"]
 
 
 class _Record:
@@ -95,6 +98,7 @@ class SessionSummary(_Record):
         "parent_id",
         "error",
         "pid",
+        "backend",
     )
     __slots__ = FIELDS
     id: int
@@ -111,6 +115,9 @@ class SessionSummary(_Record):
     error: str | None
     """One-line reason for ``failed``/``cancelled`` sessions."""
     pid: int | None
+    backend: dict[str, Any] | None
+    """``{"kind": "api", "host": ...}`` or ``{"kind": "simulator", "scenario": ..., "seed": ...}``;
+    None for a session recorded before backends were (``store/backends.py``)."""
 
 
 class SessionDetail(SessionSummary):
@@ -200,16 +207,27 @@ class SessionStore:
         system: str | None = None,
         settings: dict[str, Any] | None = None,
         parent_id: int | None = None,
+        backend: dict[str, Any] | None = None,
     ) -> SessionRecorder:
-        """Insert a ``running`` row for this process and return its recorder."""
+        """Insert a ``running`` row for this process and return its recorder; ``backend``
+        as ``store/backends.py`` makes it (None: unknown)."""
         created_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         if parent_id is not None and not self._exists(parent_id):
             raise StoreError(f"cannot link to session {parent_id}: no session with that id")
         with self.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO sessions (created_at, prompt, system, model, settings, status, pid, parent_id)"
-                " VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
-                (created_at, prompt, system, model, json.dumps(settings or {}), os.getpid(), parent_id),
+                "INSERT INTO sessions (created_at, prompt, system, model, settings, status, pid, parent_id,"
+                f" {backends.COLUMNS}) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (
+                    created_at,
+                    prompt,
+                    system,
+                    model,
+                    json.dumps(settings or {}),
+                    os.getpid(),
+                    parent_id,
+                    *backends.to_columns(backend),
+                ),
             )
             session_id = cursor.lastrowid
         assert session_id is not None
@@ -252,31 +270,29 @@ class SessionStore:
     # -- reading ---------------------------------------------------------------------
 
     def list_sessions(
-        self, search: str | None = None, limit: int | None = 50, *, before: int | None = None
+        self,
+        search: str | None = None,
+        limit: int | None = 50,
+        *,
+        before: int | None = None,
+        filters: SessionFilter | None = None,
     ) -> list[SessionSummary]:
-        """Newest first; ``search`` matches words (and word prefixes) in prompts and answers;
-        ``before``: only sessions older than that id (the next page of a list)."""
-        sql = f"SELECT {_SUMMARY_COLUMNS} FROM sessions"
-        params: list[Any] = []
-        older = "" if before is None else " AND rowid < ?"
+        """Newest first; ``search`` matches words (and word prefixes) in prompts, answers,
+        failures (kind, error type, message) and request ids; ``before``: only sessions older
+        than that id (the next page of a list); ``filters``: see ``filters.py``."""
+        filters = SessionFilter() if filters is None else filters.checked()
+        query = None
         if search is not None and search.strip():
             query = fts_query(search)
             if query is None:
                 return []
-            # The limit inside too: FTS5 walks its matches newest first and stops early.
-            sql += (
-                " WHERE id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ?"
-                f"{older} ORDER BY rowid DESC LIMIT ?)"
-            )
-            params += [query, *([] if before is None else [before]), -1 if limit is None else limit]
-        elif before is not None:
-            sql += " WHERE id < ?"
-            params.append(before)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(-1 if limit is None else limit)
         with self._lock, self._errors():
+            sql, params = list_query(self._conn, _SUMMARY_COLUMNS, query, limit, before, filters)
             rows = self._conn.execute(sql, params).fetchall()
-        return [SessionSummary(*_effective(row)) for row in rows]
+        sessions = [SessionSummary(*_effective(row)) for row in rows]
+        if filters.status is not None:  # a row read as running may be a dead writer's, and back
+            sessions = [s for s in sessions if s.status == filters.status]
+        return sessions
 
     def get_session(self, session_id: int) -> SessionDetail:
         """The session with its events; ``SessionNotFound`` for an unknown id."""
@@ -290,7 +306,7 @@ class SessionStore:
             event_rows = self._conn.execute(
                 "SELECT t, type, data FROM events WHERE session_id = ? ORDER BY seq", (session_id,)
             ).fetchall()
-        summary, (system, settings, response) = _effective(row[:12]), row[12:]
+        summary, (system, settings, response) = _effective(row[:_SUMMARY_WIDTH]), row[_SUMMARY_WIDTH:]
         from . import rows
 
         events = rows.decode_all(session_id, event_rows, response)
@@ -315,14 +331,14 @@ class SessionStore:
             ).fetchall()
             text_rows = (
                 []
-                if row[14] is not None
+                if row[_SUMMARY_WIDTH + 2] is not None
                 else self._conn.execute(
                     "SELECT data FROM events WHERE session_id = ? AND type = 'text' ORDER BY seq", (session_id,)
                 ).fetchall()
             )
         from . import rows
 
-        summary, (system, settings, answer, answer_chars) = _effective(row[:12]), row[12:]
+        summary, (system, settings, answer, answer_chars) = _effective(row[:_SUMMARY_WIDTH]), row[_SUMMARY_WIDTH:]
         if answer is None:
             answer, answer_chars = rows.last_attempt_text(session_id, [r[0] for r in text_rows], max_chars)
         outcomes = tuple(e for r in outcome_rows for e in rows.decode(session_id, *r, response=""))
@@ -365,17 +381,10 @@ class SessionStore:
 
 
 def _effective(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The row with ``running`` turned into ``interrupted`` when its writer is gone."""
-    if row[3] == "running" and not pid_alive(row[11]):
-        return (*row[:3], "interrupted", *row[4:])
-    return tuple(row)
-
-
-def fts_query(text: str) -> str | None:
-    """User text -> a safe FTS5 query: every word quoted (so ``"``, ``*``, ``AND``, ``NEAR``
-    are plain text), each a prefix, all required. None when the text has no words."""
-    words = re.findall(r"\w+", text.replace("\x00", " "))
-    return " ".join(f'"{word}"*' for word in words) if words else None
+    """A summary's values from its row: ``running`` turned into ``interrupted`` when its
+    writer is gone, the backend's columns into its one field."""
+    status = "interrupted" if row[3] == "running" and not pid_alive(row[11]) else row[3]
+    return (*row[:3], status, *row[4:12], backends.from_columns(*row[12:16]))
 
 
 def pid_alive(pid: int | None) -> bool:
