@@ -41,3 +41,14 @@ async def test_pause_holds_step_lets_one_event_through_and_resume_plays_the_rest
     state.toggle_pause()
     await asyncio.wait_for(play, 5)
     assert seen == EVENTS and not state.paused
+
+
+def test_the_label_says_where_the_session_was_recorded():
+    state = ReplayState()
+    state.begin(7, 1.0)
+    state.recorded_on = "sim:overload-storm#3"
+    assert state.label("API") == "REPLAY #7 of sim:overload-storm#3"
+    state.toggle_pause()
+    assert state.label("API") == "REPLAY #7 of sim:overload-storm#3 (paused)"
+    state.begin(8, 1.0)  # the next replay has not been read yet
+    assert state.label("API") == "REPLAY #8"

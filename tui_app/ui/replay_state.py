@@ -24,6 +24,8 @@ class ReplayState:
         """The session being replayed, None when no replay runs."""
         self.speed: float | None = 1.0
         """Recorded pace multiplied by this; None: no waits at all."""
+        self.recorded_on: str | None = None
+        """Where the session was recorded (``sim:happy#0``, ``api:HOST``), once it is read."""
         self._gate = asyncio.Event()
         self._gate.set()
         self._stepping = False
@@ -38,7 +40,7 @@ class ReplayState:
 
     def begin(self, session_id: int, speed: float | None) -> None:
         """A replay of ``session_id`` starts (running, not paused)."""
-        self.session_id, self.speed, self._stepping = session_id, speed, False
+        self.session_id, self.speed, self._stepping, self.recorded_on = session_id, speed, False, None
         self._gate.set()
 
     def end(self) -> None:
@@ -64,10 +66,11 @@ class ReplayState:
         return True
 
     def label(self, backend_label: str) -> str:
-        """What the status line says: the backend, or REPLAY #id (and paused)."""
+        """What the status line says: the backend, or REPLAY #id, where it was recorded (and paused)."""
         if not self.active:
             return backend_label
-        return f"REPLAY #{self.session_id}" + (" (paused)" if self.paused else "")
+        recorded = f" of {self.recorded_on}" if self.recorded_on else ""
+        return f"REPLAY #{self.session_id}{recorded}" + (" (paused)" if self.paused else "")
 
     async def play(self, events: Sequence[Event], sink: Callable[[Event], Awaitable[None]]) -> None:
         """Feed ``events`` to ``sink`` at their recorded times (scaled by ``speed``),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import TextArea
 
+from ...store import backends
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.status_line import StatusLine
 
@@ -102,6 +103,8 @@ class HistoryActions:
             if detail is None:
                 assert self.store is not None
                 detail = await asyncio.to_thread(self.store.get_session, session_id)
+            self.replaying.recorded_on = backends.short(detail.backend)
+            self._show_state()
             await screen.query_one(OutputPanel).begin_turn(detail.prompt)
             await self.replaying.play(detail.events, screen.show_event)
             if screen.run_state.live:  # an interrupted session ends without an outcome

@@ -27,7 +27,9 @@ from textual.widgets import Input, Static
 
 from ... import present
 from ...safe_text import one_line, visible
+from ...store import backends
 from ...store.errors import StoreError
+from ...store.filters import SessionFilter, parse_words
 from ..widgets.response.markdown_lines import MarkdownLines, render_markdown
 from ..widgets.session_list import ListPage, SessionList
 from ..widgets.status.footer import KeyFooter
@@ -43,7 +45,10 @@ if TYPE_CHECKING:
 
 PAGE_ROWS = 200
 """Sessions read at a time; the next page is read when the cursor comes near its end."""
-LIST_COLUMNS = ("id", "when", "status", "tries", "model", "prompt")
+LIST_COLUMNS = ("id", "when", "status", "tries", "model", "backend", "prompt")
+STATUS_CYCLE = (None, "failed", "ok", "cancelled", "interrupted", "running")
+"""What ``s`` steps the status filter through (None: any)."""
+BACKEND_CYCLE = (None, "sim", "api", "unknown")
 REPLAY_SPEEDS = {"1x": 1.0, "10x": 10.0, "max": None}
 SEARCH_PAUSE = 0.15
 """Seconds after the last key typed in the search box before the search runs."""
@@ -99,12 +104,30 @@ class SessionsScreen(Screen[SessionChoice | None]):
             tooltip="Send the same prompt again with the session's settings (linked to it).",
         ),
         Binding("e", "export", "Export", id="sessions-export", tooltip="Write the session as Markdown or JSON."),
+        Binding(
+            "s",
+            "cycle('status')",
+            "Status",
+            id="sessions-status",
+            tooltip="Filter by status: failed, ok, cancelled, interrupted, running, any (the search box says status:...).",
+        ),
+        Binding(
+            "b",
+            "cycle('backend')",
+            "Backend",
+            id="sessions-backend",
+            tooltip="Filter by backend: the simulator, the real API, unknown, any (backend:... in the search box).",
+        ),
         Binding("d,delete", "delete", "Delete", id="sessions-delete", tooltip="Delete the session (asks first)."),
         Binding("f1,question_mark", "app.help", "Help", show=False, id="sessions-help", tooltip="Keys and panels."),
     ]
     PANELS = (
-        ("search", "Full-text search over prompts and answers (ctrl+f), as you type."),
-        ("Sessions", "Newest first: id, when, status, attempts, model (the one that answered), prompt."),
+        (
+            "search",
+            "Full-text search over prompts, answers, failures and request ids (ctrl+f), as you type; filter words"
+            " status:failed error:overloaded model:ID backend:sim|api|unknown narrow it (s, b cycle the first and last).",
+        ),
+        ("Sessions", "Newest first: id, when, status, attempts, model (the one that answered), backend, prompt."),
         ("preview", "The session under the cursor: how each attempt ended, the prompt, the answer."),
     )
     """What each panel shows, for the help overlay (f1)."""
@@ -121,7 +144,11 @@ class SessionsScreen(Screen[SessionChoice | None]):
         """The search the list shows (its next page is read with the same one)."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="search prompts and answers…", id="session-search")
+        yield Input(
+            placeholder="search prompts, answers, errors, request ids… filters: status:failed error:overloaded"
+            " model:ID backend:sim",
+            id="session-search",
+        )
         with Horizontal(id="sessions-body"):
             table = SessionList(LIST_COLUMNS, id="session-list")
             table.border_title = "Sessions"
@@ -160,8 +187,14 @@ class SessionsScreen(Screen[SessionChoice | None]):
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
+        except ValueError as exc:  # a filter word with a value it does not take
+            self.notify(f"{exc} (in the search box)", title="Filter", severity="warning")
+            return
         self._listed = search
-        self.query_one(SessionList).show_page(page)
+        table = self.query_one(SessionList)
+        words = parse_words(search)[1].words()
+        table.border_title = f"Sessions · {words}" if words else "Sessions"
+        table.show_page(page)
         if not page.rows:
             self.current = None
             self._show_none()
@@ -220,6 +253,8 @@ class SessionsScreen(Screen[SessionChoice | None]):
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
+        if self.current != session_id:  # the list changed (or emptied) while it was read
+            return
         self.query_one("#session-facts", Static).update(visible(_facts(preview)))  # outside text
         answer.show_rendered(text, width, lines)
         self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
@@ -236,6 +271,11 @@ class SessionsScreen(Screen[SessionChoice | None]):
         return preview, text, render_markdown(answer, text, width) if width > 0 else None
 
     def _show_none(self) -> None:
+        """No session to preview: nor must one still being read, or due, show up later."""
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+        self.workers.cancel_group(self, "sessions-preview")
         facts = self.query_one("#session-facts", Static)
         facts.update("No sessions match." if self.query_one(Input).value else "No sessions recorded yet.")
         self.query_one("#session-answer", PreviewAnswer).show("")
@@ -246,6 +286,20 @@ class SessionsScreen(Screen[SessionChoice | None]):
 
     def action_focus_search(self) -> None:
         self.query_one(Input).focus()
+
+    def action_cycle(self, key: str) -> None:
+        """Step the status (or backend) filter to its next value, written in the search box
+        (the one place filters live, so typing and keys agree); the list follows as typed."""
+        box = self.query_one(Input)
+        try:
+            text, filters = parse_words(box.value)
+        except ValueError:
+            text, filters = box.value, SessionFilter()
+        cycle = STATUS_CYCLE if key == "status" else BACKEND_CYCLE
+        now = getattr(filters, key)
+        following = cycle[(cycle.index(now) + 1) % len(cycle)] if now in cycle else None
+        filters = filters._replace(**{key: following})
+        box.value = " ".join(part for part in (filters.words(), text) if part)
 
     def action_replay(self, speed: str) -> None:
         if self.current is not None:
@@ -311,7 +365,8 @@ def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
 def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage:
     """A page of the list (the newest sessions, or those older than ``before``), made in a
     worker thread: each cell one line of safe text, each column's width measured."""
-    sessions = store.list_sessions(search or None, PAGE_ROWS, before=before)
+    text, filters = parse_words(search)
+    sessions = store.list_sessions(text or None, PAGE_ROWS, before=before, filters=filters)
     rows = [(s.id, tuple(one_line(c) for c in _list_cells(s))) for s in sessions]
     widths = tuple(max((cell_len(cells[i]) for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS)))
     return ListPage(rows, widths, more=len(rows) == PAGE_ROWS)
@@ -320,7 +375,8 @@ def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage
 def _list_cells(s: SessionSummary) -> tuple[str, ...]:
     """One session's row in the list, one line each."""
     prompt = " ".join(s.prompt.split())[:60]
-    return (str(s.id), s.created_at[5:16].replace("T", " "), s.status, str(s.attempts), s.model, prompt)
+    when = s.created_at[5:16].replace("T", " ")
+    return (str(s.id), when, s.status, str(s.attempts), s.model, backends.short(s.backend), prompt)
 
 
 def _facts(p: SessionPreview) -> str:
@@ -330,6 +386,7 @@ def _facts(p: SessionPreview) -> str:
         f"{p.model} · {p.attempts} attempt(s) · {present.seconds(p.elapsed)}"
         + (f" · {p.input_tokens or 0} in/{p.output_tokens or 0} out" if p.output_tokens is not None else ""),
     ]
+    lines.append(f"on the {backends.describe(p.backend)}" if p.backend else f"backend {backends.describe(None)}")
     if p.parent_id is not None:
         lines.append(f"re-run of #{p.parent_id}")
     lines += [_outcome_line(event) for event in p.outcomes]
