@@ -43,7 +43,8 @@ WORDS = (
 
 
 def build_history(n: int, rng: random.Random) -> None:
-    """n finished sessions of ~12 events each, written in bulk (not through the recorder)."""
+    """n finished sessions of ~12 events each, written in bulk (not through the recorder);
+    one in 20 failed with ``overloaded`` on the simulator (for the filters), the rest ok on the API."""
     from tui_app.retry.events import AttemptStart, FirstToken, ResponseStart, RunStart, Success, TextDelta
     from tui_app.store.rows import encode
     from tui_app.store.sessions import SessionStore
@@ -56,7 +57,15 @@ def build_history(n: int, rng: random.Random) -> None:
             sessions, events = [], []
             for sid in range(start + 1, min(n, start + 5000) + 1):
                 answer = text(80)
-                sessions.append((sid, "2025-01-01T00:00:00.000Z", f"{text(15)} #{sid}", "test-model-a", answer))
+                failed = sid % 20 == 0
+                sessions.append(
+                    (sid, "2025-01-01T00:00:00.000Z", f"{text(15)} #{sid}", "test-model-a", answer)
+                    + (
+                        ("failed", "simulator", "overloaded", "overloaded_error")
+                        if failed
+                        else ("ok", "api", None, None)
+                    )
+                )
                 run = [
                     RunStart(t=0.0, model="m"),
                     AttemptStart(t=0.0, attempt=1, model="m"),
@@ -68,8 +77,8 @@ def build_history(n: int, rng: random.Random) -> None:
                 events += [(sid, seq, e.t, e.type, encode(e)) for seq, e in enumerate(run, 1)]
             with store.transaction() as conn:
                 conn.executemany(
-                    "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed, pid)"
-                    " VALUES (?, ?, ?, ?, ?, 'ok', 1, 0.5, 1)",
+                    "INSERT INTO sessions (id, created_at, prompt, model, response, status, backend, failure_kind,"
+                    " error_type, attempts, elapsed, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0.5, 1)",
                     sessions,
                 )
                 conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", events)
@@ -137,7 +146,10 @@ def process_rows(repeat: int) -> list[Row]:
 
 
 def query_rows(repeat: int, n: int) -> list[Row]:
+    from tui_app.store.filters import SessionFilter
     from tui_app.store.sessions import SessionStore
+
+    failed_on_sim = SessionFilter(status="failed", error="overloaded", backend="sim")
 
     with SessionStore.open() as store:
         ms = {
@@ -147,6 +159,10 @@ def query_rows(repeat: int, n: int) -> list[Row]:
                     "list": lambda: _seconds(lambda: store.list_sessions(limit=50)),
                     "common": lambda: _seconds(lambda: store.list_sessions(search="pelican", limit=50)),
                     "rare": lambda: _seconds(lambda: store.list_sessions(search=f"#{n // 2}", limit=50)),
+                    "filtered": lambda: _seconds(lambda: store.list_sessions(limit=50, filters=failed_on_sim)),
+                    "filtered search": lambda: _seconds(
+                        lambda: store.list_sessions(search="pelican", limit=50, filters=failed_on_sim)
+                    ),
                 },
                 repeat,
             ).items()
@@ -162,6 +178,22 @@ def query_rows(repeat: int, n: int) -> list[Row]:
             ms["common"] < 50,
         ),
         Row("full-text search, a word in one session (query time)", ms["rare"], None, "ms", "< 50 ms", ms["rare"] < 50),
+        Row(
+            "list 50 newest --status failed --error overloaded --backend sim (1 in 20; query time)",
+            ms["filtered"],
+            None,
+            "ms",
+            "< 50 ms",
+            ms["filtered"] < 50,
+        ),
+        Row(
+            "the same filters with --search pelican (query time)",
+            ms["filtered search"],
+            None,
+            "ms",
+            "< 50 ms",
+            ms["filtered search"] < 50,
+        ),
     ]
 
 

@@ -79,21 +79,25 @@ def list_query(
     if before is not None:
         where.append("id < ?")
         params.append(before)
+    last = [-1 if limit is None else limit]
+    if query is not None and filters.active:
+        # Matches walked newest first, each joined to its row and filtered, until the limit:
+        # ``id IN (matches)`` would collect every match first (2-3x slower for a common word).
+        named = ", ".join(f"sessions.{column.strip()}" for column in columns.split(","))
+        where.insert(0, "sessions_fts MATCH ?")
+        sql = f"SELECT {named} FROM sessions_fts JOIN sessions ON sessions.id = sessions_fts.rowid"
+        return f"{sql} WHERE {' AND '.join(where)} ORDER BY sessions_fts.rowid DESC LIMIT ?", [query, *params, *last]
     if query is not None:
-        # Without filters the limit goes inside too: FTS5 walks its matches newest first
-        # and stops early. With them, the rows a filter drops must not use up the limit.
-        inner_limit = " ORDER BY rowid DESC LIMIT ?" if not filters.active else ""
-        older = " AND rowid < ?" if before is not None and not filters.active else ""
-        where.append(f"id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ?{older}{inner_limit})")
-        params.append(query)
-        if older:
-            params.append(before)
-        if inner_limit:
-            params.append(-1 if limit is None else limit)
+        # The limit inside too: FTS5 walks its matches newest first and stops early.
+        older = " AND rowid < ?" if before is not None else ""
+        where.append(
+            f"id IN (SELECT rowid FROM sessions_fts WHERE sessions_fts MATCH ?{older} ORDER BY rowid DESC LIMIT ?)"
+        )
+        params += [query, *([] if before is None else [before]), *last]
     sql = f"SELECT {columns} FROM sessions"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return sql + " ORDER BY id DESC LIMIT ?", [*params, -1 if limit is None else limit]
+    return sql + " ORDER BY id DESC LIMIT ?", [*params, *last]
 
 
 def _filter_terms(conn: sqlite3.Connection, filters: SessionFilter) -> tuple[list[str], list[Any]]:
