@@ -128,3 +128,16 @@ async def test_no_stale_preview_when_the_list_empties(store, three, wait_until, 
         await pilot.pause()
         assert _facts(app) == "No sessions match."
         assert app.screen.current is None
+
+
+async def test_a_failed_sessions_preview_shows_its_error_and_attempts_timeline(store, three, wait_until):
+    app = Harness(store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await wait_until(pilot, lambda: len(_listed(app)) == 3, what="the list")
+        await pilot.press("end")
+        await wait_until(pilot, lambda: _facts(app).startswith(f"#{three['sim_failed']} "), what="its preview")
+        facts = _facts(app).splitlines()
+        assert facts[0].endswith("· failed (max_attempts: overloaded_error)")
+        timeline = facts[facts.index("Attempts:") + 1 : facts.index("Prompt:") - 1]
+        assert [line.split()[:3] for line in timeline] == [["0.1", "s", "attempt"], ["0.1", "s", "gave"]]
+        assert "overloaded_error (HTTP 529)" in timeline[0] and "req_pilot_1" in timeline[0]

@@ -38,7 +38,8 @@ if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` neve
 
 PREVIEW_CHARS = 4000
 """How much of an answer ``get_preview`` reads: a few screens of the preview pane."""
-OUTCOME_TYPES = ("attempt_error", "success", "give_up", "cancelled")
+OUTCOME_TYPES = ("attempt_error", "backoff", "success", "give_up", "cancelled")
+"""What a preview's attempts timeline is made of: how each attempt ended, and the waits."""
 
 _SUMMARY_COLUMNS = (
     "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid, "
@@ -160,7 +161,8 @@ class SessionPreview(SessionSummary):
     answer_chars: int
     """The whole answer's length (more than ``len(answer)`` when cut)."""
     outcomes: tuple[Event, ...]
-    """How each attempt ended (``OUTCOME_TYPES``), in order; a success's ``text`` is empty."""
+    """How each attempt ended and the backoffs between (``OUTCOME_TYPES``), in order; a
+    success's ``text`` is empty."""
 
 
 class SessionStore:

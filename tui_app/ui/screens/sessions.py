@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from textual.strip import Strip
     from textual.timer import Timer
 
-    from ...retry.events import AttemptError, Cancelled, Event, GiveUp, Success
+    from ...retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success
     from ...store.sessions import SessionPreview, SessionStore, SessionSummary
 
 PAGE_ROWS = 200
@@ -389,7 +389,9 @@ def _facts(p: SessionPreview) -> str:
     lines.append(f"on the {backends.describe(p.backend)}" if p.backend else f"backend {backends.describe(None)}")
     if p.parent_id is not None:
         lines.append(f"re-run of #{p.parent_id}")
-    lines += [_outcome_line(event) for event in p.outcomes]
+    if p.outcomes:  # the attempts timeline: when each attempt ended, and each wait
+        lines += ["", "Attempts:"]
+        lines += [f"{present.seconds(event.t):>8}  {_outcome_line(event)}" for event in p.outcomes]
     prompt = p.prompt if len(p.prompt) <= PROMPT_SHOWN else p.prompt[:PROMPT_SHOWN] + "…"
     lines += ["", "Prompt:", prompt, "", "Answer:"]
     return "\n".join(lines)
@@ -399,6 +401,8 @@ def _outcome_line(event: Event) -> str:
     """One attempt's end, as the live panels and ``claude-tui run`` word it."""
     if event.type == "attempt_error":
         return present.attempt_error_line(cast("AttemptError", event))
+    if event.type == "backoff":
+        return present.backoff_line(cast("Backoff", event))
     if event.type == "success":
         return present.success_line(cast("Success", event))
     if event.type == "give_up":
