@@ -76,7 +76,7 @@ class MainScreen(Screen[None]):
         """The settings form, made (and its module imported) after the first frame."""
         self._sending = False
         self._shown_phase = "idle"
-        self.replaying = ReplayState()
+        self.replaying = ReplayState(clock)
         """The replay in progress, if any (its session, speed, pause and step)."""
         self.side = SideActions(self)
         """Profiles, scenario, models, copy: the secondary actions."""
@@ -118,11 +118,7 @@ class MainScreen(Screen[None]):
         self.apply_settings(self.settings, announce=False)
         status = self.query_one(StatusLine)
         status.backend_label = self.backend.choice.label
-        k = self.keys
-        self.query_one(AttemptsPanel).backoff_hint = (
-            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
-            f"{k['load-profile']} profile · {k['cancel']} give up"
-        )
+        self.query_one(AttemptsPanel).backoff_hint = self.steering_hint()
         self.render_live()
         self.query_one("#prompt", TextArea).focus()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -227,6 +223,8 @@ class MainScreen(Screen[None]):
     def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
         self._sending = True
         self._run_settings = settings
+        status = self.query_one(StatusLine)  # (a replay left the recorded session's there)
+        status.model, status.preset = settings.model, settings.preset
         self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
         self.run_prompt(prompt, settings, parent_id)
 
@@ -251,7 +249,7 @@ class MainScreen(Screen[None]):
 
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""
-        now = self.clock()
+        now = self.now()
         if event.type == "attempt_start" and not self.replaying.active:
             self._note_model(event.model)  # type: ignore[attr-defined]
         self.query_one(AttemptsPanel).apply(event)
@@ -281,9 +279,23 @@ class MainScreen(Screen[None]):
             self._shown_phase = phase
             self.refresh_bindings()
 
+    def steering_hint(self) -> str:
+        """The keys that steer a live run's backoff (none during a replay: it only plays)."""
+        if self.replaying.active:
+            return ""
+        k = self.keys
+        return (
+            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
+            f"{k['load-profile']} profile · {k['cancel']} give up"
+        )
+
+    def now(self) -> float:
+        """The clock the panels count with: a paused replay's stands still."""
+        return self.replaying.now() if self.replaying.active else self.clock()
+
     def render_live(self) -> None:
         """Repaint what depends on the clock: status line, countdown, streamed chars."""
-        now = self.clock()
+        now = self.now()
         self.query_one(StatusLine).show(self.run_state, now)
         attempts = self.query_one(AttemptsPanel)
         attempts.flush()
@@ -346,7 +358,11 @@ class MainScreen(Screen[None]):
             return bool(self.controller.phase == "backoff")
         if action == "cancel":
             return bool(self.is_busy)
-        if action in ("replay_pause", "replay_step"):
+        if action == "replay_pause":
+            return self.replaying.active and not self.replaying.paused
+        if action == "replay_resume":
+            return self.replaying.paused
+        if action == "replay_step":
             return self.replaying.active
         if action == "pick_scenario":
             return bool(self.backend.choice.kind == "simulator")
@@ -386,6 +402,9 @@ class MainScreen(Screen[None]):
         self.history.replay(detail.id, speed, detail)
 
     def action_replay_pause(self) -> None:
+        self.history.toggle_pause()
+
+    def action_replay_resume(self) -> None:
         self.history.toggle_pause()
 
     def action_replay_step(self) -> None:

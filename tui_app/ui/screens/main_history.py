@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import TextArea
 
+from ..widgets.response.attempts import AttemptsPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.status_line import StatusLine
 
@@ -102,6 +103,7 @@ class HistoryActions:
             if detail is None:
                 assert self.store is not None
                 detail = await asyncio.to_thread(self.store.get_session, session_id)
+            self._show_recorded(detail)
             await screen.query_one(OutputPanel).begin_turn(detail.prompt)
             await self.replaying.play(detail.events, screen.show_event)
             if screen.run_state.live:  # an interrupted session ends without an outcome
@@ -112,6 +114,16 @@ class HistoryActions:
             self.replaying.end()
             self._show_state()
             screen.turn_over()
+
+    def _show_recorded(self, detail: SessionDetail) -> None:
+        """The status line names the recorded session's model and preset, during the replay
+        and after it, until the next send."""
+        from .sessions import settings_from_session
+
+        status = self.screen.query_one(StatusLine)
+        recorded = settings_from_session(detail.settings, None)
+        status.model = detail.model
+        status.preset = recorded.preset if recorded is not None else ""
 
     def toggle_pause(self) -> None:
         if not self.replaying.toggle_pause():
@@ -124,7 +136,9 @@ class HistoryActions:
             self.screen.notify("Step works while a replay is paused.", severity="warning")
 
     def _show_state(self) -> None:
-        """The status line says REPLAY (and paused) instead of the backend while replaying."""
+        """The status line says REPLAY (and paused) instead of the backend while replaying;
+        the attempts panel drops the steering keys (a replay cannot be steered)."""
         self.screen.query_one(StatusLine).backend_label = self.replaying.label(self.screen.backend.choice.label)
+        self.screen.query_one(AttemptsPanel).backoff_hint = self.screen.steering_hint()
         self.screen.render_live()
         self.screen.refresh_bindings()
