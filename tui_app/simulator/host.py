@@ -13,7 +13,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from .scenarios import Scenario, load_scenario
 from .server import SimulatorServer
@@ -67,7 +67,7 @@ class Simulator:
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> Simulator:
+    def start(self) -> Self:
         """Start serving in a daemon thread; return once the port is bound.
 
         Raises ``OSError`` (e.g. address in use) if the port cannot be bound.
@@ -102,7 +102,7 @@ class Simulator:
         loop.close()
         self._loop = self._thread = None
 
-    def __enter__(self) -> Simulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import TYPE_CHECKING, Any
 
 from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
@@ -54,12 +55,18 @@ class SimulatorServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._outage: asyncio.Task[None] | None = None
         self._closing = False
+        self._started = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the server started (the request log's time base)."""
+        return time.monotonic() - self._started
 
     # -- lifecycle -------------------------------------------------------------------
 
     async def start(self, host: str, port: int) -> int:
         """Bind and listen; return the port (the ephemeral one when ``port`` is 0)."""
         self._host, self.port, self._closing = host, port, False
+        self._started = time.monotonic()
         await self._listen(retry=False)
         self._maybe_begin_outage(None)
         return self.port
@@ -140,7 +147,7 @@ class SimulatorServer:
     def _take_refused(self) -> Step:
         self.attempts += 1
         step = self._seq.take()
-        record = RecordedRequest("-", "-", {}, None, self.attempts, step)
+        record = RecordedRequest("-", "-", {}, None, self.attempts, step, received_at=self.elapsed())
         self.requests.append(record)
         self._notify(record)
         return step
@@ -213,7 +220,7 @@ class SimulatorServer:
             self.on_request(record)
 
     async def _api(self, reply: Reply, request: Request) -> None:
-        record = reply.record = RecordedRequest.of(request)
+        record = reply.record = RecordedRequest.of(request, self.elapsed())
         self.requests.append(record)
         route = (request.method, request.path)
         try:
@@ -227,6 +234,7 @@ class SimulatorServer:
         except ApiError as err:
             await reply.send_error(err.status, err.error_type, err.message)
         finally:  # also when the client hung up mid-answer
+            record.ended()
             self._notify(record)
 
     async def _messages(self, reply: Reply, request: Request, record: RecordedRequest) -> None:
