@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
 from .http import MAX_HEADER_BYTES, BadRequest, Connection, Request, read_request
+from .recorded import RECORDED
 from .records import RecordedRequest
+from .replay import respond_recorded
 from .respond import Reply, respond
 from .scenarios import Scenario, StepSequence, load_scenario, scenario_from_dict
 from .steps import ScenarioError, Step
@@ -251,7 +253,8 @@ class SimulatorServer:
             plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars)
             reply.tokens_per_second = self.scenario.tokens_per_second
             reply.ttft = self.scenario.ttft
-            await respond(reply, plan, step, stream=parsed.stream)
+            answer = respond_recorded if step.fault == RECORDED else respond
+            await answer(reply, plan, step, stream=parsed.stream)
         finally:
             busy.set()
 
