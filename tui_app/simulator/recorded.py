@@ -14,7 +14,6 @@ Validation here follows the scenario schema's rule: one line naming the field an
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +61,7 @@ _STREAM_FIELDS = ("text", "chars_per_second", "pauses", "end", "stop_reason")
 def check_field(key: str, value: object, where: str) -> Any:
     """The validated value of one field of a recorded step (fields shared with the fault
     steps are checked by the caller); raises the scenario ``FieldError``."""
-    from .steps import FieldError
+    from .steps import FieldError, non_negative_number
 
     if key == "status":
         if not isinstance(value, int) or isinstance(value, bool) or (value != 200 and not 400 <= value <= 599):
@@ -88,11 +87,11 @@ def check_field(key: str, value: object, where: str) -> Any:
         return value
     if key == "pauses":
         return _pauses(value, where)
-    return _non_negative(value, where)  # headers_after, chars_per_second
+    return non_negative_number(value, where)  # headers_after, chars_per_second
 
 
 def _pauses(value: object, where: str) -> tuple[tuple[int, float], ...]:
-    from .steps import FieldError
+    from .steps import FieldError, non_negative_number
 
     if not isinstance(value, list):
         raise FieldError(where, "must be a list of tables", "e.g. pauses = [{ after_chars = 0, seconds = 0.4 }]")
@@ -108,16 +107,8 @@ def _pauses(value: object, where: str) -> tuple[tuple[int, float], ...]:
             raise FieldError(
                 f"{here}.after_chars", f"must be a whole number >= 0, not {chars!r}", "e.g. after_chars = 40"
             )
-        out.append((chars, _non_negative(pause["seconds"], f"{here}.seconds")))
+        out.append((chars, non_negative_number(pause["seconds"], f"{here}.seconds")))
     return tuple(out)
-
-
-def _non_negative(value: object, where: str) -> float:
-    from .steps import FieldError
-
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-        raise FieldError(where, f"must be a number >= 0, not {value!r}", "e.g. 0.5")
-    return float(value)
 
 
 def defaults(step: Step) -> dict[str, Any]:
