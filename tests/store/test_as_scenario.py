@@ -9,6 +9,7 @@ import tomllib
 import pytest
 
 from tests.samples import overloaded, success
+from tests.store.conftest import overloaded_then_ok
 from tui_app.retry.events import AttemptError, AttemptStart, Cancelled, ResponseStart, RunStart, TextDelta
 from tui_app.retry.failures import Failure
 from tui_app.simulator import load_scenario
@@ -152,3 +153,16 @@ def test_the_file_loads_names_each_attempt_and_keeps_the_prompt_on_one_line():
 def test_events_that_are_not_one_run_are_refused_in_one_line(events, problem):
     with pytest.raises(ValueError, match=problem):
         scenario_data(events, name="t")
+
+
+def test_sessions_export_as_scenario_to_stdout_and_a_session_with_no_attempt(cli, record):
+    answered = record(overloaded_then_ok())
+    code, out, err = cli("sessions", "export", str(answered), "--format", "scenario")
+    assert code == 0 and err == ""
+    assert out.startswith(f"# session {answered}, as a scenario") and "# Prompt: Say hello" in out
+    steps = load_scenario(tomllib.loads(out)).steps
+    assert [(s.status, s.text) for s in steps] == [(529, None), (200, "Hello there, world.")]
+    empty = record([RunStart(t=0.0, model="m")])
+    code, out, err = cli("sessions", "export", str(empty), "--format", "scenario")
+    assert (code, out) == (2, "")
+    assert err == f"claude-tui sessions: session {empty}: the events hold no attempt: nothing to replay\n"

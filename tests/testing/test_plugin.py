@@ -123,12 +123,14 @@ def test_sync_and_async_clients_see_the_scenario_and_the_request_log(pytester: p
     result.assert_outcomes(passed=5)
 
 
-def test_a_scenario_file_beside_the_test_and_the_model_it_declares(
+def test_an_incident_file_beside_the_test_and_the_model_it_declares(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pytester.path.joinpath("scenarios").mkdir()
-    pytester.path.joinpath("scenarios", "incident.toml").write_text(
-        'models = ["my-proxy-model"]\n[[steps]]\nfault = "status"\nstatus = 503\nretry_after = 2\n'
+    pytester.path.joinpath("scenarios", "incident.toml").write_text(  # as sessions export --format scenario writes
+        'models = ["my-proxy-model"]\nthen = "last"\n'
+        '[[steps]]\nfault = "recorded"\nstatus = 503\nretry_after = 2\n'
+        '[[steps]]\nfault = "recorded"\ntext = "What the incident answered."\n'
     )
     monkeypatch.chdir(pytester.mkdir("elsewhere"))  # pytest started from another folder finds it too
     result = run_tests(
@@ -145,7 +147,8 @@ def test_a_scenario_file_beside_the_test_and_the_model_it_declares(
             with pytest.raises(anthropic.InternalServerError) as err:
                 client.messages.create(**ask)
             assert err.value.response.headers["retry-after"] == "2"
-            assert client.messages.create(**ask).model == "my-proxy-model"
+            reply = client.messages.create(**ask)
+            assert (reply.model, reply.content[0].text) == ("my-proxy-model", "What the incident answered.")
         """,
         str(pytester.path / "test_user.py"),
     )

@@ -51,7 +51,8 @@ class ClaudeSim(Simulator):
     def answer_for(self, prompt: str, *, max_tokens: int | None = None) -> str:
         """The exact answer text a successful attempt gets for ``prompt`` (its first user
         message) under this scenario: every retry gets the same text. Give the request's
-        ``max_tokens`` when it may cut the answer short (one streamed delta is one token)."""
+        ``max_tokens`` when it may cut the answer short (one streamed delta is one token).
+        A ``recorded`` step (an exported incident) sends its own recorded text instead."""
         text = answer_for(prompt, chars=self.scenario.answer_chars)
         return text if max_tokens is None else "".join(split_deltas(text)[:max_tokens])
 
