@@ -1,13 +1,19 @@
 """The pytest plugin as its users meet it: test files run by pytest (``pytester``, in-process),
 using only the public surface (the ``claude_sim`` fixture and marker, ``tui_app.testing``).
 
-``anthropic`` and the simulator are imported here at the top on purpose: pytester restores
-``sys.modules`` after each in-process run, so a module first imported inside one would be
-imported again (about a second for the SDK) by the next.
+In-process runs need care: pytester restores ``sys.modules`` after each, dropping every module
+first imported inside it. For the SDK's stack that is worse than slow: httpx2 imports its
+transport (``httpcore2``, ``h11``) on the first request, and once a run has dropped it the next
+import makes new exception classes that httpx2's own mapping no longer knows, so connection
+failures of *later tests in the same worker* surface unmapped (classified ``unexpected``).
+Hence ``sdk_warmed_up`` makes real requests before the first run, and every run checks that it
+imported nothing of that stack itself (``SdkImportGuard``): a gap in the warm-up fails here,
+loudly, instead of in someone else's test.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -15,11 +21,11 @@ import sys
 import textwrap
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
-import anthropic  # noqa: F401  (see the module docstring)
+import anthropic
 import pytest
 
-import tui_app.testing.sim  # noqa: F401  (see the module docstring)
 from tui_app.testing import serve
 
 pytest_plugins = ["pytester"]
@@ -32,10 +38,66 @@ keeps one temp dir per process, which an in-process run's end deletes; hypothesi
 imports hypothesis (1.9 s here), again in each run since pytester restores ``sys.modules``."""
 
 
+SDK_STACK = ("anthropic", "httpx2", "httpcore2", "h11", "anyio", "sniffio", "certifi", "idna", "tui_app")
+
+
+class SdkImportGuard:
+    """A plugin for the inner run: what it imported of the SDK's stack, seen before pytester
+    restores ``sys.modules``."""
+
+    def __init__(self) -> None:
+        self.before = set(sys.modules)
+        self.imported: list[str] = []
+
+    def pytest_sessionfinish(self) -> None:
+        new = set(sys.modules) - self.before
+        self.imported = sorted(m for m in new if m.split(".")[0] in SDK_STACK)
+
+
+@pytest.fixture(scope="module")
+def sdk_warmed_up() -> None:
+    """Sync and async clients, streamed and not, a status error, a built-in scenario and a
+    refused connection: every lazy import the users' files below trigger, done once here."""
+
+    async def async_calls(sim: Any, ask: dict[str, Any]) -> None:
+        async with anthropic.AsyncAnthropic(base_url=sim.base_url, api_key=sim.api_key, max_retries=0) as client:
+            await client.messages.create(**ask)
+            async with client.messages.stream(**ask) as stream:
+                await stream.get_final_message()
+
+    with serve(scenario={"steps": [{"fault": "status", "status": 529}]}) as sim:
+        ask: dict[str, Any] = {"model": sim.model, "max_tokens": 8, "messages": [{"role": "user", "content": "x"}]}
+        with anthropic.Anthropic(base_url=sim.base_url, api_key=sim.api_key, max_retries=0) as client:
+            with pytest.raises(anthropic.OverloadedError):
+                client.messages.create(**ask)
+            with client.messages.stream(**ask) as stream:
+                stream.get_final_message()
+        asyncio.run(async_calls(sim, ask))
+    with serve() as stopped:  # a built-in scenario (read from the package's assets)
+        pass
+    with anthropic.Anthropic(base_url=stopped.base_url, api_key=stopped.api_key, max_retries=0) as client:
+        with pytest.raises(anthropic.APIConnectionError):  # stopped: nothing listens
+            client.messages.create(**ask)
+
+
+def run_inner(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """pytest on the user's files in ``pytester.path``, in-process, importing none of the SDK's stack."""
+    guard = SdkImportGuard()
+    result = pytester.runpytest_inprocess(*STRICT, *QUIET, *args, plugins=[guard])
+    assert guard.imported == [], "extend sdk_warmed_up: an in-process run imported these (see the module doc)"
+    return result
+
+
 def run_tests(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
-    """Write ``source`` as a test file of the user's and run pytest on it, in-process."""
+    """Write ``source`` as a test file of the user's and run pytest on it."""
     pytester.makepyfile(test_user=textwrap.dedent(source))
-    return pytester.runpytest_inprocess(*STRICT, *QUIET, *args)
+    return run_inner(pytester, *args)
+
+
+@pytest.fixture
+def pytester(pytester: pytest.Pytester, sdk_warmed_up: None) -> pytest.Pytester:
+    """pytester, once the SDK's lazy imports are done in this process (see the module doc)."""
+    return pytester
 
 
 def test_installing_claude_tui_registers_the_plugin() -> None:
@@ -243,7 +305,7 @@ def test_the_readme_test_file_passes_with_the_plugin(pytester: pytest.Pytester) 
     """A test file written by a user with the plugin, as in the README, passes."""
     [source] = [b for b in readme_python_blocks() if b.startswith("# test_ask.py")]
     pytester.makepyfile(test_ask=source)
-    result = pytester.runpytest_inprocess(*STRICT, *QUIET)
+    result = run_inner(pytester)
     result.assert_outcomes(passed=2)
 
 

@@ -137,6 +137,13 @@ class Simulator:
         """A snapshot of the request log, oldest first."""
         return list(self._server.requests)
 
+    def settled_requests(self, timeout: float = 1.0) -> list[RecordedRequest]:
+        """The request log once no response is being written (waiting at most ``timeout``
+        seconds): what a test reads right after its client got an answer, timing complete."""
+        if self._thread is not None:
+            self._call(self._server.settle(timeout))
+        return list(self._server.requests)
+
     @property
     def attempts(self) -> int:
         """How many ``POST /v1/messages`` attempts (refused ones included) since start/reset."""

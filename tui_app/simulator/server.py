@@ -58,6 +58,15 @@ class SimulatorServer:
         self._outage: asyncio.Task[None] | None = None
         self._closing = False
         self._started = time.monotonic()
+        self._answering = 0
+        """API responses being written right now (their log entries are not complete yet)."""
+
+    async def settle(self, timeout: float) -> None:
+        """Wait until no API response is being written (at most ``timeout`` seconds), so the
+        log's timing is complete: a client has its last byte a moment before the server is done."""
+        deadline = time.monotonic() + timeout
+        while self._answering and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
 
     def elapsed(self) -> float:
         """Seconds since the server started (the request log's time base)."""
@@ -224,6 +233,7 @@ class SimulatorServer:
     async def _api(self, reply: Reply, request: Request) -> None:
         record = reply.record = RecordedRequest.of(request, self.elapsed())
         self.requests.append(record)
+        self._answering += 1
         route = (request.method, request.path)
         try:
             if route == ("POST", "/v1/messages"):
@@ -237,6 +247,7 @@ class SimulatorServer:
             await reply.send_error(err.status, err.error_type, err.message)
         finally:  # also when the client hung up mid-answer
             record.ended()
+            self._answering -= 1
             self._notify(record)
 
     async def _messages(self, reply: Reply, request: Request, record: RecordedRequest) -> None:

@@ -18,6 +18,7 @@ from ..simulator.answers import split_deltas
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from ..simulator import RecordedRequest
     from ..simulator.host import ScenarioSpec
 
 API_KEY = "sim-key"
@@ -36,6 +37,14 @@ class ClaudeSim(Simulator):
     """
 
     api_key = API_KEY
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received, oldest first, read once the simulator has finished writing
+        its responses (a client has its last byte a moment before the server's log is done;
+        while a response is still going, e.g. a stream the test holds open, this waits up to
+        a second and that entry's ``duration`` is None)."""
+        return self.settled_requests()
 
     @property
     def model(self) -> str:
