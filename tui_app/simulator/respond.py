@@ -48,7 +48,7 @@ class Reply:
     def head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
         """The status line and headers, with request-id, rate limits and Connection added."""
         if self.record is not None:
-            self.record.status = status
+            self.record.status_sent(status)
         extra = [] if self.conn.keep_alive else [("connection", "close")]
         return response_head(status, [("request-id", self.request_id), *self.headers, *extra, *headers])
 
