@@ -25,6 +25,7 @@ from .run.backend import Backend
 from .run.choice import BackendChoice
 from .run.controller import RunController
 from .safe_text import one_line, visible
+from .schema import FieldError, flag_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -173,7 +174,11 @@ async def _run(
         consumers: list[Consumer] = [jsonl_writer(events_file)] if events_file is not None else []
         consumers += [printer.handle, notices]
         controller = RunController(backend)
-        last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+        try:
+            last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+        except FieldError as exc:  # a setting the model does not take: nothing was sent
+            say(stderr, str(flag_error(exc)), prefix="claude-tui run: ")
+            return EXIT_USAGE
         notices()  # the session's last write comes after the last event
     finally:
         await backend.aclose()

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ... import gc_policy
+from ...schema import FieldError, by_key
 from ..keys import bindings, effective_keys
 from ..replay_state import ReplayState
 from ..run_state import RunState
@@ -227,6 +228,12 @@ class MainScreen(Screen[None]):
                 self.run_state.loading(self.clock())
                 self.render_live()
             await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
+        except FieldError as exc:  # a setting the model does not take: nothing was sent
+            failed = by_key().get(exc.field)
+            message = str(exc.named(failed.label) if failed else exc)
+            self.run_state.state = "idle"
+            await self.query_one(OutputPanel).refused(message)
+            self.notify(message, title="Settings", severity="error")
         except Exception as exc:
             self.log.error("run failed", exc)
             self.run_state.state = "failed"

@@ -99,7 +99,10 @@ class SettingsForm(VerticalScroll):
             text = "" if values[setting.key] is None else setting.kind.to_text(values[setting.key])
             widget = self.query_one(f"#{setting.widget_id}")
             if isinstance(widget, Select):
-                widget.value = text
+                if text:
+                    widget.value = text
+                else:  # an optional choice left unset: the model's default
+                    widget.clear()
             elif isinstance(widget, Input):
                 widget.value = text
 
@@ -138,7 +141,8 @@ class SettingsForm(VerticalScroll):
 
     def _value(self, setting: Setting) -> object:
         widget = self.query_one(f"#{setting.widget_id}")
-        text = str(widget.value) if isinstance(widget, (Input, Select)) else ""
+        blank = isinstance(widget, Select) and widget.is_blank()
+        text = "" if blank else str(widget.value) if isinstance(widget, (Input, Select)) else ""
         if not text.strip() and setting.kind.none_word:
             text = setting.kind.none_word  # an empty deadline: no deadline
         return self._checked(setting, text)
@@ -155,7 +159,9 @@ def _field(setting: Setting) -> Input | Select[str]:
     """The widget that edits ``setting``: a select for choices, else an input."""
     if setting.kind.widget == "select":
         options = [(option, option) for option in setting.kind.options()]
-        return Select(options, allow_blank=False, compact=True, id=setting.widget_id)
-    none_word = setting.kind.none_word or ""
+        optional = setting.kind.optional  # unset is a choice: "the model's default"
+        prompt = f"({setting.doc_default or 'unset'})"
+        return Select(options, allow_blank=optional, prompt=prompt, compact=True, id=setting.widget_id)
+    none_word = setting.kind.none_word or ("" if not setting.kind.optional else f"({setting.doc_default or 'unset'})")
     kind = setting.kind.input_type
     return Input(id=setting.widget_id, type=kind, compact=True, placeholder=none_word, classes="field-input")
