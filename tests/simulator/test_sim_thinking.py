@@ -103,3 +103,13 @@ def test_scenario_thinking_fields_are_checked_and_round_trip() -> None:
         scenario_from_dict({"thinking": "maybe"})
     with pytest.raises(ValueError, match="thinking_chars: must be a whole number >= 1"):
         scenario_from_dict({"thinking_chars": 0})
+
+
+async def test_a_stop_sequence_ends_the_answer_where_it_first_appears(sim, sdk, prompt) -> None:
+    answer = answer_for(prompt)
+    word = answer.split()[6]
+    text, final = await sdk(sim).stream(stop_sequences=["no such text", word])
+    assert text == answer[: answer.find(word)]
+    assert (final.stop_reason, final.stop_sequence) == ("stop_sequence", word)
+    message = await sdk(sim).create(stop_sequences=[word])
+    assert message.content[0].text == text and message.stop_sequence == word

@@ -74,7 +74,9 @@ async def _stream_attempt(
             # Exact: only the SDK's iterator decodes (bytes -> UTF-8 -> JSON); the loop body
             # decodes nothing, so these are bytes from the server, never a bug of ours.
             raise MalformedResponse(_decode_problem(exc)) from exc
-    succeeded(out, attempt, carried, started, end, since=end.first_at or started, now=now)
+    # Output tokens count the thinking too: the speed is over the time since output began.
+    since = out.thinking_since or end.first_at or started
+    succeeded(out, attempt, carried, started, end, since=since, now=now)
 
 
 async def _read_events(
@@ -146,6 +148,8 @@ def _thought(delta: object, attempt: int, out: AttemptOutcome, *, emit: Emit, no
         raise MalformedResponse(f"a thinking_delta event {kind}")
     t = now()
     if text:
+        if out.thinking_since is None:
+            out.thinking_since = t
         out.thoughts.append(text)
         emit(ThinkingDelta(t, attempt, text))
     return t

@@ -32,6 +32,8 @@ class AttemptOutcome:
     chunks: list[str] = field(default_factory=list)
     thoughts: list[str] = field(default_factory=list)
     """The thinking so far (``thinking_delta`` texts), kept apart from the answer's."""
+    thinking_since: float | None = None
+    """When the first thinking arrived: output (and the speed counted over it) began then."""
     request_id: str | None = None
     mid_stream: bool = False
     """True once the response headers arrived (a failure then is "mid-stream")."""

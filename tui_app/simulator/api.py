@@ -69,6 +69,7 @@ class MessageRequest:
     """The request's ``thinking.type`` (None when it sent none)."""
     budget_tokens: int | None = None
     """``thinking.budget_tokens`` of an ``enabled`` request: the most thinking it may get."""
+    stop_sequences: tuple[str, ...] = ()
 
 
 def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequest:
@@ -90,8 +91,11 @@ def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequ
     if model not in known_models() and model not in extra_models:
         raise ApiError(404, "not_found_error", f"model: {model}")
     thinking, budget = _thinking(body.get("thinking"), max_tokens)
+    stops = body.get("stop_sequences", [])
+    if not isinstance(stops, list) or not all(isinstance(stop, str) and stop for stop in stops):
+        raise ApiError(400, "invalid_request_error", "stop_sequences: must be a list of non-empty strings")
     prompt, written = _first_user_text(messages), _continued_from(messages)
-    return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget)
+    return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget, tuple(stops))
 
 
 THINKING_TYPES = ("enabled", "adaptive", "disabled", "between_tools")
@@ -153,6 +157,8 @@ class AnswerPlan:
     input_tokens: int
     stop_reason: str
     thoughts: tuple[str, ...] = ()
+    stop_sequence: str | None = None
+    """The stop sequence the answer ended at (``stop_reason`` ``stop_sequence``)."""
 
     @classmethod
     def build(cls, req: MessageRequest, attempt: int, answer_chars: int, *, thinking_chars: int = 0) -> AnswerPlan:
@@ -163,12 +169,14 @@ class AnswerPlan:
         thoughts = split_deltas(thinking_for(req.prompt, chars=thinking_chars)) if thinking_chars else []
         limit = min(req.budget_tokens or req.max_tokens, req.max_tokens - 1)
         thoughts = thoughts[: max(limit, 1)]
+        answer, matched = _until_stop(answer, req.stop_sequences)
         deltas = split_deltas(answer)
-        stop = "end_turn"
+        stop = "end_turn" if matched is None else "stop_sequence"
         room = req.max_tokens - len(thoughts)
         if len(deltas) > room:  # one delta = one output token
-            deltas, stop = deltas[:room], "max_tokens"
-        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, input_tokens_for(req.prompt), stop, tuple(thoughts))
+            deltas, stop, matched = deltas[:room], "max_tokens", None
+        tokens = input_tokens_for(req.prompt)
+        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, tokens, stop, tuple(thoughts), matched)
 
     @property
     def text(self) -> str:
@@ -195,7 +203,7 @@ class AnswerPlan:
             "content": content,
             "model": self.model,
             "stop_reason": stop_reason,
-            "stop_sequence": None,
+            "stop_sequence": self.stop_sequence if stop_reason else None,
             "usage": {"input_tokens": self.input_tokens, "output_tokens": output_tokens},
         }
 
@@ -241,7 +249,7 @@ class AnswerPlan:
         """``content_block_stop``, ``message_delta`` (stop reason, usage) and ``message_stop``."""
         delta = {
             "type": "message_delta",
-            "delta": {"stop_reason": self.stop_reason, "stop_sequence": None},
+            "delta": {"stop_reason": self.stop_reason, "stop_sequence": self.stop_sequence},
             "usage": {"output_tokens": self.output_tokens},
         }
         return (
@@ -249,6 +257,15 @@ class AnswerPlan:
             + frame("message_delta", delta)
             + frame("message_stop", {"type": "message_stop"})
         )
+
+
+def _until_stop(answer: str, stops: tuple[str, ...]) -> tuple[str, str | None]:
+    """The answer up to the first stop sequence in it (which is not sent), and that sequence."""
+    found = [(answer.find(stop), stop) for stop in stops if stop in answer]
+    if not found:
+        return answer, None
+    at, stop = min(found)
+    return answer[:at], stop
 
 
 def models_page(extra_models: tuple[str, ...]) -> dict[str, Any]:
