@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from . import gc_policy, present
+from .advisor import advise_settings
 from .cli import EXIT_API_FAILURE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .model_notes import deprecation_note
 from .retry.events import AttemptError, AttemptStart, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
@@ -170,6 +171,8 @@ async def _run(
         )
         if not options.quiet and (note := deprecation_note(settings.model)):
             say(stderr, note)
+        if not options.quiet and (advice := advise_settings(settings)) is not None and not advice.ok:
+            say(stderr, f"timeout advice: {advice.line}")
         # Machine-readable consumers first: once a person sees a line, the file already has it.
         consumers: list[Consumer] = [jsonl_writer(events_file)] if events_file is not None else []
         consumers += [printer.handle, notices]

@@ -148,6 +148,7 @@ class MainScreen(Screen[None]):
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:
             await self.query_one("#settings-page").mount(self.form)
+        self.advise()
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
@@ -155,6 +156,7 @@ class MainScreen(Screen[None]):
         if self._form is not None:
             self._form.load(settings)
         self.query_one(PromptPanel).load(settings)
+        self.advise()
         status = self.query_one(StatusLine)
         status.model, status.preset = settings.model, settings.preset
         if announce:
@@ -411,6 +413,7 @@ class MainScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "model":
             self.query_one(StatusLine).model = event.value.strip()
+        self.advise()
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "refresh-models":
@@ -419,6 +422,23 @@ class MainScreen(Screen[None]):
     def on_select_changed(self, event: Any) -> None:
         if event.select.id == "preset" and event.value != event.select.BLANK:
             self.query_one(StatusLine).preset = str(event.value)
+        self.advise()
+
+    def advise(self) -> None:
+        """Show the timeout advisor's verdict on the settings as edited (unchanged while a
+        field does not parse: its own error is shown when sending)."""
+        if self._form is None or not self._form.is_mounted:
+            return
+        from ...advisor import advise_settings
+
+        try:
+            advice = advise_settings(self.current_settings())
+        except ValueError:
+            return
+        if advice is None:
+            self._form.show_advice("no speed figures for this model: no timeout advice", ok=True)
+        else:
+            self._form.show_advice(advice.line, ok=advice.ok)
 
 
 def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:

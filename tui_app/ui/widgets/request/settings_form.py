@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ....safe_text import one_line
 from ....schema import FieldError, by_key, form_fields, parse_text
@@ -52,6 +52,7 @@ class SettingsForm(VerticalScroll):
             self.set_models(self._pending_models)
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="advice", classes="advice", markup=False)
         yield Label("model (free entry, or pick one)", classes="form-heading")
         with Horizontal(classes="model-row"):
             yield Input(id="model", compact=True, placeholder="model id", highlighter=StandInHighlighter())
@@ -82,6 +83,14 @@ class SettingsForm(VerticalScroll):
         # Ids come from the API: shown (and completed) in their safe form, picked as they are.
         self.query_one("#model-list", Select).set_options([(one_line(m), m) for m in models])
         self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models], case_sensitive=False)
+
+    def show_advice(self, line: str, *, ok: bool) -> None:
+        """The timeout advisor's verdict for the settings shown (:mod:`tui_app.advisor`)."""
+        if not self._fields_ready:
+            return
+        advice = self.query_one("#advice", Static)
+        advice.update(one_line(line))
+        advice.set_class(not ok, "-warning")
 
     @property
     def model(self) -> str:
