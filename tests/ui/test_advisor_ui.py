@@ -50,3 +50,25 @@ async def test_the_line_follows_the_settings_and_warns_with_the_fix(snapshot_app
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_advisor_snapshots(snap_compare, snapshot_app, size):
     assert snap_compare(snapshot_app(), terminal_size=size, run_before=_no_stream_4096)
+
+
+async def test_the_form_offers_only_the_effort_levels_the_model_takes(snapshot_app, monkeypatch):
+    from tui_app import capabilities
+
+    table = {"models": {"m-small": {"thinking": ["enabled", "disabled"], "effort": ["low", "high"]}}}
+    monkeypatch.setattr(capabilities, "_table", lambda: capabilities.table_from_data(table))
+    app = snapshot_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.main_screen
+        await screen.after_first_frame()
+        await pilot.press("f3")
+        effort = screen.query_one("#effort", Select)
+        effort.value = "max"
+        screen.query_one("#model", Input).value = "m-small"
+        await pilot.pause()
+        assert [str(option[0]) for option in effort._options[1:]] == ["low", "high"]
+        assert effort.is_blank()  # "max" is not offered any more: the model's default
+        assert screen.query_one("#thinking", Input).placeholder == "(default; takes off|N)"
+        screen.query_one("#model", Input).value = "not-in-the-table"
+        await pilot.pause()
+        assert len(effort._options) == 1 + 5 and screen.query_one("#thinking", Input).placeholder == "(the model's)"

@@ -430,7 +430,9 @@ class MainScreen(Screen[None]):
         if self._form is None or not self._form.is_mounted:
             return
         from ...advisor import advise_settings
+        from ...capabilities import from_table
 
+        self._form.offer(from_table(self._form.model))
         try:
             advice = advise_settings(self.current_settings())
         except ValueError:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from textual.app import ComposeResult
 
+    from ....capabilities import ModelCaps
     from ....schema import Setting
 
 
@@ -41,6 +42,8 @@ class SettingsForm(VerticalScroll):
         self._shown_preset: str | None = None
         self._pending: RunSettings | None = None
         self._pending_models: tuple[str, ...] = ()
+        self._offered: tuple[str, ...] | None = None
+        """The effort levels the picker offers now (None: as composed, every level)."""
         self._fields_ready = False
         """True once mounted (``is_mounted`` is still False inside ``on_mount``)."""
 
@@ -91,6 +94,33 @@ class SettingsForm(VerticalScroll):
         advice = self.query_one("#advice", Static)
         advice.update(one_line(line))
         advice.set_class(not ok, "-warning")
+
+    def offer(self, caps: ModelCaps | None) -> None:
+        """Offer only what the model takes (:mod:`tui_app.capabilities`): its effort levels in
+        the effort picker (a level it does not take is cleared), and in the thinking field's
+        hint the kinds of thinking it accepts. ``None`` (not known): everything."""
+        if not self._fields_ready:
+            return
+        from ....capabilities import OFF_TYPES
+
+        setting = by_key()["effort"]
+        levels = setting.kind.options() if caps is None or caps.effort is None else caps.effort
+        if levels != self._offered:  # only on a change: new options post Select.Changed
+            self._offered = levels
+            picker = self.query_one(f"#{setting.widget_id}", Select)
+            chosen = picker.value
+            picker.set_options([(level, level) for level in levels])
+            picker.prompt = "(the model's)" if levels else "(this model takes none)"
+            if chosen in levels:
+                picker.value = chosen
+        thinking = self.query_one(f"#{by_key()['thinking'].widget_id}", Input)
+        accepted = caps.thinking if caps is not None else None
+        if accepted is None:
+            thinking.placeholder = "(the model's)"
+        else:
+            kinds = [name for name, ok in (("adaptive", "adaptive" in accepted),
+                     ("off", bool(accepted & set(OFF_TYPES))), ("N", "enabled" in accepted)) if ok]  # fmt: skip
+            thinking.placeholder = f"(default; takes {'|'.join(kinds)})"  # N: a budget of tokens
 
     @property
     def model(self) -> str:
