@@ -52,6 +52,9 @@ SLOW = (
     "tests/codegen/test_builtins.py",
     "tests/codegen/test_programs.py::test_backoff_waits_stay_within_the_jitter_bounds",
     "tests/codegen/test_programs.py::test_retry_after_is_honoured",
+    "tests/codegen/test_programs.py::test_thinking_effort_temperature_and_stop_reach_the_body_as_run_sends_them",
+    "tests/ui/test_thinking_ui.py::test_thinking_snapshots",
+    "tests/ui/test_advisor_ui.py::test_advisor_snapshots",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
 benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept

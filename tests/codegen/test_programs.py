@@ -147,6 +147,26 @@ def test_system_prompt_and_model_settings_reach_the_body(compare, other_model):
     assert (body["system"], body["max_tokens"], body["model"]) == ("Answer in one line.", 300, other_model)
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (
+            ("--thinking", "adaptive", "--effort", "high", "--stop", "X"),
+            {"thinking": {"type": "adaptive"}, "output_config": {"effort": "high"}, "stop_sequences": ["X"]},
+        ),
+        (
+            ("--model", "sim-model", "--thinking", "off", "--temperature", "0.2", "--stop", 'say "a, b"'),
+            {"thinking": {"type": "disabled"}, "temperature": 0.2, "stop_sequences": ['say "a, b"']},
+        ),
+    ],
+    ids=["thinking-effort-stop", "off-temperature"],
+)
+def test_thinking_effort_temperature_and_stop_reach_the_body_as_run_sends_them(compare, flags, expected):
+    outcomes = compare(scripted(models=["sim-model"]), *FAST, *flags)
+    body = outcomes["sync"].bodies[0]
+    assert {key: body[key] for key in expected} == expected
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_without_a_prompt_the_program_takes_its_arguments_or_stdin(play, program):
     by_args = play(scripted(), *FAST, program=program, prompt=None, args=("Tell", "me"))

@@ -261,7 +261,8 @@ class SimulatorServer:
         try:
             check_auth(request.headers)
             parsed = parse_messages_body(request.json(), self.scenario.models)
-            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars)
+            thinking = self.scenario.thinking_for(parsed.thinking)
+            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars, thinking_chars=thinking)
             reply.tokens_per_second = self.scenario.tokens_per_second
             reply.ttft = self.scenario.ttft
             answer = respond_recorded if step.fault == RECORDED else respond

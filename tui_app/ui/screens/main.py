@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ... import gc_policy
+from ...schema import FieldError, by_key
 from ..keys import bindings, effective_keys
 from ..replay_state import ReplayState
 from ..run_state import RunState
@@ -155,6 +156,7 @@ class MainScreen(Screen[None]):
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:
             await self.query_one("#settings-page").mount(self.form)
+        self.advise()
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
@@ -162,6 +164,7 @@ class MainScreen(Screen[None]):
         if self._form is not None:
             self._form.load(settings)
         self.query_one(PromptPanel).load(settings)
+        self.advise()
         status = self.query_one(StatusLine)
         status.model, status.preset = settings.model, settings.preset
         if announce:
@@ -238,6 +241,12 @@ class MainScreen(Screen[None]):
                 self.run_state.loading(self.clock())
                 self.render_live()
             await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
+        except FieldError as exc:  # a setting the model does not take: nothing was sent
+            failed = by_key().get(exc.field)
+            message = str(exc.named(failed.label) if failed else exc)
+            self.run_state.state = "idle"
+            await self.query_one(OutputPanel).refused(message)
+            self.notify(message, title="Settings", severity="error")
         except Exception as exc:
             self.log.error("run failed", exc)
             self.run_state.state = "failed"
@@ -443,6 +452,7 @@ class MainScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "model":
             self.query_one(StatusLine).model = event.value.strip()
+        self.advise()
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "refresh-models":
@@ -451,6 +461,25 @@ class MainScreen(Screen[None]):
     def on_select_changed(self, event: Any) -> None:
         if event.select.id == "preset" and event.value != event.select.BLANK:
             self.query_one(StatusLine).preset = str(event.value)
+        self.advise()
+
+    def advise(self) -> None:
+        """Show the timeout advisor's verdict on the settings as edited (unchanged while a
+        field does not parse: its own error is shown when sending)."""
+        if self._form is None or not self._form.is_mounted:
+            return
+        from ...advisor import advise_settings
+        from ...capabilities import from_table
+
+        self._form.offer(from_table(self._form.model))
+        try:
+            advice = advise_settings(self.current_settings())
+        except ValueError:
+            return
+        if advice is None:
+            self._form.show_advice("no speed figures for this model: no timeout advice", ok=True)
+        else:
+            self._form.show_advice(advice.line, ok=advice.ok)
 
 
 def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:
