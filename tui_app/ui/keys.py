@@ -166,6 +166,14 @@ KEYS: tuple[Key, ...] = (
         command="Step replay",
     ),
     Key(
+        "copy-as-code",
+        "ctrl+n",
+        "copy_as_code",
+        "Code",
+        "Show the prompt and settings as a Python program (what claude-tui code prints), to copy.",
+        command="Copy as code",
+    ),
+    Key(
         "help",
         "f1,question_mark",
         "app.help",

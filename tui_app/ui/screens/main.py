@@ -413,6 +413,9 @@ class MainScreen(Screen[None]):
     def action_replay_pause(self) -> None:
         self.history.toggle_pause()
 
+    def action_copy_as_code(self) -> None:
+        self.side.copy_as_code()
+
     def action_replay_resume(self) -> None:
         self.history.toggle_pause()
 
