@@ -65,6 +65,7 @@ NOT_FROM_A_SERVER = {
     "pool_timeout": "the client's own pool (replayed as a stall before headers: unit test)",
     "cancelled": "the user's doing (replayed as a stall: unit test)",
     "backend_unavailable": "no request was sent",
+    "refused_locally": "the client's own circuit breaker or throttle: no request was sent",
     "unexpected": "a bug in claude-tui, not something a server did",
 }
 CUT_BODY_KINDS = {"truncated_stream", "malformed_stream"}
