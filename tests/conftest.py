@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
 import subprocess
@@ -41,7 +42,6 @@ SLOW = (
     "tests/reliability/test_crash_safety.py",
     "tests/integration/test_crash_safety.py",
     "tests/store/test_run_recording.py::test_sigkill_mid_stream_leaves_an_interrupted_session",
-    "tests/store/test_run_recording.py::test_a_finished_run_is_listed_with_its_answer",
     "tests/ui/test_e2e_tmux.py",
     "tests/ui/test_snapshots.py",
     "tests/ui/test_startup.py::test_first_screen_paints_before_anthropic_is_imported",
@@ -50,7 +50,6 @@ SLOW = (
     "tests/integration/test_no_stream_cli.py::test_without_streaming_a_slow_answer_times_out_on_every_attempt",
     "tests/integration/test_no_stream_cli.py::test_the_same_answer_streamed_more_slowly_survives_the_same_read_timeout",
     "tests/codegen/test_builtins.py",
-    "tests/codegen/test_programs.py::test_backoff_waits_stay_within_the_jitter_bounds",
     "tests/codegen/test_programs.py::test_retry_after_is_honoured",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
@@ -173,6 +172,25 @@ def cli(capsys):
             code = exc.code if isinstance(exc.code, int) else 2
         out, err = capsys.readouterr()
         return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def run_cli_in_process(cli, monkeypatch):
+    """``run_cli``'s interface (a ``CompletedProcess``), but ``tui_app.cli.main`` in this
+    process: for tests of what a command does, not of the process boundary (a process
+    imports the SDK again: ~2.5 s of CPU). ``input`` is stdin, ``env`` is added to the
+    environment, both for this call only."""
+
+    def run(*args: str | os.PathLike[str], input: str | None = None, env: dict[str, str] | None = None):
+        argv = [os.fspath(arg) for arg in args]  # paths too, as ``subprocess`` takes them
+        with monkeypatch.context() as patch:
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8"))
+            code, out, err = cli(*argv)
+        return subprocess.CompletedProcess(["claude-tui", *argv], code, out, err)
 
     return run
 
