@@ -6,6 +6,7 @@ import asyncio
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -161,15 +162,21 @@ def run_cli(isolated_env):
 def cli(capsys):
     """Run ``tui_app.cli.main(argv)`` in-process; returns (exit code, stdout, stderr).
 
-    A usage error (argparse's ``SystemExit``) gives its exit code like any other.
+    A usage error (argparse's ``SystemExit``) gives its exit code like any other. The
+    SIGINT handler is put back afterwards: ``claude-tui run`` sets its own on the event loop,
+    and asyncio's ``remove_signal_handler`` leaves Python's default behind (not what the test
+    process had: an xdist worker ignores SIGINT), which a process that exits never notices.
     """
     from tui_app.cli import main
 
     def run(*argv: str) -> tuple[int, str, str]:
+        sigint = signal.getsignal(signal.SIGINT)
         try:
             code = main(list(argv))
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            signal.signal(signal.SIGINT, sigint)
         out, err = capsys.readouterr()
         return code, out, err
 
