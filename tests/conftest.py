@@ -140,6 +140,14 @@ def scenario_file(tmp_path):
     return write
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` for a child a test interrupts with SIGINT: the signal at its default,
+    so Python raises KeyboardInterrupt there. An ignored signal stays ignored across exec,
+    and the test run may ignore SIGINT itself (started in the background: ``make test &``,
+    ``nohup``); the child must not inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def run_cli(isolated_env):
     """Run the real ``claude-tui`` process; returns CompletedProcess (text mode)."""

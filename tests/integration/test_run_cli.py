@@ -16,6 +16,7 @@ import time
 
 import pytest
 
+from tests.conftest import default_sigint
 from tui_app.simulator import answer_for
 
 PROMPT = "What is jitter?"
@@ -152,6 +153,7 @@ def test_ctrl_c_during_backoff_exits_130_quickly(scenario_file, isolated_env, tm
         stderr=subprocess.PIPE,
         text=True,
         env=dict(os.environ),
+        preexec_fn=default_sigint,
     )
     deadline = time.monotonic() + 30
     seen = ""
