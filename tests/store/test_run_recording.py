@@ -54,11 +54,11 @@ def test_sigkill_mid_stream_leaves_an_interrupted_session(tmp_path):
 
 
 def test_a_finished_run_is_listed_with_its_answer(run_cli_in_process):
-    proc = run_cli_in_process("run", "--sim=529-then-ok", "--base-delay", "0.01", "Say hi")
-    assert proc.returncode == 0, proc.stderr
+    done = run_cli_in_process("run", "--sim=529-then-ok", "--base-delay", "0.01", "Say hi")
+    assert done.returncode == 0, done.stderr
     with SessionStore.open() as store:
         [summary] = store.list_sessions(search="hi")
         detail = store.get_session(summary.id)
     assert (summary.status, summary.attempts) == ("ok", 2)
-    assert detail.response == proc.stdout  # what was printed is what was stored
+    assert detail.response == done.stdout  # what was printed is what was stored
     assert [e.type for e in detail.events].count("attempt_error") == 1
