@@ -216,8 +216,11 @@ async def _load(backend: Backend, stderr: IO[str]) -> int | None:
 
 
 async def _with_sigint(controller: RunController, running: Awaitable[Event]) -> Event:
-    """Await the run with Ctrl-C cancelling it (exit 130), not killing the process mid-write."""
+    """Await the run with Ctrl-C cancelling it (exit 130), not killing the process mid-write.
+    The handler in force before is put back after (asyncio's removal leaves Python's default,
+    which matters to a process that goes on: ``cli.main`` called from a script or a test)."""
     loop = asyncio.get_running_loop()
+    before = signal.getsignal(signal.SIGINT)
     try:
         loop.add_signal_handler(signal.SIGINT, controller.cancel)
     except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread / Windows
@@ -227,5 +230,6 @@ async def _with_sigint(controller: RunController, running: Awaitable[Event]) -> 
     finally:
         try:
             loop.remove_signal_handler(signal.SIGINT)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover
+            signal.signal(signal.SIGINT, before)
+        except (NotImplementedError, RuntimeError, ValueError, TypeError):  # pragma: no cover
             pass
