@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +43,6 @@ SLOW = (
     "tests/reliability/test_crash_safety.py",
     "tests/integration/test_crash_safety.py",
     "tests/store/test_run_recording.py::test_sigkill_mid_stream_leaves_an_interrupted_session",
-    "tests/store/test_run_recording.py::test_a_finished_run_is_listed_with_its_answer",
     "tests/ui/test_e2e_tmux.py",
     "tests/ui/test_snapshots.py",
     "tests/ui/test_startup.py::test_first_screen_paints_before_anthropic_is_imported",
@@ -50,8 +51,10 @@ SLOW = (
     "tests/integration/test_no_stream_cli.py::test_without_streaming_a_slow_answer_times_out_on_every_attempt",
     "tests/integration/test_no_stream_cli.py::test_the_same_answer_streamed_more_slowly_survives_the_same_read_timeout",
     "tests/codegen/test_builtins.py",
-    "tests/codegen/test_programs.py::test_backoff_waits_stay_within_the_jitter_bounds",
     "tests/codegen/test_programs.py::test_retry_after_is_honoured",
+    "tests/codegen/test_programs.py::test_thinking_effort_temperature_and_stop_reach_the_body_as_run_sends_them",
+    "tests/ui/test_thinking_ui.py::test_thinking_snapshots",
+    "tests/ui/test_advisor_ui.py::test_advisor_snapshots",
 )
 """Tests that take seconds each (soaks, killed processes, a real terminal, snapshots, the
 benchmark scripts, a sub-suite): marked ``slow`` so ``-m 'not slow'`` is a quick loop. Kept
@@ -140,6 +143,14 @@ def scenario_file(tmp_path):
     return write
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` for a child a test interrupts with SIGINT: the signal at its default,
+    so Python raises KeyboardInterrupt there. An ignored signal stays ignored across exec,
+    and the test run may ignore SIGINT itself (started in the background: ``make test &``,
+    ``nohup``); the child must not inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.fixture
 def run_cli(isolated_env):
     """Run the real ``claude-tui`` process; returns CompletedProcess (text mode)."""
@@ -162,17 +173,42 @@ def run_cli(isolated_env):
 def cli(capsys):
     """Run ``tui_app.cli.main(argv)`` in-process; returns (exit code, stdout, stderr).
 
-    A usage error (argparse's ``SystemExit``) gives its exit code like any other.
+    A usage error (argparse's ``SystemExit``) gives its exit code like any other. The
+    SIGINT handler is put back afterwards: ``claude-tui run`` sets its own on the event loop,
+    and asyncio's ``remove_signal_handler`` leaves Python's default behind (not what the test
+    process had: an xdist worker ignores SIGINT), which a process that exits never notices.
     """
     from tui_app.cli import main
 
     def run(*argv: str) -> tuple[int, str, str]:
+        sigint = signal.getsignal(signal.SIGINT)
         try:
             code = main(list(argv))
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else 2
+        finally:
+            signal.signal(signal.SIGINT, sigint)
         out, err = capsys.readouterr()
         return code, out, err
+
+    return run
+
+
+@pytest.fixture
+def run_cli_in_process(cli, monkeypatch):
+    """``run_cli``'s interface (a ``CompletedProcess``), but ``tui_app.cli.main`` in this
+    process: for tests of what a command does, not of the process boundary (a process
+    imports the SDK again: ~2.5 s of CPU). ``input`` is stdin, ``env`` is added to the
+    environment, both for this call only."""
+
+    def run(*args: str | os.PathLike[str], input: str | None = None, env: dict[str, str] | None = None):
+        argv = [os.fspath(arg) for arg in args]  # paths too, as ``subprocess`` takes them
+        with monkeypatch.context() as patch:
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8"))
+            code, out, err = cli(*argv)
+        return subprocess.CompletedProcess(["claude-tui", *argv], code, out, err)
 
     return run
 

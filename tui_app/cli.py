@@ -33,6 +33,7 @@ COMMANDS = {
     "simulate": "run a local Anthropic API simulator that injects faults",
     "profiles": "list, show, save or delete saved settings profiles",
     "sessions": "list, search, show, export or delete recorded sessions",
+    "scenario": "make a scenario replaying a run's --events file",
     "replay": "play a recorded session back (in the TUI, or --print the answer)",
 }
 """Subcommand name (its module in ``tui_app.commands``) -> the line ``--help`` shows for it."""

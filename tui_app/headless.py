@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from . import gc_policy, present
+from .advisor import advise_settings
 from .cli import EXIT_API_FAILURE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from .model_notes import deprecation_note
 from .retry.events import AttemptError, AttemptStart, Backoff, Cancelled, Event, GiveUp, Success, TextDelta
@@ -25,6 +26,7 @@ from .run.backend import Backend
 from .run.choice import BackendChoice
 from .run.controller import RunController
 from .safe_text import one_line, visible
+from .schema import FieldError, flag_error
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -169,11 +171,17 @@ async def _run(
         )
         if not options.quiet and (note := deprecation_note(settings.model)):
             say(stderr, note)
+        if not options.quiet and (advice := advise_settings(settings)) is not None and not advice.ok:
+            say(stderr, f"timeout advice: {advice.line}")
         # Machine-readable consumers first: once a person sees a line, the file already has it.
         consumers: list[Consumer] = [jsonl_writer(events_file)] if events_file is not None else []
         consumers += [printer.handle, notices]
         controller = RunController(backend)
-        last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+        try:
+            last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+        except FieldError as exc:  # a setting the model does not take: nothing was sent
+            say(stderr, str(flag_error(exc)), prefix="claude-tui run: ")
+            return EXIT_USAGE
         notices()  # the session's last write comes after the last event
     finally:
         await backend.aclose()
@@ -208,8 +216,11 @@ async def _load(backend: Backend, stderr: IO[str]) -> int | None:
 
 
 async def _with_sigint(controller: RunController, running: Awaitable[Event]) -> Event:
-    """Await the run with Ctrl-C cancelling it (exit 130), not killing the process mid-write."""
+    """Await the run with Ctrl-C cancelling it (exit 130), not killing the process mid-write.
+    The handler in force before is put back after (asyncio's removal leaves Python's default,
+    which matters to a process that goes on: ``cli.main`` called from a script or a test)."""
     loop = asyncio.get_running_loop()
+    before = signal.getsignal(signal.SIGINT)
     try:
         loop.add_signal_handler(signal.SIGINT, controller.cancel)
     except (NotImplementedError, RuntimeError):  # pragma: no cover - non-main thread / Windows
@@ -219,5 +230,6 @@ async def _with_sigint(controller: RunController, running: Awaitable[Event]) -> 
     finally:
         try:
             loop.remove_signal_handler(signal.SIGINT)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover
+            signal.signal(signal.SIGINT, before)
+        except (NotImplementedError, RuntimeError, ValueError, TypeError):  # pragma: no cover
             pass

@@ -63,9 +63,11 @@ def success_line(event: Success, *, model: str | None = None) -> str:
         usage = f", {event.input_tokens or 0} in / {event.output_tokens or 0} out tokens"
     speed = f", {event.tokens_per_s:.0f} tok/s" if event.tokens_per_s else ""
     plural = "s" if event.attempt != 1 else ""
+    # max_tokens: complete as the API sees it, yet not the whole answer the model meant.
+    reason = "max_tokens: the answer is cut off" if event.stop_reason == "max_tokens" else event.stop_reason
     return (
         f"done in {seconds(event.elapsed)} after {event.attempt} attempt{plural}{_with(model)} "
-        f"({event.stop_reason}{usage}, TTFT {seconds(event.ttft)}{speed})"
+        f"({reason}{usage}, TTFT {seconds(event.ttft)}{speed})"
         f"{request_id_suffix(event.request_id)}"
     )
 

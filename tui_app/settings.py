@@ -20,8 +20,11 @@ from .schema import (
     Choice,
     FieldError,
     Integer,
+    Number,
     ScenarioRef,
     Text,
+    TextList,
+    Thinking,
     by_key,
     check_values,
     collect,
@@ -42,6 +45,8 @@ if TYPE_CHECKING:
 DEFAULT_MODEL = default_model()
 """The newest Sonnet-class model of the installed SDK (see :mod:`tui_app.models`)."""
 DEFAULT_MAX_TOKENS = 1024
+EFFORTS: tuple[str, ...] = ("low", "medium", "high", "xhigh", "max")
+"""``output_config.effort`` levels of the SDK's ``OutputConfigParam``."""
 SETTINGS_VERSION = 2
 """Layout of ``to_dict()`` (stored with each session). 1 (records without the key): the
 dataclass fields as they are; 2: the profile layout of the schema plus ``effective``."""
@@ -78,6 +83,38 @@ class RunSettings:
     )
     system: str | None = setting(
         None, kind=Text(optional=True), flag="--system", label="system prompt", form="prompt", help="system prompt"
+    )
+    thinking: str | int | None = setting(
+        None,
+        kind=Thinking(),
+        flag="--thinking",
+        label="thinking",
+        doc_default="the model's",
+        help='thinking: "off", "adaptive", or a budget of N tokens (below max_tokens)',
+    )
+    effort: str | None = setting(
+        None,
+        kind=Choice(EFFORTS, optional=True),
+        flag="--effort",
+        label="effort",
+        doc_default="the model's",
+        help="output_config.effort: how much effort (and thinking) the model spends",
+    )
+    temperature: float | None = setting(
+        None,
+        kind=Number(0.0, 1.0, optional=True),
+        flag="--temperature",
+        label="temperature",
+        doc_default="the model's",
+        help="sampling temperature; only with thinking off, and only where the model takes one (see Thinking and effort)",
+    )
+    stop_sequences: tuple[str, ...] = setting(
+        (),
+        kind=TextList(),
+        flag="--stop",
+        label="stop sequences",
+        doc_default="none",
+        help="stop the answer at this text (repeatable; stop_reason is then stop_sequence)",
     )
     preset: str = setting(
         DEFAULT_PRESET,
@@ -184,6 +221,24 @@ class RunSettings:
                 raise FieldError(f"timeouts.{name}", f"is not a setting: {suggest(f'timeouts.{name}', schema)}")
         check_values(self.values(), schema)
         self._check_no_stream()
+        self._check_thinking()
+
+    def _check_thinking(self) -> None:
+        """The API's rules between thinking and the rest of the request (the SDK's
+        ``ThinkingConfigEnabledParam``: the budget "must be ≥1024 and less than max_tokens",
+        as thinking tokens count toward it; a sampling temperature only with thinking off)."""
+        if isinstance(self.thinking, int) and self.thinking >= self.max_tokens:
+            raise FieldError(
+                "thinking",
+                f"is a budget of {self.thinking} tokens, not below max_tokens ({self.max_tokens})",
+                "lower the budget, or raise max_tokens above it (thinking counts toward max_tokens)",
+            )
+        if self.temperature is not None and self.thinking not in (None, "off"):
+            raise FieldError(
+                "temperature",
+                f"cannot be set while thinking is on (thinking is {show(self.thinking)})",
+                "leave temperature out, or set thinking to off",
+            )
 
     def _check_no_stream(self) -> None:
         """The SDK's rule for non-streaming requests (:mod:`tui_app.retry.nonstreaming`),
@@ -262,6 +317,7 @@ def _values_from_v1(data: Mapping[str, Any]) -> dict[str, object]:
 __all__ = [
     "DEFAULT_MAX_TOKENS",
     "DEFAULT_MODEL",
+    "EFFORTS",
     "JITTERS",
     "MID_STREAM_POLICIES",
     "SETTINGS_VERSION",

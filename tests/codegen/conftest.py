@@ -1,18 +1,35 @@
-"""Generated programs and ``claude-tui run``, each a real process against its own simulator.
+"""Generated programs and ``claude-tui run``, each against its own simulator.
 
 ``play(scenario, *flags)`` runs one of them (``program="run" | "sync" | "async"``) on a
 fresh simulator playing ``scenario`` and returns an :class:`Outcome`: exit code, stdout,
 stderr, the JSON body of every ``POST /v1/messages``, and when each request was answered,
 so tests compare behaviour (requests, bodies, answers, waits), never wording.
+
+In-process by default: each process would import the SDK again (~2.5 s of CPU), and what
+these tests compare is the programs' behaviour, not how a process starts. The program is
+run as ``python program.py`` runs it (``runpy`` with ``__name__ == "__main__"``, its own
+``sys.argv``, stdin and environment; ``SystemExit`` is its exit code, an uncaught
+exception a traceback and exit 1), ``claude-tui run`` through ``tui_app.cli.main``. After
+each run, what a run could leave behind in the test process (:func:`process_state`) must
+be as it was. ``process=True`` runs a real process instead, for the tests whose subject is
+the program or the command as the user starts it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import io
+import logging
 import os
 import re
+import runpy
+import signal
 import subprocess
 import sys
+import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +51,7 @@ WAIT_TOLERANCE = 1.0
 
 @dataclass
 class Outcome:
-    """What one client process did against the simulator."""
+    """What one client run did against the simulator."""
 
     code: int
     stdout: str
@@ -64,6 +81,39 @@ def announced_waits(outcome: Outcome, program: str) -> list[float]:
     return [float(s) for s in re.findall(pattern, outcome.stderr)]
 
 
+def process_state() -> dict[str, Any]:
+    """What an in-process run could change for the tests after it: the environment, the
+    garbage collector (``tui_app.gc_policy`` disables and freezes), logging handlers,
+    the SIGINT handler (``claude-tui run`` sets its own), the event loop policy, and threads
+    left behind (the simulator's own is stopped by then)."""
+    loggers = [logging.getLogger(), *(logging.getLogger(n) for n in ("anthropic", "httpx", "httpx2", "tui_app"))]
+    return {
+        "environ": dict(os.environ),
+        "gc": (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()),
+        "logging": [(lg.name, lg.level, list(lg.handlers)) for lg in loggers],
+        "sigint": signal.getsignal(signal.SIGINT),
+        "event loop policy": asyncio.get_event_loop_policy(),
+        "threads": sorted(t.name for t in threading.enumerate()),
+    }
+
+
+def run_program(path: Path, args: tuple[str, ...], stdin: str | None) -> int:
+    """Run ``python path *args`` in this process (the caller patches the environment and
+    captures the output); the exit code the interpreter would give."""
+    saved_argv, saved_stdin = sys.argv, sys.stdin
+    sys.argv, sys.stdin = [str(path), *args], io.StringIO(stdin or "")
+    try:
+        runpy.run_path(str(path), run_name="__main__")
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    except Exception:
+        traceback.print_exc()  # to the captured stderr, as the interpreter would
+        return 1
+    finally:
+        sys.argv, sys.stdin = saved_argv, saved_stdin
+    return 0
+
+
 @pytest.fixture
 def generate(cli, tmp_path):
     """``generate(*flags, prompt=PROMPT, program="sync")`` -> path of the program that
@@ -82,8 +132,27 @@ def generate(cli, tmp_path):
 
 
 @pytest.fixture
-def play(generate, isolated_env):
-    """``play(scenario, *flags, program="sync", prompt=PROMPT, args=())`` -> :class:`Outcome`."""
+def play(generate, run_cli_in_process, capsys, monkeypatch, isolated_env):
+    """``play(scenario, *flags, program="sync", prompt=PROMPT, args=(), stdin=None, seed=0,
+    process=False)`` -> :class:`Outcome`."""
+
+    def in_process(program: str, flags: tuple[str, ...], prompt: str | None, args: tuple[str, ...], stdin: str | None):
+        if program == "run":
+            done = run_cli_in_process("run", prompt or "-", "--no-record", *flags, input=stdin)
+            return done.returncode, done.stdout, done.stderr
+        path = generate(*flags, prompt=prompt, program=program)
+        capsys.readouterr()  # only the program's own output from here
+        code = run_program(path, args, stdin)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    def as_process(program: str, flags: tuple[str, ...], prompt: str | None, args: tuple[str, ...], stdin: str | None):
+        if program == "run":
+            command = [sys.executable, "-m", "tui_app", "run", prompt or "-", "--no-record", *flags]
+        else:
+            command = [sys.executable, str(generate(*flags, prompt=prompt, program=program)), *args]
+        done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=dict(os.environ), timeout=90)
+        return done.returncode, done.stdout, done.stderr
 
     def run(
         scenario: object,
@@ -93,39 +162,40 @@ def play(generate, isolated_env):
         args: tuple[str, ...] = (),
         stdin: str | None = None,
         seed: int = 0,
+        process: bool = False,
     ) -> Outcome:
-        if program == "run":
-            command = [sys.executable, "-m", "tui_app", "run", prompt or "-", "--no-record", *flags]
-        else:
-            command = [sys.executable, str(generate(*flags, prompt=prompt, program=program)), *args]
         stamps: dict[int, float] = {}
 
         def stamp(record: Any) -> None:
             if record.path == "/v1/messages":
                 stamps[id(record)] = time.monotonic()
 
+        before = process_state()
         with Simulator(scenario, seed=seed, on_request=stamp) as sim:  # type: ignore[arg-type]
-            env = {**os.environ, "ANTHROPIC_BASE_URL": sim.base_url, "ANTHROPIC_API_KEY": "sim-key"}
-            done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=env, timeout=90)
+            with monkeypatch.context() as patch:
+                patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
+                patch.setenv("ANTHROPIC_API_KEY", "sim-key")
+                code, out, err = (as_process if process else in_process)(program, flags, prompt, args, stdin)
             requests = [r for r in sim.requests if (r.method, r.path) == ("POST", "/v1/messages")]
+        assert process_state() == before, f"{program} left state behind in the test process"
         times = [stamps.get(id(r), float("nan")) for r in requests]
-        return Outcome(done.returncode, done.stdout, done.stderr, requests, times)
+        return Outcome(code, out, err, requests, times)
 
     return run
 
 
 @pytest.fixture
 def compare(play):
-    """``compare(scenario, *flags)`` -> ``{"run": Outcome, "sync": Outcome, "async": Outcome}``:
-    ``claude-tui run`` and both generated programs, after asserting what must be equal
-    between run and each program: exit code, stdout (the exact answer, or nothing), the
-    number of requests and every request body."""
+    """``compare(scenario, *flags, seed=0, process=False)`` -> ``{"run": Outcome, "sync":
+    Outcome, "async": Outcome}``: ``claude-tui run`` and both generated programs, after
+    asserting what must be equal between run and each program: exit code, stdout (the exact
+    answer, or nothing), the number of requests and every request body."""
 
-    def every(scenario: object, *flags: str, seed: int = 0) -> dict[str, Outcome]:
-        outcomes = {"run": play(scenario, *flags, program="run", seed=seed)}
+    def every(scenario: object, *flags: str, seed: int = 0, process: bool = False) -> dict[str, Outcome]:
+        outcomes = {"run": play(scenario, *flags, program="run", seed=seed, process=process)}
         ours = outcomes["run"]
         for program in PROGRAMS:
-            theirs = outcomes[program] = play(scenario, *flags, program=program, seed=seed)
+            theirs = outcomes[program] = play(scenario, *flags, program=program, seed=seed, process=process)
             assert "Traceback" not in theirs.stderr, theirs.stderr
             assert (theirs.code, len(theirs.requests)) == (ours.code, len(ours.requests)), (
                 program,

@@ -1,9 +1,12 @@
-"""The generated programs, run as processes against scripted faults, behave like ``claude-tui run``.
+"""The generated programs, run against scripted faults, behave like ``claude-tui run``.
 
 Each case runs ``claude-tui run`` and both generated programs (sync and async) on fresh
 simulators playing the same script; ``compare`` asserts the same exit code, the same stdout
 (the exact answer, or nothing), the same number of requests and identical request bodies.
-The assertions here say what that common behaviour is.
+The assertions here say what that common behaviour is. They run in-process (see
+conftest.py), but for two tests whose subject is the process a user starts: the first case
+(``claude-tui run`` and both programs as processes) and the prompt piped to a program's
+stdin.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from tui_app.simulator import answer_for
 from .conftest import FAST, PROGRAMS, PROMPT, WAIT_TOLERANCE, announced_waits, scripted
 
 ANSWER = answer_for(PROMPT)
-# Three processes a test, each importing anthropic (~1 s; far more on a busy machine).
+# The real waits (hints up to 2 s, three clients) on a loaded machine.
 pytestmark = pytest.mark.timeout(600)
 
 
@@ -24,7 +27,9 @@ def programs(outcomes):
 
 
 def test_two_overloads_then_an_answer(compare):
-    outcomes = compare(scripted({"fault": "status", "status": 529}, {"fault": "status", "status": 529}), *FAST)
+    """As processes: ``claude-tui run`` and ``python program.py``, as the user runs them."""
+    two = scripted({"fault": "status", "status": 529}, {"fault": "status", "status": 529})
+    outcomes = compare(two, *FAST, process=True)
     for ours in programs(outcomes):
         assert (ours.code, ours.stdout, len(ours.requests)) == (0, ANSWER, 3)
         assert ours.stderr.count("overloaded_error (HTTP 529)") == 2
@@ -147,9 +152,30 @@ def test_system_prompt_and_model_settings_reach_the_body(compare, other_model):
     assert (body["system"], body["max_tokens"], body["model"]) == ("Answer in one line.", 300, other_model)
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (
+            ("--thinking", "adaptive", "--effort", "high", "--stop", "X"),
+            {"thinking": {"type": "adaptive"}, "output_config": {"effort": "high"}, "stop_sequences": ["X"]},
+        ),
+        (
+            ("--model", "sim-model", "--thinking", "off", "--temperature", "0.2", "--stop", 'say "a, b"'),
+            {"thinking": {"type": "disabled"}, "temperature": 0.2, "stop_sequences": ['say "a, b"']},
+        ),
+    ],
+    ids=["thinking-effort-stop", "off-temperature"],
+)
+def test_thinking_effort_temperature_and_stop_reach_the_body_as_run_sends_them(compare, flags, expected):
+    outcomes = compare(scripted(models=["sim-model"]), *FAST, *flags)
+    body = outcomes["sync"].bodies[0]
+    assert {key: body[key] for key in expected} == expected
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_without_a_prompt_the_program_takes_its_arguments_or_stdin(play, program):
+    """The prompt piped to ``python program.py`` as a process: a real stdin."""
     by_args = play(scripted(), *FAST, program=program, prompt=None, args=("Tell", "me"))
-    by_stdin = play(scripted(), *FAST, program=program, prompt=None, stdin="Tell me")
+    by_stdin = play(scripted(), *FAST, program=program, prompt=None, stdin="Tell me", process=True)
     assert (by_args.code, by_args.stdout) == (0, answer_for("Tell me"))
     assert (by_stdin.code, by_stdin.stdout) == (0, answer_for("Tell me"))

@@ -59,8 +59,11 @@ class _Stream:
 
     async def __aiter__(self):
         yield SimpleNamespace(type="message_start", message=SimpleNamespace(usage=SimpleNamespace(input_tokens=3)))
-        for chunk in self.step.chunks:
+        for chunk in self.step.chunks:  # answer text, or any other event as it is
             await asyncio.sleep(0)
+            if not isinstance(chunk, str):
+                yield chunk
+                continue
             yield SimpleNamespace(
                 type="content_block_delta", index=0, delta=SimpleNamespace(type="text_delta", text=chunk)
             )

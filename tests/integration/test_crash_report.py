@@ -89,9 +89,9 @@ def test_a_bug_in_the_retry_core_ends_run_with_exit_70_and_a_crash_log(run_cli, 
     assert "in broken" in report and KEY not in report and KEY not in result.stderr
 
 
-def test_an_api_failure_still_exits_1(run_cli, scenario_file):
+def test_an_api_failure_still_exits_1(run_cli_in_process, scenario_file):
     refused = scenario_file('name = "no"\n[[steps]]\nfault = "status"\nstatus = 400\n')
-    result = run_cli("run", "hello", "--sim", "--scenario", refused)
+    result = run_cli_in_process("run", "hello", "--sim", "--scenario", refused)
     assert result.returncode == 1 and "gave up" in result.stderr and not list(paths.crash_dir().glob("*.log"))
 
 

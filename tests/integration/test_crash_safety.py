@@ -24,7 +24,7 @@ def _text_rows(db) -> int:
         return 0
 
 
-def test_sigkill_mid_stream_leaves_interrupted_session(scenario_file, run_cli):
+def test_sigkill_mid_stream_leaves_interrupted_session(scenario_file, run_cli_in_process):
     scenario = scenario_file(
         'name = "slow"\nanswer_chars = 4000\n[[steps]]\nfault = "dribble"\ntokens_per_second = 100\n'
     )
@@ -45,11 +45,12 @@ def test_sigkill_mid_stream_leaves_interrupted_session(scenario_file, run_cli):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
-    listed = run_cli("sessions", "list", "--json")
+    # What a later command sees: the commands themselves need no fresh process.
+    listed = run_cli_in_process("sessions", "list", "--json")
     assert listed.returncode == 0, listed.stderr
     sessions = json.loads(listed.stdout)
     assert len(sessions) == 1 and sessions[0]["status"] == "interrupted"
-    shown = json.loads(run_cli("sessions", "show", str(sessions[0]["id"]), "--json").stdout)
+    shown = json.loads(run_cli_in_process("sessions", "show", str(sessions[0]["id"]), "--json").stdout)
     types = [e["type"] for e in shown["events"]]
     assert types[:2] == ["run_start", "attempt_start"] and "text" in types
     assert not {"success", "give_up", "cancelled"} & set(types)
@@ -57,7 +58,7 @@ def test_sigkill_mid_stream_leaves_interrupted_session(scenario_file, run_cli):
     answer = answer_for("tell a long story", chars=4000)
     assert partial and answer.startswith(partial) and len(partial) < len(answer)
 
-    again = run_cli("run", "after the crash", "--sim")
+    again = run_cli_in_process("run", "after the crash", "--sim")
     assert again.returncode == 0, "the next start works"
-    statuses = [s["status"] for s in json.loads(run_cli("sessions", "list", "--json").stdout)]
+    statuses = [s["status"] for s in json.loads(run_cli_in_process("sessions", "list", "--json").stdout)]
     assert statuses == ["ok", "interrupted"]

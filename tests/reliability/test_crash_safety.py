@@ -92,7 +92,7 @@ def _tui_streaming(pty_app, scenario_file):
     return tui
 
 
-def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_file, run_cli):
+def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_file, run_cli_in_process):
     _profile("wait", scenario_file(LONG_WAIT))
     tui = _tui_streaming(pty_app, scenario_file)
     tui.kill()
@@ -129,7 +129,7 @@ def test_sigkill_of_the_tui_mid_stream_and_during_a_backoff(pty_app, scenario_fi
             "attempt_error",
             "backoff",
         ]
-    listed = run_cli("sessions", "list", "--json")
+    listed = run_cli_in_process("sessions", "list", "--json")  # what a later command sees
     assert listed.returncode == 0 and [s["status"] for s in json.loads(listed.stdout)] == ["interrupted", "interrupted"]
     assert private_tree_problems(paths.data_dir()) == [], "what the TUI wrote is private"
     assert not paths.config_file().exists() or paths.config_file().stat().st_mode & 0o077 == 0

@@ -15,14 +15,15 @@ SEQUENCES = (b"\x1b]52;c;SGVsbG8=", b"\x1b[2J")
 SHOWN = rb"\x1b]52;c;SGVsbG8=\x07\x1b[2J"
 
 
-def test_a_replayed_hostile_session_is_shown_escaped_never_obeyed(run_cli, pty_app):
-    recorded = run_cli("run", "-", "--sim", input=f"{HOSTILE} evil prompt")
+def test_a_replayed_hostile_session_is_shown_escaped_never_obeyed(run_cli_in_process, pty_app):
+    recorded = run_cli_in_process("run", "-", "--sim", input=f"{HOSTILE} evil prompt")  # the recording: in-process
     assert recorded.returncode == 0, recorded.stderr
     tui = pty_app("replay", "1", "--speed", "max")
-    tui.wait_for(b"ok end_turn", timeout=30)  # the attempts row of the success: the whole run is drawn
-    tui.wait_for(b"evil prompt", timeout=10)  # the answer's first line (the simulator echoes the prompt)...
+    tui.wait_for(b"ok end_turn", timeout=30)  # the attempts row of the success: the whole run is replayed
+    # The answer's first line (the simulator echoes the prompt) drawn escaped, as is the prompt
+    # echo; waited for, not looked up at once: the frame that draws it may follow the row's.
+    tui.wait_for(b"answer to: " + SHOWN, timeout=30)
     output = tui.output
     for sequence in SEQUENCES:
         assert sequence not in output, f"{sequence!r} reached the terminal"
-    assert b"answer to: " + SHOWN in output  # ...drawn escaped, as is the prompt echo
     assert output.count(SHOWN) >= 2

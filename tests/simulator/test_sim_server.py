@@ -260,3 +260,25 @@ def test_stop_then_start_again(raw, message_body) -> None:
         assert raw(sim, "POST", "/v1/messages", message_body).status == 200  # the script went on
     finally:
         sim.stop()
+
+
+async def test_request_log_times_each_request_and_names_its_fault(make_sim, scripted, sdk) -> None:
+    """received_at orders the requests; headers_after includes a latency step's silence (a
+    lower bound the server itself enforces); duration spans the streamed answer."""
+    sim = make_sim(scripted(Step("status", status=529), Step("latency", seconds=0.2)))
+    driver = sdk(sim)
+    with pytest.raises(anthropic.OverloadedError):
+        await driver.stream()
+    await driver.stream()
+    first, second = sim.requests
+    assert (first.fault, second.fault) == ("status", "latency")
+    assert 0 <= first.received_at < second.received_at
+    assert 0 <= first.headers_after <= first.duration
+    assert 0.2 <= second.headers_after <= second.duration
+    logged = second.to_dict()
+    assert {k: logged[k] for k in ("fault", "received_at", "headers_after", "duration")} == {
+        "fault": "latency",
+        "received_at": second.received_at,
+        "headers_after": second.headers_after,
+        "duration": second.duration,
+    }

@@ -137,10 +137,12 @@ def test_profiles_save_list_show_delete(cli):
     assert (settings.effective_policy().deadline, settings.policy.jitter) == (120.0, "equal")
     assert cli("profiles", "list") == (0, f"fast  {DEFAULT_MODEL}  preset streaming\n", "")
     code, out, _ = cli("profiles", "show", "fast")
-    assert "read = 45.0" in out and out.rstrip().endswith(
+    effective, advice = out.rstrip().splitlines()[-2:]
+    assert "read = 45.0" in out and effective == (
         "# effective (preset streaming): timeouts.connect 5 s, timeouts.read 45 s, timeouts.write 10 s, "
         "timeouts.pool 5 s, retry.deadline 120 s"
     )
+    assert advice.startswith("# timeout advice: read 45 s covers ~") and "deadline 120 s covers ~" in advice
     _, out, _ = cli("profiles", "show", "fast", "--json")
     shown = json.loads(out)
     assert shown["timeouts"] == {"read": 45.0} and shown["effective"]["timeouts.read"] == 45.0

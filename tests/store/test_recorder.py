@@ -269,3 +269,21 @@ def test_while_running_a_success_text_is_rebuilt_from_carried_text_and_deltas(st
     for event in events:
         rec.record(event)
     assert store.get_session(rec.session_id).events == events
+
+
+def test_thinking_deltas_are_batched_like_text_and_read_back_in_order(rec, stored, store):
+    from tui_app.retry.events import ThinkingDelta
+
+    thinking = [ThinkingDelta(t=0.01 * i, attempt=1, text=f"t{i} ") for i in range(FLUSH_EVERY - 2)]
+    events = [RunStart(t=0.0, model="m"), AttemptStart(t=0.0, attempt=1, model="m"), *thinking]
+    events += [ThinkingDelta(t=0.6, attempt=1, text="", redacted=True), delta(700), delta(701)]
+    for event in events:
+        rec.record(event)
+    assert stored() == 2  # the deltas, thinking or text, wait for a batch
+    rec.record(Success(t=0.8, attempt=1, text="xx", stop_reason="end_turn", thinking="", elapsed=0.8))
+    rec.finish()
+    back = store.get_session(rec.session_id).events
+    assert [(e.type, getattr(e, "text", None)) for e in back[:-1]] == [
+        (e.type, getattr(e, "text", None)) for e in events
+    ]
+    assert back[len(thinking) + 2].redacted

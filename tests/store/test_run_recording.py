@@ -1,4 +1,5 @@
-"""End to end: `claude-tui run` against the simulator records its session as it goes."""
+"""End to end: `claude-tui run` against the simulator records its session as it goes (a
+real process where it is killed; in-process where it finishes)."""
 
 from __future__ import annotations
 
@@ -52,19 +53,12 @@ def test_sigkill_mid_stream_leaves_an_interrupted_session(tmp_path):
     assert len(detail.partial_text) >= 20
 
 
-def test_a_finished_run_is_listed_with_its_answer():
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui_app", "run", "--sim=529-then-ok", "--base-delay", "0.01", "Say hi"],
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
+def test_a_finished_run_is_listed_with_its_answer(run_cli_in_process):
+    done = run_cli_in_process("run", "--sim=529-then-ok", "--base-delay", "0.01", "Say hi")
+    assert done.returncode == 0, done.stderr
     with SessionStore.open() as store:
         [summary] = store.list_sessions(search="hi")
         detail = store.get_session(summary.id)
     assert (summary.status, summary.attempts) == ("ok", 2)
-    assert detail.response == proc.stdout  # what was printed is what was stored
+    assert detail.response == done.stdout  # what was printed is what was stored
     assert [e.type for e in detail.events].count("attempt_error") == 1

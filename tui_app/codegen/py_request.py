@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .literals import py_assign, py_seconds
+from .literals import py_assign, py_seconds, py_str
 from .template import Piece
 
 if TYPE_CHECKING:
@@ -29,8 +29,34 @@ def request(spec: ProgramSpec) -> Piece:
         ]
     else:
         lines.append(py_assign("PROMPT", spec.prompt))
-    system_arg = "system=SYSTEM," if spec.system is not None else ""
-    return Piece(imports=("import sys",), constants="\n".join(lines), slots={"SYSTEM_ARG": system_arg})
+    options, arguments = request_options(spec)
+    arguments = (["system=SYSTEM,"] if spec.system is not None else []) + arguments
+    constants = "\n".join(lines + options)
+    return Piece(imports=("import sys",), constants=constants, slots={"SYSTEM_ARG": "\n".join(arguments)})
+
+
+def request_options(spec: ProgramSpec) -> tuple[list[str], list[str]]:
+    """Constants and ``messages.create`` arguments for thinking, effort, temperature and stop
+    sequences, each only when set: the same body ``claude-tui run`` sends."""
+    constants: list[str] = []
+    arguments: list[str] = []
+    if spec.thinking is not None:
+        items = ", ".join(f"{py_str(k)}: {py_str(v) if isinstance(v, str) else v}" for k, v in spec.thinking.items())
+        constants.append(f"THINKING = {{{items}}}")
+        arguments.append("thinking=THINKING,")
+    if spec.effort is not None:
+        constants.append(py_assign("EFFORT", spec.effort))
+        arguments.append('output_config={"effort": EFFORT},')
+    if spec.stop_sequences:
+        constants.append(f"STOP_SEQUENCES = [{', '.join(map(py_str, spec.stop_sequences))}]")
+        arguments.append("stop_sequences=STOP_SEQUENCES,")
+    if spec.temperature is not None:
+        constants += [
+            "# anthropic 2.x has no temperature argument: it goes in the body as it is.",
+            f"TEMPERATURE = {spec.temperature!r}",
+        ]
+        arguments.append('extra_body={"temperature": TEMPERATURE},')
+    return constants, arguments
 
 
 def timeouts(spec: ProgramSpec) -> Piece:

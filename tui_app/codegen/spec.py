@@ -9,7 +9,7 @@ a program that silently ignored one would behave differently from the run it sta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..schema import FieldError, by_key
 
@@ -23,6 +23,10 @@ WRITTEN = frozenset(
         "model",
         "max_tokens",
         "system",
+        "thinking",
+        "effort",
+        "temperature",
+        "stop_sequences",
         "preset",
         "timeouts.connect",
         "timeouts.read",
@@ -74,10 +78,17 @@ class ProgramSpec:
     """The effective policy: the preset's deadline unless one was set."""
     scenario: str | None = None
     """The simulator scenario the settings prefer, named in the program's docstring."""
+    thinking: dict[str, Any] | None = None
+    """The request's ``thinking`` as ``claude-tui run`` sends it (None: left out)."""
+    effort: str | None = None
+    temperature: float | None = None
+    stop_sequences: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, prompt: str | None, settings: RunSettings) -> ProgramSpec:
         """``FieldError`` (naming the flag) for a setting the generator cannot write yet."""
+        from ..capabilities import from_table, thinking_param
+
         refuse_unwritten(settings)
         return cls(
             prompt=prompt,
@@ -88,6 +99,10 @@ class ProgramSpec:
             timeouts=settings.timeouts(),
             policy=settings.effective_policy(),
             scenario=settings.scenario,
+            thinking=thinking_param(settings.thinking, from_table(settings.model)),
+            effort=settings.effort,
+            temperature=settings.temperature,
+            stop_sequences=settings.stop_sequences,
         )
 
 

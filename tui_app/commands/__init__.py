@@ -8,6 +8,8 @@ of ``run``'s flags).
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 
 def parse_positive_int(text: str) -> int:
@@ -19,3 +21,22 @@ def parse_positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be >= 1")
     return value
+
+
+def write_out(text: str) -> None:
+    """Text to stdout: control characters escaped for a terminal, exact for a pipe."""
+    from ..safe_text import visible
+
+    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
+
+
+def write_output(text: str, output: str | None) -> str | None:
+    """``text`` to ``output`` (a file; None or ``-``: stdout); the problem in one line, if any."""
+    if not output or output == "-":
+        write_out(text)
+        return None
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return f"cannot write {output}: {exc.strerror or exc}"
+    return None

@@ -111,6 +111,10 @@ def _show(args: argparse.Namespace) -> int:
     print(f"# {profile_path(args.name)}")
     print(dumps(settings), end="")
     print(f"\n# effective (preset {settings.preset}): {effective_line(settings)}")
+    from ..advisor import advise_settings
+
+    if (advice := advise_settings(settings)) is not None:
+        print(f"# timeout advice: {advice.line}")
     return 0
 
 

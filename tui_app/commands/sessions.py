@@ -14,12 +14,11 @@ import json
 import shutil
 import sys
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..safe_text import one_line, visible
+from ..safe_text import one_line
 from ..store.filters import BACKENDS, STATUSES
-from . import parse_positive_int
+from . import parse_positive_int, write_out, write_output
 
 if TYPE_CHECKING:
     from ..store.sessions import SessionStore, SessionSummary
@@ -61,9 +60,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     show = actions.add_parser("show", help="one session: prompt, settings, attempts timeline, answer")
     show.add_argument("id", type=parse_positive_int, metavar="ID")
     show.add_argument("--json", action="store_true", help="JSON with the response and every event")
-    export = actions.add_parser("export", help="write one session as Markdown or JSON")
+    export = actions.add_parser("export", help="write one session as Markdown, JSON or a replayable scenario")
     export.add_argument("id", type=parse_positive_int, metavar="ID")
-    export.add_argument("--format", choices=("md", "json"), default="md", help="md (default) or json")
+    export.add_argument(
+        "--format",
+        choices=("md", "json", "scenario"),
+        default="md",
+        help="md (default), json, or scenario: a TOML scenario replaying what the server did, for --sim=FILE",
+    )
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     delete = actions.add_parser("delete", help="delete one session and its events")
     delete.add_argument("id", type=parse_positive_int, metavar="ID")
@@ -90,11 +94,6 @@ def run(args: argparse.Namespace) -> int:
 def _fail(message: str) -> int:
     print(f"claude-tui sessions: {one_line(message)}", file=sys.stderr)
     return 2
-
-
-def _write_out(text: str) -> None:
-    """Text to stdout: escaped for a terminal, exact for a pipe."""
-    sys.stdout.write(visible(text) if sys.stdout.isatty() else text)
 
 
 def _list(store: SessionStore, args: argparse.Namespace) -> int:
@@ -148,22 +147,22 @@ def _local_time(created_at: str) -> str:
 def _show(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
-    _write_out(export_session(store.get_session(args.id), "json" if args.json else "md"))
+    write_out(export_session(store.get_session(args.id), "json" if args.json else "md"))
     return 0
 
 
 def _export(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
-    text = export_session(store.get_session(args.id), args.format)
-    if not args.output or args.output == "-":
-        _write_out(text)
-        return 0
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    print(f"wrote session {args.id} to {args.output}", file=sys.stderr)
+        text = export_session(store.get_session(args.id), args.format)
+    except ValueError as exc:  # e.g. a session with no attempt has nothing to replay
+        return _fail(f"session {args.id}: {exc}")
+    problem = write_output(text, args.output)
+    if problem:
+        return _fail(problem)
+    if args.output and args.output != "-":
+        print(f"wrote session {args.id} to {args.output}", file=sys.stderr)
     return 0
 
 

@@ -19,7 +19,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from .classify import ratelimit_headers
-from .events import FirstToken, TextDelta
+from .events import FirstToken, TextDelta, ThinkingDelta
 from .failures import MalformedResponse, TruncatedResponse
 from .outcome import AttemptOutcome, Finish, json_kind, request_kwargs, response_started, succeeded, token_count
 from .whole import whole_attempt
@@ -74,7 +74,9 @@ async def _stream_attempt(
             # Exact: only the SDK's iterator decodes (bytes -> UTF-8 -> JSON); the loop body
             # decodes nothing, so these are bytes from the server, never a bug of ours.
             raise MalformedResponse(_decode_problem(exc)) from exc
-    succeeded(out, attempt, carried, started, end, since=end.first_at or started, now=now)
+    # Output tokens count the thinking too: the speed is over the time since output began.
+    since = out.thinking_since or end.first_at or started
+    succeeded(out, attempt, carried, started, end, since=since, now=now)
 
 
 async def _read_events(
@@ -94,9 +96,13 @@ async def _read_events(
             delta = getattr(event, "delta", None)
             delta_type = getattr(delta, "type", None)
             if delta_type != "text_delta":
-                if delta_type.__class__ is not str:
+                if delta_type == "thinking_delta":
+                    if _thought(delta, attempt, out, emit=emit, now=now) - last_yield > YIELD_EVERY:
+                        await asyncio.sleep(0)  # as for text: consumers see thinking as it comes
+                        last_yield = now()
+                elif delta_type.__class__ is not str:
                     raise MalformedResponse(_bad_delta(delta, delta_type))
-                continue  # thinking, signature, tool input: not answer text
+                continue  # a signature, tool input: neither answer nor thinking text
             text = getattr(delta, "text", None)
             if text.__class__ is not str:
                 raise MalformedResponse(_not_text(text))
@@ -121,6 +127,8 @@ async def _read_events(
                 last_yield = t
         elif kind == "message_stop":
             stopped = True
+        elif kind == "content_block_start":
+            _block_start(event, attempt, emit=emit, now=now)
         elif kind is _NOT_AN_OBJECT:
             raise MalformedResponse(f"an SSE event's data is {json_kind(event)}, not a JSON object")
         else:
@@ -130,6 +138,29 @@ async def _read_events(
     if not usage.stop_reason:
         raise MalformedResponse("message_stop came without a stop reason (no message_delta carried one)")
     return Finish(usage.stop_reason, usage.input_tokens, usage.output_tokens, first_at)
+
+
+def _thought(delta: object, attempt: int, out: AttemptOutcome, *, emit: Emit, now: Now) -> float:
+    """Forward a ``thinking_delta``'s text as a ``thinking`` event; the time it came."""
+    text = getattr(delta, "thinking", None)
+    if text.__class__ is not str:
+        kind = "came without its thinking" if text is None else f"has thinking of {json_kind(text)}, not a string"
+        raise MalformedResponse(f"a thinking_delta event {kind}")
+    t = now()
+    if text:
+        if out.thinking_since is None:
+            out.thinking_since = t
+        out.thoughts.append(text)
+        emit(ThinkingDelta(t, attempt, text))
+    return t
+
+
+def _block_start(event: object, attempt: int, *, emit: Emit, now: Now) -> None:
+    """A ``redacted_thinking`` block (encrypted: nothing to show but that it was there) is
+    one ``thinking`` event without text; other blocks start with nothing to forward."""
+    block = getattr(event, "content_block", None)
+    if getattr(block, "type", None) == "redacted_thinking":
+        emit(ThinkingDelta(now(), attempt, "", True))
 
 
 class _Usage:

@@ -18,6 +18,7 @@ EventType = Literal[
     "response_start",
     "first_token",
     "text",
+    "thinking",
     "attempt_error",
     "backoff",
     "success",
@@ -101,6 +102,17 @@ class TextDelta(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ThinkingDelta(Event):
+    """A piece of the model's thinking (a ``thinking_delta``): shown apart from the answer,
+    never part of its text. A ``redacted_thinking`` block is one event with no text."""
+
+    type: ClassVar[EventType] = "thinking"
+    attempt: int = 0
+    text: str = ""
+    redacted: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class AttemptError(Event):
     type: ClassVar[EventType] = "attempt_error"
     attempt: int = 0
@@ -144,6 +156,13 @@ class Success(Event):
     tokens_per_s: float | None = None
     request_id: str | None = None
     elapsed: float = 0.0
+    thinking: str = ""
+    """The thinking of the attempt that succeeded (its ``thinking`` events joined)."""
+
+    @property
+    def cut_off(self) -> bool:
+        """Complete as the API sees it, but cut by ``max_tokens``: shown as cut off."""
+        return self.stop_reason == "max_tokens"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +191,7 @@ EVENT_CLASSES: dict[str, type[Event]] = {
         ResponseStart,
         FirstToken,
         TextDelta,
+        ThinkingDelta,
         AttemptError,
         Backoff,
         Success,

@@ -30,6 +30,10 @@ class AttemptOutcome:
     """What an attempt got so far; filled in as the response goes, read after it ends."""
 
     chunks: list[str] = field(default_factory=list)
+    thoughts: list[str] = field(default_factory=list)
+    """The thinking so far (``thinking_delta`` texts), kept apart from the answer's."""
+    thinking_since: float | None = None
+    """When the first thinking arrived: output (and the speed counted over it) began then."""
     request_id: str | None = None
     mid_stream: bool = False
     """True once the response headers arrived (a failure then is "mid-stream")."""
@@ -50,6 +54,16 @@ def request_kwargs(request: Request, carried: str) -> dict[str, Any]:
     }
     if request.system:
         kwargs["system"] = request.system
+    if request.thinking is not None:
+        kwargs["thinking"] = request.thinking
+    if request.effort is not None:
+        kwargs["output_config"] = {"effort": request.effort}
+    if request.stop_sequences:
+        kwargs["stop_sequences"] = list(request.stop_sequences)
+    if request.temperature is not None:
+        # anthropic 2.x has no ``temperature`` argument (its API version refuses sampling
+        # parameters); a server that still takes one gets it in the body as before.
+        kwargs["extra_body"] = {"temperature": request.temperature}
     return kwargs
 
 
@@ -96,6 +110,7 @@ def succeeded(
         tokens_per_s=(tokens / span) if span > 0 else None,
         request_id=out.request_id,
         elapsed=finished,
+        thinking="".join(out.thoughts),
     )
 
 

@@ -63,6 +63,12 @@ class Request:
     stream: bool = True
     """False: one ``messages.create`` without streaming; the read timeout then bounds the
     wait for the whole answer (see :mod:`.whole`)."""
+    thinking: dict[str, Any] | None = None
+    """The request's ``thinking`` (``{"type": "adaptive"}``...); None leaves it out."""
+    effort: str | None = None
+    """``output_config.effort``; None leaves it out."""
+    temperature: float | None = None
+    stop_sequences: tuple[str, ...] = ()
 
     def messages(self, carried_text: str = "") -> list[dict[str, str]]:
         """The conversation to send; under "continue", a new *user* turn asks to go on —

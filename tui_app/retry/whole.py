@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from .classify import ratelimit_headers
-from .events import FirstToken, TextDelta
+from .events import FirstToken, TextDelta, ThinkingDelta
 from .failures import MalformedResponse, TruncatedResponse
 from .outcome import Finish, json_kind, request_kwargs, response_started, succeeded, token_count
 
@@ -48,7 +48,13 @@ async def whole_attempt(
         except httpx2.RemoteProtocolError as exc:
             raise TruncatedResponse(f"the response body was cut off before its end ({exc})") from exc
     arrived = now()
-    text, end = _read_message(_decode(body), arrived)
+    text, thoughts, end = _read_message(_decode(body), arrived)
+    for thought in thoughts:  # before the answer, as a stream has them
+        if thought is None:
+            emit(ThinkingDelta(arrived, attempt, "", True))
+        else:
+            out.thoughts.append(thought)
+            emit(ThinkingDelta(arrived, attempt, thought))
     if text:
         out.chunks.append(text)
         emit(FirstToken(t=arrived, attempt=attempt, ttft=arrived - started))
@@ -69,24 +75,28 @@ def _decode(body: bytes) -> dict[str, Any]:
     return message
 
 
-def _read_message(message: dict[str, Any], arrived: float) -> tuple[str, Finish]:
-    """The answer text and how it ended, each field checked (``MalformedResponse``)."""
+def _read_message(message: dict[str, Any], arrived: float) -> tuple[str, list[str | None], Finish]:
+    """The answer text, the thinking blocks' texts (None for a redacted one) and how it
+    ended, each field checked (``MalformedResponse``)."""
     if message.get("type") != "message":
         raise MalformedResponse(f"the response is not a message (its type is {json.dumps(message.get('type'))})")
     content = message.get("content")
     if not isinstance(content, list):
         raise MalformedResponse(f"the message's content is {json_kind(content)}, not an array")
     parts: list[str] = []
+    thoughts: list[str | None] = []
     for i, block in enumerate(content):
         kind = block.get("type") if isinstance(block, dict) else None
         if not isinstance(kind, str):
             raise MalformedResponse(f"the message's content[{i}] has no type")
-        if kind != "text":
-            continue  # thinking, tool use: not answer text
-        text = block.get("text")
+        if kind == "redacted_thinking":
+            thoughts.append(None)
+        if kind not in ("text", "thinking"):
+            continue  # tool use, redacted thinking: no text to show
+        text = block.get(kind)
         if not isinstance(text, str):
-            raise MalformedResponse(f"the message's content[{i}].text is {json_kind(text)}, not a string")
-        parts.append(text)
+            raise MalformedResponse(f"the message's content[{i}].{kind} is {json_kind(text)}, not a string")
+        (parts if kind == "text" else thoughts).append(text)
     stop_reason = message.get("stop_reason")
     if not isinstance(stop_reason, str) or not stop_reason:
         raise MalformedResponse(f"the message's stop_reason is {json_kind(stop_reason)}, not a stop reason")
@@ -97,4 +107,4 @@ def _read_message(message: dict[str, Any], arrived: float) -> tuple[str, Finish]
         output_tokens=token_count(usage, "the message", "output_tokens"),
         first_at=arrived,
     )
-    return "".join(parts), end
+    return "".join(parts), thoughts, end

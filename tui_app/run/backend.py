@@ -18,6 +18,7 @@ from .recording import SafeRecorder
 if TYPE_CHECKING:
     from anthropic import AsyncAnthropic
 
+    from ..capabilities import ModelCaps
     from ..settings import RunSettings
     from ..simulator import Simulator
     from ..store.sessions import SessionStore
@@ -55,6 +56,8 @@ class Backend:
         self.notices: list[str] = []
         """Things the user should hear about (store problems, runs not fully recorded)."""
         self.known_models: tuple[str, ...] = ()
+        self._listed: dict[str, dict[str, object]] | None = None
+        """``GET /v1/models`` entries by id, once asked (empty when the API would not say)."""
         self.scenarios: tuple[str, ...] = ()
         self.scenario_name = simulator.scenario.name if simulator is not None else choice.scenario
         """The scenario the simulator plays now (a built-in name or a file path)."""
@@ -141,6 +144,7 @@ class Backend:
     async def list_models(self) -> list[str]:
         """Model ids from ``GET /v1/models`` (the simulator serves it too)."""
         page = await self.client(Timeouts()).models.list(limit=100)
+        self._listed = {model.id: model.model_dump(mode="json") for model in page.data}
         return [model.id for model in page.data]
 
     def recorded_backend(self) -> dict[str, Any]:
@@ -153,6 +157,23 @@ class Backend:
                 return backends.simulator(self.simulator.scenario.name, self.simulator.seed)
             return backends.simulator(self.scenario_name, self._seed)
         return backends.api(backends.url_host(self.choice.base_url, DEFAULT_API_HOST))
+
+    async def model_caps(self, model: str) -> ModelCaps | None:
+        """What ``model`` accepts: its ``/v1/models`` capabilities (the list is asked once,
+        or again by :meth:`list_models`), else the shipped table; None when neither knows."""
+        from .. import capabilities
+
+        if self._listed is None:
+            import anthropic
+            import httpx2
+
+            try:
+                await self.list_models()
+            except (anthropic.APIError, httpx2.HTTPError):
+                self._listed = {}  # no list (an old API, a proxy, offline): the table says
+        info = self._listed.get(model) if self._listed else None
+        live = capabilities.from_model_info(info) if info else None
+        return live or capabilities.from_table(model)
 
     def start_recording(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> SafeRecorder:
         """A recorder for one run that never raises; a run that cannot be recorded says so once."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built only when a run starts)
     from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 
+    from ..capabilities import ModelCaps
     from ..retry.events import Event
     from ..retry.runner import Request, RetryRun
     from ..settings import RunSettings
@@ -118,13 +119,18 @@ class RunController:
     async def execute(
         self, prompt: str, settings: RunSettings, *consumers: Consumer, parent_id: int | None = None
     ) -> Event:
-        """Run to the end, handing every event to the recorder then each consumer; return the last."""
+        """Run to the end, handing every event to the recorder then each consumer; return the last.
+
+        Raises ``FieldError`` (one line naming the setting and the fix), before anything is
+        sent or recorded, for a setting the model does not take (:mod:`tui_app.capabilities`).
+        """
         if self.busy:
             raise RuntimeError("a run is already in progress")
         self.busy, self._cancel_requested, self.recorder = True, False, None
         self._idle.clear()
         try:
             problem = await self._await_backend()
+            caps = None if problem is not None else await self._check(settings)
             if problem is None and not self._cancel_requested:
                 # In a thread: a locked database makes the first write wait, never the UI.
                 self.recorder = await asyncio.to_thread(self.backend.start_recording, prompt, settings, parent_id)
@@ -135,7 +141,7 @@ class RunController:
                 return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sinks)
             if problem is not None:
                 return await _emit_all(startup_failure(problem, settings), sinks)
-            return await self._drive(prompt, settings, sinks)
+            return await self._drive(prompt, settings, sinks, caps)
         finally:
             try:
                 if self.recorder is not None:
@@ -166,11 +172,24 @@ class RunController:
             return exc
         return None
 
-    async def _drive(self, prompt: str, settings: RunSettings, consumers: tuple[Consumer, ...]) -> Event:
+    async def _check(self, settings: RunSettings) -> ModelCaps | None:
+        """What the model takes, when a setting depends on it; ``FieldError`` if it cannot."""
+        from .. import capabilities
+
+        if not capabilities.needs_check(settings):
+            return None
+        caps = await self.backend.model_caps(settings.model)
+        if (problem := capabilities.problem(settings, caps)) is not None:
+            raise problem
+        return caps
+
+    async def _drive(
+        self, prompt: str, settings: RunSettings, consumers: tuple[Consumer, ...], caps: ModelCaps | None = None
+    ) -> Event:
         from ..retry.runner import RetryRun
 
         self.run = RetryRun(
-            build_request(prompt, settings),
+            build_request(prompt, settings, caps),
             client=self.backend.client(settings.timeouts()),
             policy=settings.effective_policy(),
             clock=self._clock,
@@ -181,15 +200,24 @@ class RunController:
         return last
 
 
-def build_request(prompt: str, settings: RunSettings) -> Request:
+def build_request(prompt: str, settings: RunSettings, caps: ModelCaps | None = None) -> Request:
+    """The request of ``settings``; ``caps`` (else the shipped table) says how the model
+    turns thinking off (:func:`~tui_app.capabilities.thinking_param`)."""
+    from .. import capabilities
     from ..retry.runner import Request
 
+    if caps is None and settings.thinking == "off":
+        caps = capabilities.from_table(settings.model)
     return Request(
         prompt=prompt,
         model=settings.model,
         max_tokens=settings.max_tokens,
         system=settings.system or None,
         stream=settings.stream,
+        thinking=capabilities.thinking_param(settings.thinking, caps),
+        effort=settings.effort,
+        temperature=settings.temperature,
+        stop_sequences=settings.stop_sequences,
     )
 
 

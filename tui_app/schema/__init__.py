@@ -46,7 +46,19 @@ from .derive import (
     to_table,
 )
 from .errors import FieldError, Problem, show
-from .kinds import Boolean, Choice, Integer, Kind, ScenarioRef, Seconds, Text, resolve_scenario
+from .kinds import (
+    Boolean,
+    Choice,
+    Integer,
+    Kind,
+    Number,
+    ScenarioRef,
+    Seconds,
+    Text,
+    TextList,
+    Thinking,
+    resolve_scenario,
+)
 
 if TYPE_CHECKING:
     from .described import Setting
@@ -71,11 +83,14 @@ __all__ = [
     "FieldError",
     "Integer",
     "Kind",
+    "Number",
     "Problem",
     "ScenarioRef",
     "Seconds",
     "Setting",
     "Text",
+    "TextList",
+    "Thinking",
     "add_flags",
     "by_key",
     "check_value",

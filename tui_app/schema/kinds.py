@@ -43,6 +43,11 @@ class Kind(Protocol):
     @property
     def input_type(self) -> Literal["integer", "number", "text"]: ...
 
+    @property
+    def optional(self) -> bool:
+        """Unset (``None``) is a value: left out of a request, blank in the form, empty text."""
+        ...
+
     def rule(self) -> str:
         """The rule in words, e.g. ``an integer between 1 and 1000`` (docs and errors)."""
         ...
@@ -74,6 +79,7 @@ class _Value:
 
     __slots__: tuple[str, ...] = ()
     repeatable = False
+    optional = False
 
     def _set(self, **fields: object) -> None:
         for name, value in fields.items():
@@ -179,14 +185,16 @@ class Seconds(_Free):
 class Choice(_Value):
     """One of a list of words; ``choices`` may be a function (presets are data files)."""
 
-    __slots__ = ("choices",)
+    __slots__ = ("choices", "optional")
     choices: tuple[str, ...] | Callable[[], Iterable[str]]
+    optional: bool
+    """Unset is allowed (``None``: the form's blank, an empty text; e.g. "the model's default")."""
     none_word = None
     widget: Literal["input", "select"] = "select"
     input_type: Literal["integer", "number", "text"] = "text"
 
-    def __init__(self, choices: tuple[str, ...] | Callable[[], Iterable[str]]) -> None:
-        self._set(choices=choices)
+    def __init__(self, choices: tuple[str, ...] | Callable[[], Iterable[str]], optional: bool = False) -> None:
+        self._set(choices=choices, optional=optional)
 
     def options(self) -> tuple[str, ...]:
         return self.choices if isinstance(self.choices, tuple) else tuple(self.choices())
@@ -199,16 +207,18 @@ class Choice(_Value):
     def rule(self) -> str:
         return "one of " + ", ".join(map(quoted, self.options()))
 
-    def check(self, value: object) -> str:
+    def check(self, value: object) -> str | None:
+        if value is None and self.optional:
+            return None
         if not isinstance(value, str) or value not in self.options():
             raise Problem(f"must be {self.rule()}, got {show(value)}")
         return value
 
-    def from_text(self, text: str) -> str:
-        return self.check(text.strip())
+    def from_text(self, text: str) -> str | None:
+        return self.check(text.strip() or (None if self.optional else ""))
 
     def to_text(self, value: object) -> str:
-        return str(value)
+        return "" if value is None else str(value)
 
 
 class Text(_Free):
@@ -370,16 +380,20 @@ class Number(_Free):
     """A plain number in ``[low, high]`` (``(low, high]`` when ``low_open``); ``none_word``
     is how "off" (``None``) is written."""
 
-    __slots__ = ("low", "high", "none_word", "low_open")
+    __slots__ = ("low", "high", "none_word", "low_open", "optional")
     low: float
     high: float
     none_word: str | None
     low_open: bool
+    optional: bool
+    """Unset (``None``, an empty field) is allowed: the model's default, say."""
     metavar = "X"
     input_type: Literal["integer", "number", "text"] = "number"
 
-    def __init__(self, low: float, high: float, none_word: str | None = None, *, low_open: bool = False) -> None:
-        self._set(low=low, high=high, none_word=none_word, low_open=low_open)
+    def __init__(
+        self, low: float, high: float, none_word: str | None = None, *, low_open: bool = False, optional: bool = False
+    ) -> None:
+        self._set(low=low, high=high, none_word=none_word, low_open=low_open, optional=optional or bool(none_word))
 
     def rule(self) -> str:
         if self.low_open:
@@ -389,7 +403,7 @@ class Number(_Free):
         return f'{rule}, or "{self.none_word}"' if self.none_word else rule
 
     def check(self, value: object) -> float | None:
-        if self.none_word and value in (None, self.none_word):
+        if self.optional and value in (None, self.none_word):
             return None
         ok = _is_number(value) and math.isfinite(value) and value <= self.high  # type: ignore[arg-type, operator]
         if not (ok and (value > self.low if self.low_open else value >= self.low)):  # type: ignore[operator]
@@ -398,7 +412,7 @@ class Number(_Free):
 
     def from_text(self, text: str) -> float | None:
         text = text.strip()
-        if self.none_word and text == self.none_word:
+        if self.optional and text in ("", self.none_word):
             return None
         try:
             return self.check(self._parse(text))
@@ -430,3 +444,85 @@ class Fraction(Number):
 
     def _text_rule(self) -> str:
         return f"{self.rule()} (or a percentage such as 20%)"
+
+
+THINKING_WORDS = ("off", "adaptive")
+THINKING_MIN_BUDGET = 1024
+"""The API's least ``budget_tokens`` (the SDK's ``ThinkingConfigEnabledParam``: "Must be ≥1024")."""
+
+
+class Thinking(_Free):
+    """How the model thinks: ``off``, ``adaptive``, or a budget of N tokens (``enabled``);
+    unset (``None``) sends nothing, so the model's own default applies."""
+
+    __slots__ = ()
+    metavar = "off|adaptive|N"
+    optional = True
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def rule(self) -> str:
+        return f'"off", "adaptive" or a budget of N >= {THINKING_MIN_BUDGET} tokens'
+
+    def check(self, value: object) -> str | int | None:
+        if value is None or value in THINKING_WORDS:
+            return value
+        if isinstance(value, int) and not isinstance(value, bool) and THINKING_MIN_BUDGET <= value <= 1_000_000:
+            return value
+        raise Problem(f"must be {self.rule()}, got {show(value)}")
+
+    def from_text(self, text: str) -> str | int | None:
+        word = text.strip().lower()
+        if not word:
+            return None
+        if word.isdigit():
+            try:
+                return self.check(int(word))
+            except Problem:
+                raise Problem(f"must be {self.rule()}, got {show(text)}") from None
+        return self.check(word if word in THINKING_WORDS else text.strip())
+
+    def to_text(self, value: object) -> str:
+        return "" if value is None else str(value)
+
+
+class TextList(_Free):
+    """Strings in order (``--stop A --stop B``: one flag per value, each taken whole). The form
+    takes one value as it is, or several as a JSON array (``["END", "###"]``)."""
+
+    __slots__ = ()
+    metavar = "TEXT"
+    repeatable = True
+    input_type: Literal["integer", "number", "text"] = "text"
+
+    def rule(self) -> str:
+        return "an array of non-empty strings"
+
+    def check(self, value: object) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise Problem(f'must be an array of strings, e.g. ["END"], got {show(value)}')
+        for item in value:
+            if not isinstance(item, str) or not item:
+                raise Problem(f"must hold non-empty strings, got {show(item)}")
+        return tuple(value)
+
+    def from_text(self, text: str) -> tuple[str, ...]:
+        if not text.strip():
+            return ()
+        if not text.lstrip().startswith("["):
+            return self.check([text])
+        import json
+
+        try:
+            items = json.loads(text)
+        except ValueError:
+            raise Problem(f'must be one string, or a JSON array of them (["END", "###"]), got {show(text)}') from None
+        return self.check(items)
+
+    def to_text(self, value: object) -> str:
+        if not isinstance(value, (list, tuple)) or not value:
+            return ""
+        if len(value) == 1 and not str(value[0]).lstrip().startswith("["):
+            return str(value[0])
+        import json
+
+        return json.dumps(list(value), ensure_ascii=False)

@@ -63,6 +63,36 @@ def answer_for(prompt: str, *, chars: int | None = None) -> str:
     return text
 
 
+DEFAULT_THINKING_CHARS = 400
+"""Length of the simulated thinking when a request asks for thinking."""
+
+
+def thinking_for(prompt: str, *, chars: int | None = None) -> str:
+    """The thinking the simulator streams before :func:`answer_for`'s answer: deterministic
+    like it (seeded from the prompt, another stream of the same seed), plain sentences.
+
+    >>> thinking_for("Hi", chars=30) == thinking_for("Hi", chars=30)
+    True
+    """
+    length = DEFAULT_THINKING_CHARS if chars is None else chars
+    if length < 1:
+        raise ValueError("chars must be >= 1")
+    seed = int.from_bytes(hashlib.sha256(b"thinking:" + prompt.encode("utf-8")).digest()[:8], "big")
+    rng = random.Random(seed)
+    topic = " ".join(prompt.split())[:60] or "(empty prompt)"
+    parts = [f"The question is about: {topic}. "]
+    while sum(map(len, parts)) < length:
+        parts.append(_sentence(rng) + " ")
+    return "".join(parts)[:length].rstrip() or "."
+
+
+def signature_for(thinking: str) -> str:
+    """A stand-in for a thinking block's signature (opaque base64 to the client, as the API's)."""
+    import base64
+
+    return base64.b64encode(hashlib.sha256(thinking.encode("utf-8")).digest() * 2).decode("ascii")
+
+
 def _sentence(rng: random.Random) -> str:
     words = [rng.choice(_WORDS) for _ in range(rng.randint(5, 14))]
     if rng.random() < 0.2:

@@ -11,10 +11,13 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .answers import answer_for, input_tokens_for, split_deltas
-from .sse import frame
+from .answers import answer_for, input_tokens_for, signature_for, split_deltas, thinking_for
+from .sse import frame, text_delta_frame, thinking_delta_frame
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 REQUESTS_LIMIT = 1000
 TOKENS_LIMIT = 400_000
@@ -62,6 +65,11 @@ class MessageRequest:
     """The last assistant turn, when a user turn follows it (the "continue" mid-stream
     policy: the partial answer, then a request to go on). A model continues where that
     text stopped; so does the simulator, when it is the start of its answer."""
+    thinking: str | None = None
+    """The request's ``thinking.type`` (None when it sent none)."""
+    budget_tokens: int | None = None
+    """``thinking.budget_tokens`` of an ``enabled`` request: the most thinking it may get."""
+    stop_sequences: tuple[str, ...] = ()
 
 
 def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequest:
@@ -82,7 +90,33 @@ def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequ
         raise ApiError(400, "invalid_request_error", "stream: must be a boolean")
     if model not in known_models() and model not in extra_models:
         raise ApiError(404, "not_found_error", f"model: {model}")
-    return MessageRequest(model, max_tokens, _first_user_text(messages), stream, _continued_from(messages))
+    thinking, budget = _thinking(body.get("thinking"), max_tokens)
+    stops = body.get("stop_sequences", [])
+    if not isinstance(stops, list) or not all(isinstance(stop, str) and stop for stop in stops):
+        raise ApiError(400, "invalid_request_error", "stop_sequences: must be a list of non-empty strings")
+    prompt, written = _first_user_text(messages), _continued_from(messages)
+    return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget, tuple(stops))
+
+
+THINKING_TYPES = ("enabled", "adaptive", "disabled", "between_tools")
+
+
+def _thinking(thinking: object, max_tokens: int) -> tuple[str | None, int | None]:
+    """``thinking``'s type and budget, checked as the API does (the SDK's ``ThinkingConfigParam``)."""
+    if thinking is None:
+        return None, None
+    kind = thinking.get("type") if isinstance(thinking, dict) else None
+    if kind not in THINKING_TYPES:
+        raise ApiError(400, "invalid_request_error", f"thinking.type: must be one of {', '.join(THINKING_TYPES)}")
+    assert isinstance(thinking, dict)
+    if kind != "enabled":
+        return kind, None
+    budget = thinking.get("budget_tokens")
+    if not isinstance(budget, int) or isinstance(budget, bool) or budget < 1024:
+        raise ApiError(400, "invalid_request_error", "thinking.budget_tokens: must be an integer >= 1024")
+    if budget >= max_tokens:
+        raise ApiError(400, "invalid_request_error", "max_tokens: must be greater than thinking.budget_tokens")
+    return kind, budget
 
 
 def _first_user_text(messages: list[dict[str, Any]]) -> str:
@@ -110,28 +144,56 @@ def _text_of(message: dict[str, Any]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class AnswerPlan:
-    """Everything about one answer decided up front: id, deltas, usage, stop reason."""
+    """Everything about one answer decided up front: id, deltas, usage, stop reason.
+
+    With thinking, a thinking block (``thoughts``, then a signature) comes first, as the
+    API sends it, and the text is the second block. Every delta is one output token, and
+    thinking tokens count toward ``max_tokens`` as the API counts them.
+    """
 
     message_id: str
     model: str
     deltas: list[str]
     input_tokens: int
     stop_reason: str
+    thoughts: tuple[str, ...] = ()
+    stop_sequence: str | None = None
+    """The stop sequence the answer ended at (``stop_reason`` ``stop_sequence``)."""
 
     @classmethod
-    def build(cls, req: MessageRequest, attempt: int, answer_chars: int) -> AnswerPlan:
+    def build(cls, req: MessageRequest, attempt: int, answer_chars: int, *, thinking_chars: int = 0) -> AnswerPlan:
+        """``thinking_chars``: how much the model thinks first (0: not at all)."""
         answer = answer_for(req.prompt, chars=answer_chars)
         if req.already_written and answer.startswith(req.already_written):
             answer = answer[len(req.already_written) :]  # go on where the cut-off answer stopped
+        thoughts = split_deltas(thinking_for(req.prompt, chars=thinking_chars)) if thinking_chars else []
+        limit = min(req.budget_tokens or req.max_tokens, req.max_tokens - 1)
+        thoughts = thoughts[: max(limit, 1)]
+        answer, matched = _until_stop(answer, req.stop_sequences)
         deltas = split_deltas(answer)
-        stop = "end_turn"
-        if len(deltas) > req.max_tokens:  # one delta = one output token
-            deltas, stop = deltas[: req.max_tokens], "max_tokens"
-        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, input_tokens_for(req.prompt), stop)
+        stop = "end_turn" if matched is None else "stop_sequence"
+        room = req.max_tokens - len(thoughts)
+        if len(deltas) > room:  # one delta = one output token
+            deltas, stop, matched = deltas[:room], "max_tokens", None
+        tokens = input_tokens_for(req.prompt)
+        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, tokens, stop, tuple(thoughts), matched)
 
     @property
     def text(self) -> str:
         return "".join(self.deltas)
+
+    @property
+    def thinking(self) -> str:
+        return "".join(self.thoughts)
+
+    @property
+    def text_index(self) -> int:
+        """The text block's index: 1 after a thinking block, else 0."""
+        return 1 if self.thoughts else 0
+
+    @property
+    def output_tokens(self) -> int:
+        return len(self.thoughts) + len(self.deltas)
 
     def _message(self, content: list[dict[str, Any]], stop_reason: str | None, output_tokens: int) -> dict[str, Any]:
         return {
@@ -141,38 +203,69 @@ class AnswerPlan:
             "content": content,
             "model": self.model,
             "stop_reason": stop_reason,
-            "stop_sequence": None,
+            "stop_sequence": self.stop_sequence if stop_reason else None,
             "usage": {"input_tokens": self.input_tokens, "output_tokens": output_tokens},
         }
 
+    def _thinking_block(self) -> dict[str, Any]:
+        return {"type": "thinking", "thinking": self.thinking, "signature": signature_for(self.thinking)}
+
     def message(self) -> dict[str, Any]:
         """The whole Message, for ``stream: false``."""
-        content = [{"type": "text", "text": self.text}]
-        return self._message(content, self.stop_reason, len(self.deltas))
+        content = [self._thinking_block()] if self.thoughts else []
+        content.append({"type": "text", "text": self.text})
+        return self._message(content, self.stop_reason, self.output_tokens)
 
     def head_frames(self) -> bytes:
-        """``message_start``, ``content_block_start`` and ``ping``."""
+        """``message_start``, the first ``content_block_start`` (thinking or text) and ``ping``."""
+        first = {"type": "thinking", "thinking": "", "signature": ""} if self.thoughts else {"type": "text", "text": ""}
         return (
             frame("message_start", {"type": "message_start", "message": self._message([], None, 1)})
-            + frame(
-                "content_block_start",
-                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
-            )
+            + frame("content_block_start", {"type": "content_block_start", "index": 0, "content_block": first})
             + frame("ping", {"type": "ping"})
+        )
+
+    def body_frames(self) -> Iterator[tuple[bytes, int]]:
+        """The deltas' frames in order, each with its characters (0: no token, e.g. the
+        thinking block's signature and end, and the text block's start)."""
+        for thought in self.thoughts:
+            yield thinking_delta_frame(thought), len(thought)
+        if self.thoughts:
+            yield self._thinking_end(), 0
+        index = self.text_index
+        for delta in self.deltas:
+            yield text_delta_frame(delta, index), len(delta)
+
+    def _thinking_end(self) -> bytes:
+        signature = {"type": "signature_delta", "signature": signature_for(self.thinking)}
+        text_start = {"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}}
+        return (
+            frame("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": signature})
+            + frame("content_block_stop", {"type": "content_block_stop", "index": 0})
+            + frame("content_block_start", text_start)
         )
 
     def tail_frames(self) -> bytes:
         """``content_block_stop``, ``message_delta`` (stop reason, usage) and ``message_stop``."""
         delta = {
             "type": "message_delta",
-            "delta": {"stop_reason": self.stop_reason, "stop_sequence": None},
-            "usage": {"output_tokens": len(self.deltas)},
+            "delta": {"stop_reason": self.stop_reason, "stop_sequence": self.stop_sequence},
+            "usage": {"output_tokens": self.output_tokens},
         }
         return (
-            frame("content_block_stop", {"type": "content_block_stop", "index": 0})
+            frame("content_block_stop", {"type": "content_block_stop", "index": self.text_index})
             + frame("message_delta", delta)
             + frame("message_stop", {"type": "message_stop"})
         )
+
+
+def _until_stop(answer: str, stops: tuple[str, ...]) -> tuple[str, str | None]:
+    """The answer up to the first stop sequence in it (which is not sent), and that sequence."""
+    found = [(answer.find(stop), stop) for stop in stops if stop in answer]
+    if not found:
+        return answer, None
+    at, stop = min(found)
+    return answer[:at], stop
 
 
 def models_page(extra_models: tuple[str, ...]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from .scenarios import Scenario, load_scenario
 from .server import SimulatorServer
@@ -67,7 +67,7 @@ class Simulator:
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> Simulator:
+    def start(self) -> Self:
         """Start serving in a daemon thread; return once the port is bound.
 
         Raises ``OSError`` (e.g. address in use) if the port cannot be bound.
@@ -102,7 +102,7 @@ class Simulator:
         loop.close()
         self._loop = self._thread = None
 
-    def __enter__(self) -> Simulator:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -140,6 +140,13 @@ class Simulator:
     @property
     def requests(self) -> list[RecordedRequest]:
         """A snapshot of the request log, oldest first."""
+        return list(self._server.requests)
+
+    def settled_requests(self, timeout: float = 1.0) -> list[RecordedRequest]:
+        """The request log once no response is being written (waiting at most ``timeout``
+        seconds): what a test reads right after its client got an answer, timing complete."""
+        if self._thread is not None:
+            self._call(self._server.settle(timeout))
         return list(self._server.requests)
 
     @property

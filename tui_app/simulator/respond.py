@@ -6,7 +6,8 @@ next to the socket writes; the bytes themselves come from :mod:`.api`.
 Before the headers: ``latency`` (silence, then a normal answer), ``stall_before_headers``
 (silence, then close), ``close_without_response`` (close at once), ``status`` (an error
 response with optional retry hints). After the headers (``MID_STREAM_FAULTS``) the fault
-fires once ``after_chars`` characters of answer text were sent. A non-streaming request
+fires once ``after_chars`` characters of answer text were sent (thinking first, when the
+answer thinks: a fault can strike during thinking). A non-streaming request
 has no events, so there a mid-stream fault acts after ``after_chars`` bytes of the JSON
 body (``truncated``: the connection closes short of Content-Length; ``malformed_sse``: the
 body is cut to invalid JSON; ``sse_error``: an error response of the error type's status);
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from .api import AnswerPlan, error_body
 from .http import Connection, json_bytes, response_head
-from .sse import frame, raw_frame, text_delta_frame
+from .sse import frame, raw_frame
 from .steps import ERROR_TYPE_STATUS, MID_STREAM_FAULTS, Step
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class Reply:
     def head(self, status: int, headers: list[tuple[str, str]]) -> bytes:
         """The status line and headers, with request-id, rate limits and Connection added."""
         if self.record is not None:
-            self.record.status = status
+            self.record.status_sent(status)
         extra = [] if self.conn.keep_alive else [("connection", "close")]
         return response_head(status, [("request-id", self.request_id), *self.headers, *extra, *headers])
 
@@ -117,15 +118,15 @@ async def _stream(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> Non
     delay = 1.0 / tps if tps else 0.0
     pending = step.fault in MID_STREAM_FAULTS
     sent = 0
-    for delta in plan.deltas:
-        if pending and sent >= (step.after_chars or 0):
+    for chunk, chars in plan.body_frames():  # thinking (if any), then text: one token a delta
+        if pending and chars and sent >= (step.after_chars or 0):
             if await _mid_stream_fault(reply, step):
                 return
             pending = False
-        if conn.send_chunk(text_delta_frame(delta)):
+        if conn.send_chunk(chunk):
             await conn.flush()
-        sent += len(delta)
-        if delay:
+        sent += chars
+        if delay and chars:
             await conn.flush(force_drain=True)
             await asyncio.sleep(delay)
     if pending and await _mid_stream_fault(reply, step):
@@ -161,7 +162,7 @@ async def _whole(reply: Reply, plan: AnswerPlan, step: Step, tps: float) -> None
         return
     # No byte goes out before the whole answer is "generated": TTFT, then every token at
     # the scenario's speed, so the client's read timeout bounds the whole wait.
-    generating = reply.ttft + (len(plan.deltas) / tps if tps else 0.0)
+    generating = reply.ttft + (plan.output_tokens / tps if tps else 0.0)
     if generating and not await conn.wait_or_gone(generating):
         return
     if fault not in MID_STREAM_FAULTS:

@@ -12,6 +12,11 @@ schema. Schema (every key optional)::
                                      # before the response, which then also waits for
                                      # the whole answer at tokens_per_second)
     models = ["my-model"]            # extra model ids accepted besides the SDK's known ones
+    thinking = "requested"           # when answers think first: "requested" (the request's
+                                     # thinking is enabled or adaptive), "always" (unless
+                                     # the request turns it off, as models that think by
+                                     # default do), "never"
+    thinking_chars = 400             # length of that thinking
     then = "happy"                   # when steps run out: "happy" | "repeat" | "last"
     [[steps]]                        # attempt 1, 2, ... get steps[0], steps[1], ...
     fault = "status"
@@ -37,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .answers import DEFAULT_ANSWER_CHARS
+from .answers import DEFAULT_ANSWER_CHARS, DEFAULT_THINKING_CHARS
 from .steps import HAPPY, FieldError, ScenarioError, Step, non_negative_number, parse_step, positive_number
 
 BUILTIN_SCENARIOS: tuple[str, ...] = (
@@ -53,7 +58,20 @@ BUILTIN_SCENARIOS: tuple[str, ...] = (
 """Names of the scenarios shipped in ``assets/scenarios/``, in picker order."""
 
 THEN_MODES = ("happy", "repeat", "last")
-_TOP_KEYS = {"name", "description", "answer_chars", "tokens_per_second", "ttft", "models", "then", "steps", "random"}
+THINKING_MODES = ("requested", "always", "never")
+_TOP_KEYS = {
+    "name",
+    "description",
+    "answer_chars",
+    "tokens_per_second",
+    "ttft",
+    "models",
+    "then",
+    "steps",
+    "random",
+    "thinking",
+    "thinking_chars",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +91,16 @@ class Scenario:
     """Seconds of silence before an answer's first token (before the whole response, without streaming)."""
     source: str = field(default="<code>", compare=False)
     """Where it came from (file path, ``<built-in>`` ...), for error messages and logs."""
+    thinking: str = "requested"
+    """When answers think first (see the module doc): requested, always or never."""
+    thinking_chars: int = DEFAULT_THINKING_CHARS
+
+    def thinking_for(self, requested: str | None) -> int:
+        """Characters of thinking for a request whose ``thinking.type`` is ``requested``."""
+        if self.thinking == "never" or requested in ("disabled", "between_tools"):
+            return 0
+        asked = requested in ("enabled", "adaptive")
+        return self.thinking_chars if asked or self.thinking == "always" else 0
 
     def __post_init__(self) -> None:
         if self.random and self.then == "happy":  # the default: random choices imply "random"
@@ -81,6 +109,8 @@ class Scenario:
             raise FieldError("then", f"{self.then!r} cannot be combined with [[random]]", "remove `then`")
         if not self.random and self.then not in THEN_MODES:
             raise FieldError("then", f"unknown value {self.then!r}", "use one of: " + ", ".join(THEN_MODES))
+        if self.thinking not in THINKING_MODES:
+            raise FieldError("thinking", f"unknown value {self.thinking!r}", "use one of: " + ", ".join(THINKING_MODES))
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario as file data (round-trips through :func:`scenario_from_dict`)."""
@@ -91,6 +121,10 @@ class Scenario:
             out["ttft"] = self.ttft
         if self.models:
             out["models"] = list(self.models)
+        if self.thinking != "requested":
+            out["thinking"] = self.thinking
+        if self.thinking_chars != DEFAULT_THINKING_CHARS:
+            out["thinking_chars"] = self.thinking_chars
         if self.then != "random":
             out["then"] = self.then
         out["steps"] = [s.to_dict() for s in self.steps]
@@ -128,7 +162,12 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     models = data.get("models", [])
     if not isinstance(models, list) or not all(isinstance(m, str) and m for m in models):
         raise FieldError("models", "must be a list of model ids", 'e.g. models = ["my-model"]')
-    return Scenario(name, description, steps, then, choices, answer_chars, float(tps), tuple(models), ttft, source)
+    thinking = _string(data, "thinking", "requested")
+    thinking_chars = data.get("thinking_chars", DEFAULT_THINKING_CHARS)
+    if not isinstance(thinking_chars, int) or isinstance(thinking_chars, bool) or thinking_chars < 1:
+        raise FieldError("thinking_chars", f"must be a whole number >= 1, not {thinking_chars!r}", "e.g. 400")
+    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars)
+    return Scenario(name, description, steps, then, choices, *fields)
 
 
 def _string(data: Mapping[str, Any], key: str, default: str) -> str:

@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from typing import TYPE_CHECKING, Any
 
 from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
 from .http import MAX_HEADER_BYTES, BadRequest, Connection, Request, read_request
+from .recorded import RECORDED
 from .records import RecordedRequest
+from .replay import respond_recorded
 from .respond import Reply, respond
 from .scenarios import Scenario, StepSequence, load_scenario, scenario_from_dict
 from .steps import ScenarioError, Step
@@ -54,12 +57,27 @@ class SimulatorServer:
         self._tasks: set[asyncio.Task[None]] = set()
         self._outage: asyncio.Task[None] | None = None
         self._closing = False
+        self._started = time.monotonic()
+        self._answering = 0
+        """API responses being written right now (their log entries are not complete yet)."""
+
+    async def settle(self, timeout: float) -> None:
+        """Wait until no API response is being written (at most ``timeout`` seconds), so the
+        log's timing is complete: a client has its last byte a moment before the server is done."""
+        deadline = time.monotonic() + timeout
+        while self._answering and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+
+    def elapsed(self) -> float:
+        """Seconds since the server started (the request log's time base)."""
+        return time.monotonic() - self._started
 
     # -- lifecycle -------------------------------------------------------------------
 
     async def start(self, host: str, port: int) -> int:
         """Bind and listen; return the port (the ephemeral one when ``port`` is 0)."""
         self._host, self.port, self._closing = host, port, False
+        self._started = time.monotonic()
         await self._listen(retry=False)
         self._maybe_begin_outage(None)
         return self.port
@@ -140,7 +158,7 @@ class SimulatorServer:
     def _take_refused(self) -> Step:
         self.attempts += 1
         step = self._seq.take()
-        record = RecordedRequest("-", "-", {}, None, self.attempts, step)
+        record = RecordedRequest("-", "-", {}, None, self.attempts, step, received_at=self.elapsed())
         self.requests.append(record)
         self._notify(record)
         return step
@@ -213,8 +231,9 @@ class SimulatorServer:
             self.on_request(record)
 
     async def _api(self, reply: Reply, request: Request) -> None:
-        record = reply.record = RecordedRequest.of(request)
+        record = reply.record = RecordedRequest.of(request, self.elapsed())
         self.requests.append(record)
+        self._answering += 1
         route = (request.method, request.path)
         try:
             if route == ("POST", "/v1/messages"):
@@ -227,6 +246,8 @@ class SimulatorServer:
         except ApiError as err:
             await reply.send_error(err.status, err.error_type, err.message)
         finally:  # also when the client hung up mid-answer
+            record.ended()
+            self._answering -= 1
             self._notify(record)
 
     async def _messages(self, reply: Reply, request: Request, record: RecordedRequest) -> None:
@@ -240,10 +261,12 @@ class SimulatorServer:
         try:
             check_auth(request.headers)
             parsed = parse_messages_body(request.json(), self.scenario.models)
-            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars)
+            thinking = self.scenario.thinking_for(parsed.thinking)
+            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars, thinking_chars=thinking)
             reply.tokens_per_second = self.scenario.tokens_per_second
             reply.ttft = self.scenario.ttft
-            await respond(reply, plan, step, stream=parsed.stream)
+            answer = respond_recorded if step.fault == RECORDED else respond
+            await answer(reply, plan, step, stream=parsed.stream)
         finally:
             busy.set()
 

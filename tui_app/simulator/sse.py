@@ -16,9 +16,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-_DELTA_HEAD = (
-    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":'
+_DELTA_HEADS = tuple(
+    b'event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,"delta":{"type":"text_delta","text":'
+    % index
+    for index in (0, 1)
 )
+"""The text block is the first one, or the second after a thinking block."""
 _DELTA_TAIL = b"}}\n\n"
 
 
@@ -27,9 +30,16 @@ def frame(event: str, data: Any) -> bytes:
     return b"event: %s\ndata: %s\n\n" % (event.encode(), json.dumps(data, separators=(",", ":")).encode())
 
 
-def text_delta_frame(text: str) -> bytes:
-    """A ``content_block_delta`` frame carrying ``text`` (same bytes as :func:`frame` would give)."""
-    return _DELTA_HEAD + json.dumps(text).encode() + _DELTA_TAIL
+def text_delta_frame(text: str, index: int = 0) -> bytes:
+    """A ``content_block_delta`` frame carrying ``text`` in block ``index`` (0 or 1; the same
+    bytes as :func:`frame` would give)."""
+    return _DELTA_HEADS[index] + json.dumps(text).encode() + _DELTA_TAIL
+
+
+def thinking_delta_frame(thinking: str) -> bytes:
+    """A ``thinking_delta`` of the thinking block (always the first block, index 0)."""
+    delta = {"type": "thinking_delta", "thinking": thinking}
+    return frame("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta})
 
 
 def raw_frame(event: str, data: str) -> bytes:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..schema.errors import FieldError as SettingsFieldError
+from . import recorded
 
 FAULTS: tuple[str, ...] = (
     "none",
@@ -33,6 +34,10 @@ FAULTS: tuple[str, ...] = (
     "truncated",
     "malformed_sse",
 )
+
+STEP_KINDS: tuple[str, ...] = (*FAULTS, recorded.RECORDED)
+"""What a step's ``fault`` may be: a fault to inject, or ``recorded`` (a response replayed
+as it happened, see :mod:`.recorded`)."""
 
 MID_STREAM_FAULTS = frozenset({"stall_mid_stream", "reset_mid_stream", "sse_error", "truncated", "malformed_sse"})
 """Faults that act after ``after_chars`` characters of answer text were sent."""
@@ -82,6 +87,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {
     "sse_error": ("after_chars", "error_type", "message", *_HINTS),
     "truncated": ("after_chars",),
     "malformed_sse": ("after_chars",),
+    recorded.RECORDED: recorded.FIELDS,
 }
 _DEFAULT_SECONDS = {
     "latency": 1.0,
@@ -125,12 +131,20 @@ class Step:
     should_retry: bool | None = None
     weight: float = 1.0
     """Relative chance of this step in a scenario's ``[[random]]`` list."""
+    # Fields of a ``recorded`` step only (see :mod:`.recorded`).
+    headers: tuple[tuple[str, str], ...] | None = None
+    headers_after: float | None = None
+    text: str | None = None
+    chars_per_second: float | None = None
+    pauses: tuple[tuple[int, float], ...] | None = None
+    end: str | None = None
+    stop_reason: str | None = None
 
     def __post_init__(self) -> None:
         # Defaults are filled here (not only when parsing files) so a Step built in code
         # behaves and logs exactly like the same step read from a scenario file.
-        if self.fault not in FAULTS:
-            raise FieldError("fault", f"unknown fault {self.fault!r}", "use one of: " + ", ".join(FAULTS))
+        if self.fault not in STEP_KINDS:
+            raise FieldError("fault", f"unknown fault {self.fault!r}", "use one of: " + ", ".join(STEP_KINDS))
         for name, value in _defaults(self).items():
             object.__setattr__(self, name, value)
 
@@ -148,6 +162,8 @@ class Step:
             parts.append(f"{self.tokens_per_second:g} tok/s")
         if self.after_chars is not None:
             parts.append(f"after {self.after_chars} chars")
+        if self.text is not None:
+            parts.append(f"{len(self.text)} chars then {self.end}")
         return " ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
@@ -156,6 +172,10 @@ class Step:
         for f in fields(self):
             if f.name != "fault" and getattr(self, f.name) != f.default:
                 out[f.name] = getattr(self, f.name)
+        if self.headers is not None:
+            out["headers"] = dict(self.headers)
+        if self.pauses is not None:
+            out["pauses"] = [{"after_chars": n, "seconds": s} for n, s in self.pauses]
         return out
 
 
@@ -164,11 +184,11 @@ def parse_step(data: object, where: str, *, weighted: bool = False) -> Step:
     if not isinstance(data, Mapping):
         raise FieldError(where, "must be a table", 'write it as [[steps]] with fault = "..."')
     fault = data.get("fault")
-    if fault not in FAULTS:
+    if fault not in STEP_KINDS:
         raise FieldError(
             f"{where}.fault",
             f"unknown fault {fault!r}" if fault is not None else "missing",
-            "use one of: " + ", ".join(FAULTS),
+            "use one of: " + ", ".join(STEP_KINDS),
         )
     allowed = set(_ALLOWED[fault]) | {"fault"} | ({"weight"} if weighted else set())
     for key in data:
@@ -178,7 +198,9 @@ def parse_step(data: object, where: str, *, weighted: bool = False) -> Step:
     values: dict[str, Any] = {"fault": fault}
     for key in data:
         if key != "fault":
-            values[key] = _check_field(key, data[key], f"{where}.{key}")
+            own = fault == recorded.RECORDED and key in recorded.OWN_CHECKS
+            check = recorded.check_field if own else _check_field
+            values[key] = check(key, data[key], f"{where}.{key}")
     try:
         return Step(**values)
     except FieldError as exc:  # a required or inconsistent field: name it in full
@@ -188,6 +210,8 @@ def parse_step(data: object, where: str, *, weighted: bool = False) -> Step:
 def _defaults(step: Step) -> dict[str, Any]:
     """Values for the unset fields that ``step.fault`` uses; FieldError if one is required."""
     fault, out = step.fault, dict[str, Any]()
+    if fault == recorded.RECORDED:
+        return recorded.defaults(step)
     if fault == "status":
         if step.status is None:
             raise FieldError("status", "missing", "add status = 529 (or another status)")

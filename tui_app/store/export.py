@@ -28,15 +28,21 @@ from . import backends
 if TYPE_CHECKING:
     from .sessions import SessionDetail
 
-FORMATS = ("md", "json")
+FORMATS = ("md", "json", "scenario")
 
 
 def export_session(detail: SessionDetail, fmt: str) -> str:
-    """``fmt`` is ``md`` or ``json``; the text ends with a newline."""
+    """``fmt`` is ``md``, ``json`` or ``scenario`` (TOML replaying what the server did, see
+    :mod:`.as_scenario`); the text ends with a newline."""
     if fmt == "json":
         return json.dumps(detail.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
         return to_markdown(detail)
+    if fmt == "scenario":
+        from .as_scenario import scenario_toml
+
+        name = f"session-{detail.id}"
+        return scenario_toml(detail.events, name=name, origin=f"session {detail.id}", prompt=detail.prompt)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 

@@ -54,6 +54,10 @@ class RecordingLost(StoreError):
     """The recorder gave up: the rest of this session cannot be stored (``lost`` says why)."""
 
 
+BATCHED = frozenset({"text", "thinking"})
+"""Deltas: buffered and written in batches (a thinking delta is a row of its own)."""
+
+
 class SessionRecorder:
     """Feeds one session. ``record`` each event, then ``finish`` (or use ``with``)."""
 
@@ -125,7 +129,7 @@ class SessionRecorder:
             attempt = getattr(event, "attempt", 0) or 0
             if attempt > self._attempts:
                 self._attempts = attempt
-            if event.type != "text":
+            if event.type not in BATCHED:
                 self._close_texts()
                 self._append(t, event.type, encode(event))
                 if isinstance(event, AttemptStart) and event.model:
@@ -135,7 +139,9 @@ class SessionRecorder:
                     self._terminal = event
                 self.flush()
                 return
-            self._append(t, "text", encode(event))
+            if event.type == "thinking":  # a row each, written in batches as text deltas are
+                self._close_texts()
+            self._append(t, event.type, encode(event))
         self._pending += 1
         now = self._clock()
         if self._pending == 1:

@@ -24,7 +24,7 @@ from ..safe_text import visible
 from ..settings import RunSettings
 from . import terminal_watch
 from .config import UIConfig
-from .keys import KEYS, effective_keys
+from .keys import KEYS, effective_keys, keymap
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class ClaudeTUI(App[None]):
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
         if self.config.keys:
-            self.set_keymap(self.config.keys)
+            self.set_keymap(keymap(self.config.keys))
         self.theme_changed_signal.subscribe(self, lambda theme: self.remember(theme=theme.name))
         await self.main_screen.mounted.wait()  # callers (and the first frame) see it whole
         if not self._cursor_blink:

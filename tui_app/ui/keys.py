@@ -166,6 +166,14 @@ KEYS: tuple[Key, ...] = (
         command="Step replay",
     ),
     Key(
+        "copy-as-code",
+        "ctrl+n",
+        "copy_as_code",
+        "Code",
+        "Show the prompt and settings as a Python program (what claude-tui code prints), to copy.",
+        command="Copy as code",
+    ),
+    Key(
         "help",
         "f1,question_mark",
         "app.help",
@@ -183,9 +191,24 @@ def bindings() -> list[Binding]:
     """Textual ``Binding`` objects for ``KEYS`` (imported lazily: keeps this module light)."""
     from textual.binding import Binding
 
-    return [
+    out = [
         Binding(k.keys, k.action, k.label, id=k.id, tooltip=k.tooltip, priority=k.priority, show=k.footer) for k in KEYS
     ]
+    pause = next(k for k in KEYS if k.id == "replay-pause")
+    # The same key says Resume while a replay is paused (the footer shows one or the other).
+    out.append(Binding(pause.keys, "replay_resume", "Resume", id=RESUME_ID, tooltip="Resume the paused replay."))
+    return out
+
+
+RESUME_ID = "replay-resume"
+"""Not a key of its own: it follows ``replay-pause`` wherever that is remapped (``keymap``)."""
+
+
+def keymap(remapped: dict[str, str]) -> dict[str, str]:
+    """The user's ``[keys]`` as Textual's keymap: Resume goes wherever Pause goes."""
+    if "replay-pause" in remapped:
+        return {**remapped, RESUME_ID: remapped["replay-pause"]}
+    return remapped
 
 
 def effective_keys(keymap: dict[str, str]) -> dict[str, str]:

@@ -8,6 +8,7 @@ owns the worker the loop runs in and only tells this object about it.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 class ReplayState:
     """Idle until ``begin``; ``play`` feeds a session's events to a sink with their timing."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        """The screen's clock: the pause stops the replay's time (``clock``)."""
         self.session_id: int | None = None
         """The session being replayed, None when no replay runs."""
         self.speed: float | None = 1.0
@@ -29,6 +32,14 @@ class ReplayState:
         self._gate = asyncio.Event()
         self._gate.set()
         self._stepping = False
+        self._paused_total = 0.0
+        self._paused_at: float | None = None
+
+    def now(self) -> float:
+        """The screen's clock as the replay sees time: stopped while paused, and without the
+        paused spans afterwards (so a countdown resumes where it stopped)."""
+        now = self._clock() if self._paused_at is None else self._paused_at
+        return now - self._paused_total
 
     @property
     def active(self) -> bool:
@@ -41,6 +52,7 @@ class ReplayState:
     def begin(self, session_id: int, speed: float | None) -> None:
         """A replay of ``session_id`` starts (running, not paused)."""
         self.session_id, self.speed, self._stepping, self.recorded_on = session_id, speed, False, None
+        self._paused_total, self._paused_at = 0.0, None
         self._gate.set()
 
     def end(self) -> None:
@@ -52,9 +64,9 @@ class ReplayState:
         if not self.active:
             return False
         if self._gate.is_set():
-            self._gate.clear()
+            self._pause()
         else:
-            self._gate.set()
+            self._resume()
         return True
 
     def step(self) -> bool:
@@ -62,8 +74,18 @@ class ReplayState:
         if not self.paused:
             return False
         self._stepping = True
-        self._gate.set()
+        self._resume()
         return True
+
+    def _pause(self) -> None:
+        self._gate.clear()
+        self._paused_at = self._clock()
+
+    def _resume(self) -> None:
+        if self._paused_at is not None:
+            self._paused_total += self._clock() - self._paused_at
+            self._paused_at = None
+        self._gate.set()
 
     def label(self, backend_label: str) -> str:
         """What the status line says: the backend, or REPLAY #id, where it was recorded (and paused)."""
@@ -84,6 +106,6 @@ class ReplayState:
             await sink(event)
             if self._stepping:
                 self._stepping = False
-                self._gate.clear()
+                self._pause()
 
         await replay(events, [gated], speed=self.speed)

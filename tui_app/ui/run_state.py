@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
     from ..retry import events as ev
 
-LIVE_STATES = frozenset({"loading", "connecting", "waiting", "streaming", "attempt failed", "backing off"})
+LIVE_STATES = frozenset({"loading", "connecting", "waiting", "thinking", "streaming", "attempt failed", "backing off"})
 
 
 @dataclass(slots=True)
@@ -42,6 +42,13 @@ class RunState:
     read_timeout: float | None = None
     attempt_started_at: float | None = None
     """Clock reading when the current attempt started (the read timeout's countdown)."""
+    attempt_t: float = 0.0
+    """The current attempt's start on the run's time (``t``), for the times to first tokens."""
+    thinking_ttft: float | None = None
+    """Seconds from the attempt's start to its first thinking (None: it has not thought)."""
+    thinking_chars: int = 0
+    cut_off: bool = False
+    """The answer is complete but was cut by ``max_tokens`` (``stop_reason``)."""
 
     @property
     def live(self) -> bool:
@@ -99,7 +106,9 @@ class RunState:
         countdown = self.read_timeout_left(now)
         if countdown is not None:
             words = "waiting for the whole answer"
-        if self.state in ("connecting", "waiting", "streaming") and self.max_attempts > 1:
+        if self.state == "done" and self.cut_off:
+            words = "done · cut off at max_tokens"
+        if self.state in ("connecting", "waiting", "thinking", "streaming") and self.max_attempts > 1:
             words = f"{words} (attempt {self.attempt}/{self.max_attempts})"
         if countdown is not None:
             words = f"{words} · read timeout in {countdown:.1f} s"
@@ -118,7 +127,7 @@ def _run_start(s: RunState, e: ev.RunStart, now: float) -> None:
 def _attempt_start(s: RunState, e: ev.AttemptStart, now: float) -> None:
     s.state, s.attempt, s.chars, s.first_token_at, s.ttft = "connecting", e.attempt, len(e.carried_text), None, None
     s.backoff = s.backoff_until = None
-    s.attempt_started_at = now
+    s.attempt_started_at, s.attempt_t, s.thinking_ttft, s.thinking_chars = now, e.t, None, 0
 
 
 def _response_start(s: RunState, e: ev.ResponseStart, now: float) -> None:
@@ -135,6 +144,14 @@ def _text(s: RunState, e: ev.TextDelta, now: float) -> None:
     s.chars += len(e.text)
 
 
+def _thinking(s: RunState, e: ev.ThinkingDelta, now: float) -> None:
+    if s.thinking_ttft is None:
+        s.thinking_ttft = max(0.0, e.t - s.attempt_t)
+    if s.state in ("connecting", "waiting"):
+        s.state = "thinking"
+    s.thinking_chars += len(e.text)
+
+
 def _attempt_error(s: RunState, e: ev.AttemptError, now: float) -> None:
     s.state = "attempt failed"
     if e.failure is not None and e.failure.headers:
@@ -148,6 +165,7 @@ def _backoff(s: RunState, e: ev.Backoff, now: float) -> None:
 def _success(s: RunState, e: ev.Success, now: float) -> None:
     s.state, s.final_elapsed, s.ttft, s.tokens_per_s = "done", e.elapsed, e.ttft, e.tokens_per_s
     s.input_tokens, s.output_tokens = e.input_tokens, e.output_tokens
+    s.cut_off = e.cut_off
 
 
 def _give_up(s: RunState, e: ev.GiveUp, now: float) -> None:
@@ -164,6 +182,7 @@ _HANDLERS: dict[str, Any] = {
     "response_start": _response_start,
     "first_token": _first_token,
     "text": _text,
+    "thinking": _thinking,
     "attempt_error": _attempt_error,
     "backoff": _backoff,
     "success": _success,

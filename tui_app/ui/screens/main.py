@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ... import gc_policy
+from ...schema import FieldError, by_key
 from ..keys import bindings, effective_keys
 from ..replay_state import ReplayState
 from ..run_state import RunState
@@ -76,7 +77,7 @@ class MainScreen(Screen[None]):
         """The settings form, made (and its module imported) after the first frame."""
         self._sending = False
         self._shown_phase = "idle"
-        self.replaying = ReplayState()
+        self.replaying = ReplayState(clock)
         """The replay in progress, if any (its session, speed, pause and step)."""
         self.side = SideActions(self)
         """Profiles, scenario, models, copy: the secondary actions."""
@@ -118,11 +119,7 @@ class MainScreen(Screen[None]):
         self.apply_settings(self.settings, announce=False)
         status = self.query_one(StatusLine)
         status.backend_label = self.backend.choice.label
-        k = self.keys
-        self.query_one(AttemptsPanel).backoff_hint = (
-            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
-            f"{k['load-profile']} profile · {k['cancel']} give up"
-        )
+        self.query_one(AttemptsPanel).backoff_hint = self.steering_hint()
         self.render_live()
         self.query_one("#prompt", TextArea).focus()
         self.set_interval(TICK_SECONDS, self._tick)
@@ -159,6 +156,7 @@ class MainScreen(Screen[None]):
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:
             await self.query_one("#settings-page").mount(self.form)
+        self.advise()
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
@@ -166,6 +164,7 @@ class MainScreen(Screen[None]):
         if self._form is not None:
             self._form.load(settings)
         self.query_one(PromptPanel).load(settings)
+        self.advise()
         status = self.query_one(StatusLine)
         status.model, status.preset = settings.model, settings.preset
         if announce:
@@ -227,6 +226,8 @@ class MainScreen(Screen[None]):
     def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
         self._sending = True
         self._run_settings = settings
+        status = self.query_one(StatusLine)  # (a replay left the recorded session's there)
+        status.model, status.preset = settings.model, settings.preset
         self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
         self.run_prompt(prompt, settings, parent_id)
 
@@ -240,6 +241,12 @@ class MainScreen(Screen[None]):
                 self.run_state.loading(self.clock())
                 self.render_live()
             await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
+        except FieldError as exc:  # a setting the model does not take: nothing was sent
+            failed = by_key().get(exc.field)
+            message = str(exc.named(failed.label) if failed else exc)
+            self.run_state.state = "idle"
+            await self.query_one(OutputPanel).refused(message)
+            self.notify(message, title="Settings", severity="error")
         except Exception as exc:
             self.log.error("run failed", exc)
             self.run_state.state = "failed"
@@ -251,7 +258,7 @@ class MainScreen(Screen[None]):
 
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""
-        now = self.clock()
+        now = self.now()
         if event.type == "attempt_start" and not self.replaying.active:
             self._note_model(event.model)  # type: ignore[attr-defined]
         self.query_one(AttemptsPanel).apply(event)
@@ -281,9 +288,23 @@ class MainScreen(Screen[None]):
             self._shown_phase = phase
             self.refresh_bindings()
 
+    def steering_hint(self) -> str:
+        """The keys that steer a live run's backoff (none during a replay: it only plays)."""
+        if self.replaying.active:
+            return ""
+        k = self.keys
+        return (
+            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
+            f"{k['load-profile']} profile · {k['cancel']} give up"
+        )
+
+    def now(self) -> float:
+        """The clock the panels count with: a paused replay's stands still."""
+        return self.replaying.now() if self.replaying.active else self.clock()
+
     def render_live(self) -> None:
         """Repaint what depends on the clock: status line, countdown, streamed chars."""
-        now = self.clock()
+        now = self.now()
         self.query_one(StatusLine).show(self.run_state, now)
         attempts = self.query_one(AttemptsPanel)
         attempts.flush()
@@ -346,7 +367,11 @@ class MainScreen(Screen[None]):
             return bool(self.controller.phase == "backoff")
         if action == "cancel":
             return bool(self.is_busy)
-        if action in ("replay_pause", "replay_step"):
+        if action == "replay_pause":
+            return self.replaying.active and not self.replaying.paused
+        if action == "replay_resume":
+            return self.replaying.paused
+        if action == "replay_step":
             return self.replaying.active
         if action == "pick_scenario":
             return bool(self.backend.choice.kind == "simulator")
@@ -388,6 +413,12 @@ class MainScreen(Screen[None]):
     def action_replay_pause(self) -> None:
         self.history.toggle_pause()
 
+    def action_copy_as_code(self) -> None:
+        self.side.copy_as_code()
+
+    def action_replay_resume(self) -> None:
+        self.history.toggle_pause()
+
     def action_replay_step(self) -> None:
         self.history.step()
 
@@ -424,6 +455,7 @@ class MainScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "model":
             self.query_one(StatusLine).model = event.value.strip()
+        self.advise()
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "refresh-models":
@@ -432,6 +464,25 @@ class MainScreen(Screen[None]):
     def on_select_changed(self, event: Any) -> None:
         if event.select.id == "preset" and event.value != event.select.BLANK:
             self.query_one(StatusLine).preset = str(event.value)
+        self.advise()
+
+    def advise(self) -> None:
+        """Show the timeout advisor's verdict on the settings as edited (unchanged while a
+        field does not parse: its own error is shown when sending)."""
+        if self._form is None or not self._form.is_mounted:
+            return
+        from ...advisor import advise_settings
+        from ...capabilities import from_table
+
+        self._form.offer(from_table(self._form.model))
+        try:
+            advice = advise_settings(self.current_settings())
+        except ValueError:
+            return
+        if advice is None:
+            self._form.show_advice("no speed figures for this model: no timeout advice", ok=True)
+        else:
+            self._form.show_advice(advice.line, ok=advice.ok)
 
 
 def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import TextArea
 
 from ...store import backends
+from ..widgets.response.attempts import AttemptsPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.status_line import StatusLine
 
@@ -104,6 +105,7 @@ class HistoryActions:
                 assert self.store is not None
                 detail = await asyncio.to_thread(self.store.get_session, session_id)
             self.replaying.recorded_on = backends.short(detail.backend)
+            self._show_recorded(detail)
             self._show_state()
             await screen.query_one(OutputPanel).begin_turn(detail.prompt)
             await self.replaying.play(detail.events, screen.show_event)
@@ -116,6 +118,16 @@ class HistoryActions:
             self._show_state()
             screen.turn_over()
 
+    def _show_recorded(self, detail: SessionDetail) -> None:
+        """The status line names the recorded session's model and preset, during the replay
+        and after it, until the next send."""
+        from .sessions import settings_from_session
+
+        status = self.screen.query_one(StatusLine)
+        recorded = settings_from_session(detail.settings, None)
+        status.model = detail.model
+        status.preset = recorded.preset if recorded is not None else ""
+
     def toggle_pause(self) -> None:
         if not self.replaying.toggle_pause():
             self.screen.notify("Pause works during a replay (ctrl+g, then a session).", severity="warning")
@@ -127,7 +139,9 @@ class HistoryActions:
             self.screen.notify("Step works while a replay is paused.", severity="warning")
 
     def _show_state(self) -> None:
-        """The status line says REPLAY (and paused) instead of the backend while replaying."""
+        """The status line says REPLAY (and paused) instead of the backend while replaying;
+        the attempts panel drops the steering keys (a replay cannot be steered)."""
         self.screen.query_one(StatusLine).backend_label = self.replaying.label(self.screen.backend.choice.label)
+        self.screen.query_one(AttemptsPanel).backoff_hint = self.screen.steering_hint()
         self.screen.render_live()
         self.screen.refresh_bindings()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...run.choice import SIM_SCENARIO_DEFAULT
+from ..widgets.request.prompt import PromptPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner
 from .dialogs import AskText, PickOne
@@ -46,6 +47,23 @@ class SideActions:
             return
         self.screen.app.copy_to_clipboard(answer)
         self.screen.notify(f"Answer copied ({len(answer)} characters).")
+
+    def copy_as_code(self) -> None:
+        """The prompt and settings as ``claude-tui code``'s program, in a modal to copy."""
+        from ...codegen.spec import ProgramSpec
+        from ...schema import FieldError
+        from .code import CodeScreen
+
+        settings = self.screen.settings_or_notice()
+        if settings is None:
+            return
+        prompt = self.screen.query_one(PromptPanel).prompt or None
+        try:
+            spec = ProgramSpec.from_settings(prompt, settings)
+        except FieldError as exc:
+            self.screen.notify(str(exc), title="Not written as code", severity="warning")
+            return
+        self.screen.app.push_screen(CodeScreen(spec))
 
     # -- profiles -------------------------------------------------------------------------------
     def save_profile(self) -> None:

@@ -15,7 +15,7 @@ from textual import on
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
 from ....safe_text import one_line
 from ....schema import FieldError, by_key, form_fields, parse_text
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from textual.app import ComposeResult
 
+    from ....capabilities import ModelCaps
     from ....schema import Setting
 
 
@@ -42,6 +43,8 @@ class SettingsForm(VerticalScroll):
         self._shown_preset: str | None = None
         self._pending: RunSettings | None = None
         self._pending_models: tuple[str, ...] = ()
+        self._offered: tuple[str, ...] | None = None
+        """The effort levels the picker offers now (None: as composed, every level)."""
         self._fields_ready = False
         """True once mounted (``is_mounted`` is still False inside ``on_mount``)."""
 
@@ -53,6 +56,7 @@ class SettingsForm(VerticalScroll):
             self.set_models(self._pending_models)
 
     def compose(self) -> ComposeResult:
+        yield Static("", id="advice", classes="advice", markup=False)
         yield Label("model (free entry, or pick one)", classes="form-heading")
         with Horizontal(classes="model-row"):
             yield Input(id="model", compact=True, placeholder="model id", highlighter=StandInHighlighter())
@@ -86,6 +90,41 @@ class SettingsForm(VerticalScroll):
         self.query_one("#model", Input).suggester = SuggestFromList([one_line(m) for m in models], case_sensitive=False)
         self._follow_model()
 
+    def show_advice(self, line: str, *, ok: bool) -> None:
+        """The timeout advisor's verdict for the settings shown (:mod:`tui_app.advisor`)."""
+        if not self._fields_ready:
+            return
+        advice = self.query_one("#advice", Static)
+        advice.update(one_line(line))
+        advice.set_class(not ok, "-warning")
+
+    def offer(self, caps: ModelCaps | None) -> None:
+        """Offer only what the model takes (:mod:`tui_app.capabilities`): its effort levels in
+        the effort picker (a level it does not take is cleared), and in the thinking field's
+        hint the kinds of thinking it accepts. ``None`` (not known): everything."""
+        if not self._fields_ready:
+            return
+        from ....capabilities import OFF_TYPES
+
+        setting = by_key()["effort"]
+        levels = setting.kind.options() if caps is None or caps.effort is None else caps.effort
+        if levels != self._offered:  # only on a change: new options post Select.Changed
+            self._offered = levels
+            picker = self.query_one(f"#{setting.widget_id}", Select)
+            chosen = picker.value
+            picker.set_options([(level, level) for level in levels])
+            picker.prompt = "(the model's)" if levels else "(this model takes none)"
+            if chosen in levels:
+                picker.value = chosen
+        thinking = self.query_one(f"#{by_key()['thinking'].widget_id}", Input)
+        accepted = caps.thinking if caps is not None else None
+        if accepted is None:
+            thinking.placeholder = "(the model's)"
+        else:
+            kinds = [name for name, ok in (("adaptive", "adaptive" in accepted),
+                     ("off", bool(accepted & set(OFF_TYPES))), ("N", "enabled" in accepted)) if ok]  # fmt: skip
+            thinking.placeholder = f"(default; takes {'|'.join(kinds)})"  # N: a budget of tokens
+
     @property
     def model(self) -> str:
         return self.query_one("#model", Input).value.strip()
@@ -102,7 +141,10 @@ class SettingsForm(VerticalScroll):
             text = "" if values[setting.key] is None else setting.kind.to_text(values[setting.key])
             widget = self.query_one(f"#{setting.widget_id}")
             if isinstance(widget, Select):
-                widget.value = text
+                if text:
+                    widget.value = text
+                else:  # an optional choice left unset: the model's default
+                    widget.clear()
             elif isinstance(widget, Input):
                 widget.value = text
 
@@ -178,7 +220,8 @@ class SettingsForm(VerticalScroll):
 
     def _value(self, setting: Setting) -> object:
         widget = self.query_one(f"#{setting.widget_id}")
-        text = str(widget.value) if isinstance(widget, (Input, Select)) else ""
+        blank = isinstance(widget, Select) and widget.is_blank()
+        text = "" if blank else str(widget.value) if isinstance(widget, (Input, Select)) else ""
         if not text.strip() and setting.kind.none_word:
             text = setting.kind.none_word  # an empty deadline: no deadline
         return self._checked(setting, text)
@@ -195,15 +238,17 @@ def _field(setting: Setting) -> Input | Select[str]:
     """The widget that edits ``setting``: a select for choices, else an input."""
     if setting.kind.widget == "select":
         options = [(option, option) for option in setting.kind.options()]
-        return Select(options, allow_blank=False, compact=True, id=setting.widget_id)
-    none_word = setting.kind.none_word or ""
+        optional = setting.kind.optional  # unset is a choice: "the model's default"
+        prompt = f"({setting.doc_default or 'unset'})"
+        return Select(options, allow_blank=optional, prompt=prompt, compact=True, id=setting.widget_id)
+    none_word = setting.kind.none_word or ("" if not setting.kind.optional else f"({setting.doc_default or 'unset'})")
     return Input(
         id=setting.widget_id,
         compact=True,
         placeholder=none_word,
         classes="field-input",
         validators=[_Rule(setting)],
-        valid_empty=bool(none_word),
+        valid_empty=bool(setting.kind.none_word) or setting.kind.optional,
     )
 
 

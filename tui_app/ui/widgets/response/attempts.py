@@ -218,7 +218,8 @@ class AttemptsPanel(Vertical):
             countdown.update(f"⏳ waiting for the whole answer · read timeout in {read_left:.1f} s")
         elif left is not None and state.backoff is not None:
             countdown.update(
-                visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}\n{self.backoff_hint}")
+                visible(f"⏳ {left:.1f} s left · {present.backoff_line(state.backoff)}")
+                + (f"\n{self.backoff_hint}" if self.backoff_hint else "")
             )
         limits = self.query_one("#ratelimit", Static)
         text = one_line(ratelimit_summary(state.ratelimit))  # header values are the server's

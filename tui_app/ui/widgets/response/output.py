@@ -23,11 +23,12 @@ from .... import present
 from ....safe_text import one_line, visible
 from .live_answer import LiveAnswer
 from .markdown_lines import MarkdownLines
+from .thinking import ThinkingSection
 
 if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
     from textual.timer import Timer
 
-    from ....retry.events import AttemptStart, Cancelled, Event, GiveUp, Success
+    from ....retry.events import AttemptStart, Cancelled, Event, GiveUp, Success, ThinkingDelta
 
 MAX_PROMPT_ECHO = 300
 FLUSH_HZ = 30
@@ -48,6 +49,9 @@ class OutputPanel(VerticalScroll):
         self._last_flush = 0.0
         self.last_answer: str | None = None
         """The text of the last complete answer (what ``copy answer`` copies)."""
+        self._thinking: ThinkingSection | None = None
+        """The live attempt's thinking, above its answer (None until it thinks)."""
+        self._thinking_since: float | None = None
 
     async def begin_turn(self, prompt: str) -> None:
         """A new run: close whatever was live, echo the prompt, start an empty live answer."""
@@ -63,8 +67,12 @@ class OutputPanel(VerticalScroll):
         if kind == "text":
             if self._live is None:
                 await self._open_live("")
+            if self._thinking is not None and not self._thinking.collapsed:
+                self._fold_thinking(event.t)
             self._text.append(event.text)  # type: ignore[attr-defined]
             self._schedule_flush()
+        elif kind == "thinking":
+            await self._think(cast("ThinkingDelta", event))
         elif kind == "attempt_start":
             start = cast("AttemptStart", event)
             if start.attempt > 1 or start.carried_text:
@@ -73,6 +81,8 @@ class OutputPanel(VerticalScroll):
         elif kind == "attempt_error":
             if self._live is not None:
                 self._live.add_class("-discarded")
+            if self._thinking is not None:
+                self._thinking.add_class("-discarded")
         elif kind == "success":
             await self._finish(cast("Success", event))
         elif kind == "give_up":
@@ -85,8 +95,29 @@ class OutputPanel(VerticalScroll):
         """What the screen shows of the answer streaming now (None between answers)."""
         return None if self._live is None else self._live.source
 
+    @property
+    def thinking_text(self) -> str | None:
+        """The live attempt's thinking as shown (None when it has not thought)."""
+        return None if self._thinking is None else self._thinking.text
+
+    # -- the live thinking ----------------------------------------------------------------
+    async def _think(self, event: ThinkingDelta) -> None:
+        if self._live is None:
+            await self._open_live("")
+        if self._thinking is None:
+            self._thinking, self._thinking_since = ThinkingSection(), event.t
+            await self.mount(self._thinking, before=self._live)
+        self._thinking.add(event.text, redacted=event.redacted)
+        self._schedule_flush()
+
+    def _fold_thinking(self, t: float | None) -> None:
+        if self._thinking is not None:
+            since = self._thinking_since
+            self._thinking.fold(thought_for=None if t is None or since is None else max(0.0, t - since))
+
     # -- the live answer ------------------------------------------------------------------
     async def _open_live(self, carried: str) -> None:
+        self._thinking = self._thinking_since = None  # a new attempt thinks anew
         self._text = [carried] if carried else []
         self._live = LiveAnswer(classes="answer -live")
         await self.mount(self._live)
@@ -108,6 +139,8 @@ class OutputPanel(VerticalScroll):
         if self._flush_timer is not None:
             self._flush_timer.stop()
             self._flush_timer = None
+        if self._thinking is not None:
+            self._thinking.show()
         if self._live is None:
             return
         self._last_flush = time.monotonic()
@@ -121,16 +154,25 @@ class OutputPanel(VerticalScroll):
         if self._flush_timer is not None:
             self._flush_timer.stop()
         self._live, self._flush_timer, self._text = None, None, []
+        self._thinking = self._thinking_since = None
         return live
 
     async def _close_live(self, *, discard: bool) -> None:
-        """Stop streaming; drop the answer (discard), or keep what arrived as partial."""
+        """Stop streaming; drop the answer (discard), or keep what arrived as partial.
+        A discarded attempt's thinking goes with it; a kept one's stays, folded."""
         text = "".join(self._text)
+        if self._thinking is not None:
+            if discard:
+                await self._thinking.remove()
+            else:
+                self._fold_thinking(None)
         live = self._end_live()
         if live is not None:
             await self._collapse(live, "" if discard else text, "-partial")
 
     async def _finish(self, event: Success) -> None:
+        if self._thinking is not None and not self._thinking.collapsed:
+            self._fold_thinking(None)  # it thought, but wrote no text
         await self._collapse(self._end_live(), event.text, "")
         self.last_answer = event.text
 
@@ -147,6 +189,10 @@ class OutputPanel(VerticalScroll):
             await (self.mount(answer, after=live) if live is not None else self.mount(answer))
         if live is not None:
             await live.remove()
+
+    async def refused(self, line: str) -> None:
+        """The turn ended before anything was sent (a setting the model does not take)."""
+        await self._end_note(f"not sent: {line}", "-failed")
 
     async def _end_note(self, line: str, kind: str) -> None:
         await self._close_live(discard=False)

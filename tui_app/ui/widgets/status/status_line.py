@@ -71,20 +71,28 @@ class StatusLine(Static):
             "backend": Content.styled(f" {one_line(self.backend_label)} ", backend_style),
             "model": Content(one_line(self.model)),
             "preset": Content.styled(one_line(self.preset), "dim"),
-            "state": Content.styled(s.state_text(now), _STATE_STYLE.get(s.state, "bold")),
+            "state": Content.styled(s.state_text(now), _state_style(s)),
         }
         parts.update((name, Content(text)) for name, text in _measures(s, now).items())
         return parts
 
 
-_DROP_ORDER = ("preset", "usage", "speed", "ttft", "model")
+_DROP_ORDER = ("preset", "usage", "speed", "thought", "ttft", "model")
+
+
+def _state_style(s: RunState) -> str:
+    if s.state == "done" and s.cut_off:
+        return "bold $warning"  # complete as the API says, but not the whole answer
+    return _STATE_STYLE.get(s.state, "bold")
 
 
 def _measures(s: RunState, now: float) -> dict[str, str]:
     """TTFT, speed, elapsed/deadline and usage, each only once it means something."""
     out = {}
+    if s.thinking_ttft is not None:
+        out["thought"] = f"first thought {s.thinking_ttft:.1f} s"
     if s.ttft is not None:
-        out["ttft"] = f"TTFT {s.ttft:.1f} s"
+        out["ttft"] = f"{'first text' if s.thinking_ttft is not None else 'TTFT'} {s.ttft:.1f} s"
     speed = s.live_tokens_per_s(now)
     if speed is not None:
         prefix = "" if s.tokens_per_s is not None else "~"

@@ -1,0 +1,40 @@
+"""Copy as code (ctrl+n): the program claude-tui code prints for the same prompt and settings."""
+
+from __future__ import annotations
+
+from textual.widgets import Select
+
+from tui_app.ui.screens.code import CodeScreen
+
+
+async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_app, started, wait_until, cli):
+    (code, sync, err), (_, async_, _) = cli("code", "Why retry?"), cli("code", "Why retry?", "--async")
+    assert code == 0, err
+    app, _sim = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await started(pilot)
+        await pilot.press(*"Why retry?")
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), what="the code modal")
+        assert app.screen.source.rstrip("\n") == sync.rstrip("\n")  # print adds the last newline
+        await pilot.press("a")
+        assert "AsyncAnthropic" in app.screen.source
+        assert app.screen.source.rstrip("\n") == async_.rstrip("\n")
+        await pilot.press("c")
+        assert app.clipboard == app.screen.source
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodeScreen)
+
+
+async def test_a_setting_code_cannot_write_yet_is_a_notice(make_app, started):
+    app, _sim = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await started(pilot)
+        screen.query_one("#stream", Select).value = "false"
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not isinstance(app.screen, CodeScreen)
+        [notice] = [n.message for n in app._notifications if n.title == "Not written as code"]
+        assert "--no-stream" in notice and "cannot be written as code yet" in notice
