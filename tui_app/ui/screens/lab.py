@@ -178,7 +178,8 @@ class LabScreen(Screen[None]):
             result = run_lab(faults, policies, requests=request.requests, seed=request.seed, progress=relay)
         except _Stopped:
             return
-        self.app.call_from_thread(self._show, result, policies)
+        if not relay.worker.is_cancelled:  # cancelled after its last report: the screen is gone
+            self.app.call_from_thread(self._show, result, policies)
 
     def show_progress(self, done: int) -> None:
         self.query_one("#lab-progress", ProgressBar).update(progress=done)
@@ -243,11 +244,11 @@ class _ProgressRelay:
         self.worker = get_current_worker()
 
     def __call__(self, index: int, done: int, requests: int) -> None:
+        if self.worker.is_cancelled:
+            raise _Stopped
         overall = index * requests + done
         if overall - self.shown < self.step and overall != self.total:
             return
-        if self.worker.is_cancelled:
-            raise _Stopped
         self.shown = overall
         self.screen.app.call_from_thread(self.screen.show_progress, overall)
 
