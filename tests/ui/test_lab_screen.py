@@ -132,3 +132,32 @@ def test_lab_table_and_charts(snap_compare, snapshot_app, wait_until):
         await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(snapshot_app(), terminal_size=(130, 50), run_before=run)
+
+
+async def test_leaving_the_screen_stops_its_run(snapshot_app, wait_until, monkeypatch):
+    """A run far too long to finish in the test's time ends soon after escape."""
+    import tui_app.lab
+
+    ended: list[str] = []
+    real_run_lab = tui_app.lab.run_lab
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_run_lab(*args, **kwargs)
+        except BaseException as exc:
+            ended.append(type(exc).__name__)
+            raise
+
+    monkeypatch.setattr(tui_app.lab, "run_lab", recorded)
+    app = snapshot_app()
+    async with app.run_test(size=(130, 50)) as pilot:
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: isinstance(app.screen, LabScreen), what="the lab screen")
+        screen = app.screen
+        screen.query_one("#lab-requests", Input).value = "100000"
+        await pilot.press("ctrl+j")
+        bar = screen.query_one("#lab-progress", ProgressBar)
+        await wait_until(pilot, lambda: (bar.progress or 0) > 0, what="the run under way")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: ended == ["_Stopped"], what="the run to stop")
+        assert isinstance(app.screen, MainScreen) and screen.result is None
