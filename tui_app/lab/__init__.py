@@ -24,6 +24,7 @@ from .servers import ServerModel
 
 if TYPE_CHECKING:
     from ..simulator.scenarios import Scenario
+    from .tally import Tally
 
 __all__ = ["LabPolicy", "LabResult", "ServerModel", "load_faults", "load_policies", "run_lab"]
 
@@ -44,6 +45,9 @@ class LabResult:
     """One object per policy, in the order given (:meth:`.tally.Tally.figures`)."""
     notes: tuple[str, ...] = ()
     """Assumptions the figures rest on (a price taken from the model's family ...)."""
+    tallies: tuple[Tally, ...] = ()
+    """What the figures were made from, in the same order: each policy's latencies and
+    load timeline, for charts (the JSON and the table show figures only)."""
 
     def to_json(self, *, wall_time: bool = False) -> dict[str, Any]:
         """The ``--json`` document; ``wall_seconds`` is null unless ``wall_time`` (it is
@@ -144,4 +148,5 @@ def run_lab(
         wall_seconds=time.perf_counter() - started,
         policies=[t.figures() for t in tallies],
         notes=tuple(notes),
+        tallies=tuple(tallies),
     )

@@ -163,6 +163,7 @@ class Simulation:
         if r.holds:
             self.load += 1
             self.tally.peak_load = max(self.tally.peak_load, self.load)
+            self.tally.timeline.note(self.now, self.load)
         self._push(self.now + outcome.duration, _END, r)
 
     def _end(self, r: _Request) -> None:
@@ -170,6 +171,7 @@ class Simulation:
         assert outcome is not None
         if r.holds:
             self.load -= 1
+            self.tally.timeline.note(self.now, self.load)
         self.tally.call(r.model, outcome, self._input_tokens(r) if outcome.started else 0)
         failure = outcome.failure
         if self.gate is not None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .attempts import tokens
 from .prices import load_prices
+from .timeline import LoadTimeline
 
 if TYPE_CHECKING:
     from .attempts import Outcome
@@ -40,6 +41,8 @@ class Tally:
     cost_usd: float = 0.0
     wasted_cost_usd: float = 0.0
     virtual_seconds: float = 0.0
+    timeline: LoadTimeline = field(default_factory=LoadTimeline)
+    """The server's load over time (the Lab screen's chart; not in ``--json``)."""
     prices: dict[str, Price | None] = field(default_factory=dict)
     """Each model's price, looked up once (None: unknown, its cost counts as 0)."""
 

@@ -154,6 +154,13 @@ class ClaudeTUI(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_lab(self) -> None:
+        """The policy lab (f12, or the palette), over the screen it was opened from."""
+        from .screens.lab import LabScreen
+
+        if not isinstance(self.screen, LabScreen):
+            self.push_screen(LabScreen())
+
     def action_help_quit(self) -> None:
         """ctrl+c, where nothing copies: say how to quit (Textual's own notice is markup,
         which ``notify`` shows as plain text)."""

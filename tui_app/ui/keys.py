@@ -104,6 +104,15 @@ KEYS: tuple[Key, ...] = (
         "sessions", "ctrl+g", "sessions", "Sessions", "Open the history of recorded sessions.", command="Open sessions"
     ),
     Key(
+        "lab",
+        "f12",
+        "app.lab",
+        "Lab",
+        "Open the policy lab: compare retry policies on the same faults (table, charts).",
+        command="Open policy lab",
+        footer=False,
+    ),
+    Key(
         "focus-prompt", "f2", "focus_prompt", "Prompt", "Focus the prompt editor.", command="Focus prompt", footer=False
     ),
     Key(
