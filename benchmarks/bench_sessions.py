@@ -76,11 +76,20 @@ def build_history(n: int, rng: random.Random) -> None:
                 run.append(Success(t=0.5, attempt=1, text=answer, elapsed=0.5))
                 events += [(sid, seq, e.t, e.type, encode(e)) for seq, e in enumerate(run, 1)]
             with store.transaction() as conn:
-                conn.executemany(
-                    "INSERT INTO sessions (id, created_at, prompt, model, response, status, backend, failure_kind,"
-                    " error_type, attempts, elapsed, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0.5, 1)",
-                    sessions,
-                )
+                columns = {row[1] for row in conn.execute("PRAGMA table_info(sessions)")}
+                if "backend" not in columns:  # an older schema (a baseline measured beside this)
+                    sessions = [row[:6] for row in sessions]
+                    conn.executemany(
+                        "INSERT INTO sessions (id, created_at, prompt, model, response, status, attempts, elapsed,"
+                        " pid) VALUES (?, ?, ?, ?, ?, ?, 1, 0.5, 1)",
+                        sessions,
+                    )
+                else:
+                    conn.executemany(
+                        "INSERT INTO sessions (id, created_at, prompt, model, response, status, backend,"
+                        " failure_kind, error_type, attempts, elapsed, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0.5, 1)",
+                        sessions,
+                    )
                 conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?)", events)
 
 

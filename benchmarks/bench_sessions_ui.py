@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -265,18 +266,39 @@ def checkout(ref: str, into: Path) -> Path | None:
     return into
 
 
-def measure_pass(code: Path, big_id: int) -> dict[str, dict[str, float]]:
+def measure_pass(code: Path, big_id: int, data_dir: Path | None = None) -> dict[str, dict[str, float]]:
     """One pass of the four phases over the app in ``code``, in a process of its own (so
-    the two versions never share a module, a cache or a garbage collector)."""
+    the two versions never share a module, a cache or a garbage collector); ``data_dir``:
+    its own history (a baseline cannot open a database of a newer schema)."""
+    env = {**os.environ, "CLAUDE_TUI_DATA_DIR": str(data_dir)} if data_dir is not None else None
     out = subprocess.run(
         [sys.executable, __file__, "--code", str(code), "--big-id", str(big_id)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     if out.returncode != 0:
         raise RuntimeError(f"the pass over {code} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.splitlines()[-1])
+
+
+def build_all(n: int) -> None:
+    """The history the passes browse, written by whichever code is on ``sys.path``."""
+    build_history(n - 2, random.Random(0))
+    add_big_session(n - 1)
+    add_newest(n)
+
+
+def build_with(code: Path, n: int, data_dir: Path) -> None:
+    """The same history for the app in ``code``, in ``data_dir``, built by that code (its
+    own schema version: an older baseline refuses a database a newer version wrote)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, __file__, "--code", str(code), "--build", str(n)],
+        check=True,
+        env={**os.environ, "CLAUDE_TUI_DATA_DIR": str(data_dir)},
+    )
 
 
 def one_pass(code: Path, big_id: int) -> int:
@@ -307,25 +329,31 @@ def main() -> int:
             ),
             ("--code", {"type": Path, "help": argparse.SUPPRESS}),
             ("--big-id", {"type": int, "help": argparse.SUPPRESS}),
+            ("--build", {"type": int, "help": argparse.SUPPRESS}),
         ],
     )
+    if args.code is not None and args.build:
+        sys.path.insert(0, str(args.code))
+        build_all(args.build)
+        return 0
     if args.code is not None:
         return one_pass(args.code, args.big_id)
     n, repeat = (3000, 1) if args.quick else (args.sessions, args.repeat)
     with throwaway_home() as home:
-        build_history(n - 2, random.Random(0))
+        build_all(n)
         big_id = n - 1
-        add_big_session(big_id)
-        add_newest(n)
         ref = args.baseline or (None if args.quick else BASELINE_REF)
         baseline = checkout(ref, Path(tempfile.mkdtemp(prefix="baseline-", dir=home))) if ref else None
+        baseline_data = Path(home) / "baseline-data"
+        if baseline is not None:
+            build_with(baseline, n, baseline_data)
         ours: list[dict[str, dict[str, float]]] = []
         theirs: list[dict[str, dict[str, float]]] = []
         for i in range(repeat):  # interleaved, the order alternating: load drifts hit both
             order = [(REPO, ours), (baseline, theirs)] if i % 2 == 0 else [(baseline, theirs), (REPO, ours)]
             for code, results in order:
                 if code is not None:
-                    results.append(measure_pass(code, big_id))
+                    results.append(measure_pass(code, big_id, baseline_data if code is baseline else None))
     if ref and baseline is None:
         print(f"(no baseline: git could not check out {ref})")
     ok = print_table(f"Sessions screen, {n:,} sessions (median of {repeat} passes; {load_note()})", rows(ours, theirs))
