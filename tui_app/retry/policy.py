@@ -22,9 +22,11 @@ import random
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..schema.amounts import Fraction, Number
 from ..schema.declared import setting
 from ..schema.kinds import SECONDS_LIMIT as SECONDS_LIMIT  # re-exported: the core's bound on any delay
-from ..schema.kinds import Choice, Fraction, Integer, ModelList, Number, Seconds, StatusList
+from ..schema.kinds import Choice, Integer, Seconds
+from ..schema.lists import ModelList, StatusList
 
 Jitter = Literal["full", "equal", "decorrelated", "none", "sdk", "additive"]
 MidStreamPolicy = Literal["restart", "continue", "give-up"]

@@ -20,6 +20,7 @@ scenario names are looked up when first needed.
 
 from typing import TYPE_CHECKING
 
+from .amounts import Number, Thinking
 from .declared import (
     NO_VALUE,
     SETTINGS,
@@ -51,14 +52,12 @@ from .kinds import (
     Choice,
     Integer,
     Kind,
-    Number,
     ScenarioRef,
     Seconds,
     Text,
-    TextList,
-    Thinking,
     resolve_scenario,
 )
+from .lists import TextList
 
 if TYPE_CHECKING:
     from .described import Setting

@@ -29,6 +29,7 @@ from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .main_history import HistoryActions
 from .main_side import SideActions
+from .main_steering import SteeringActions
 
 if TYPE_CHECKING:  # the event classes load after the first frame (panels dispatch on ``event.type``)
     from textual.app import ComposeResult
@@ -70,7 +71,7 @@ class MainScreen(Screen[None]):
         """The base settings (a profile or the defaults) the form edits."""
         self.clock = clock
         self.run_state = RunState()
-        self._run_settings = settings
+        self.run_settings = settings
         """The settings the current (or last) run uses: a retry with edits says what changed."""
         self._form: Any = None
         self._extras: asyncio.Future[None] | None = None
@@ -83,6 +84,8 @@ class MainScreen(Screen[None]):
         """Profiles, scenario, models, copy: the secondary actions."""
         self.history = HistoryActions(self)
         """The sessions screen, re-runs and replays."""
+        self.steering = SteeringActions(self)
+        """Cancel, retry now, retry with edits."""
         self.mounted = asyncio.Event()
         """Set once the screen and every panel in it are mounted."""
         self._noted_models: set[str] = set()
@@ -156,7 +159,7 @@ class MainScreen(Screen[None]):
         await self.query_one(AttemptsPanel).mount_table()
         if self.form.parent is None:
             await self.query_one("#settings-page").mount(self.form)
-        self.advise()
+        self.side.advise()
 
     def apply_settings(self, settings: RunSettings, *, announce: bool = True) -> None:
         """Show ``settings`` in the form (a profile picked, the defaults at start)."""
@@ -164,7 +167,7 @@ class MainScreen(Screen[None]):
         if self._form is not None:
             self._form.load(settings)
         self.query_one(PromptPanel).load(settings)
-        self.advise()
+        self.side.advise()
         status = self.query_one(StatusLine)
         status.model, status.preset = settings.model, settings.preset
         if announce:
@@ -225,7 +228,7 @@ class MainScreen(Screen[None]):
 
     def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
         self._sending = True
-        self._run_settings = settings
+        self.run_settings = settings
         status = self.query_one(StatusLine)  # (a replay left the recorded session's there)
         status.model, status.preset = settings.model, settings.preset
         self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
@@ -288,16 +291,6 @@ class MainScreen(Screen[None]):
             self._shown_phase = phase
             self.refresh_bindings()
 
-    def steering_hint(self) -> str:
-        """The keys that steer a live run's backoff (none during a replay: it only plays)."""
-        if self.replaying.active:
-            return ""
-        k = self.keys
-        return (
-            f"{k['retry-now']} retry now · {k['retry-with-settings']} retry with edits · "
-            f"{k['load-profile']} profile · {k['cancel']} give up"
-        )
-
     def now(self) -> float:
         """The clock the panels count with: a paused replay's stands still."""
         return self.replaying.now() if self.replaying.active else self.clock()
@@ -324,40 +317,19 @@ class MainScreen(Screen[None]):
             self.render_live()
 
     def action_cancel(self) -> None:
-        if self.controller.cancel():
-            return
-        if self.is_busy:  # a replay, or a run not started yet: stop it where it is
-            self.workers.cancel_group(self, "run")
-            self.run_state.state = "cancelled"
-            self.render_live()
-            return
-        self.notify("Nothing to cancel.", severity="information")
+        self.steering.cancel()
 
     def action_retry_now(self) -> None:
-        if not self.controller.retry_now():
-            self.notify("Retry now works during a backoff wait.", severity="warning")
+        self.steering.retry_now()
 
     def action_retry_with_settings(self) -> None:
-        if self.controller.phase != "backoff":
-            self.notify("Switching settings mid-run works during a backoff wait.", severity="warning")
-            return
-        settings = self.settings_or_notice()
-        if settings is not None:
-            self.switch_and_retry(settings)
+        self.steering.retry_with_settings()
 
     def switch_and_retry(self, settings: RunSettings) -> None:
-        """Next attempt uses ``settings``' model, timeouts and policy, starting now; the notice
-        names every setting that changed."""
-        from ...schema.derive import changes
+        self.steering.switch_and_retry(settings)
 
-        edits = changes(self._run_settings.values(effective=True), settings.values(effective=True))
-        self._run_settings = settings
-        self.controller.switch(settings)
-        self.controller.retry_now()
-        self.query_one(StatusLine).model = settings.model
-        self.notify(
-            "Retrying now with edits: " + " · ".join(edits) if edits else "Retrying now (no setting was edited)."
-        )
+    def steering_hint(self) -> str:
+        return self.steering.hint()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Steering keys appear in the footer only while they can act (False hides them):
@@ -455,34 +427,16 @@ class MainScreen(Screen[None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "model":
             self.query_one(StatusLine).model = event.value.strip()
-        self.advise()
+        self.side.advise()
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "refresh-models":
             self.side.refresh_models()
 
     def on_select_changed(self, event: Any) -> None:
-        if event.select.id == "preset" and event.value != event.select.BLANK:
+        if event.select.id == "preset" and event.value != event.select.NULL:
             self.query_one(StatusLine).preset = str(event.value)
-        self.advise()
-
-    def advise(self) -> None:
-        """Show the timeout advisor's verdict on the settings as edited (unchanged while a
-        field does not parse: its own error is shown when sending)."""
-        if self._form is None or not self._form.is_mounted:
-            return
-        from ...advisor import advise_settings
-        from ...capabilities import from_table
-
-        self._form.offer(from_table(self._form.model))
-        try:
-            advice = advise_settings(self.current_settings())
-        except ValueError:
-            return
-        if advice is None:
-            self._form.show_advice("no speed figures for this model: no timeout advice", ok=True)
-        else:
-            self._form.show_advice(advice.line, ok=advice.ok)
+        self.side.advise()
 
 
 def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:

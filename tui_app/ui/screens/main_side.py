@@ -65,6 +65,25 @@ class SideActions:
             return
         self.screen.app.push_screen(CodeScreen(spec))
 
+    def advise(self) -> None:
+        """Show the timeout advisor's verdict on the settings as edited (unchanged while a
+        field does not parse: its own error is shown when sending)."""
+        screen = self.screen
+        if screen._form is None or not screen._form.is_mounted:
+            return
+        from ...advisor import advise_settings
+        from ...capabilities import from_table
+
+        screen._form.offer(from_table(screen._form.model))
+        try:
+            advice = advise_settings(screen.current_settings())
+        except ValueError:
+            return
+        if advice is None:
+            screen._form.show_advice("no speed figures for this model: no timeout advice", ok=True)
+        else:
+            screen._form.show_advice(advice.line, ok=advice.ok)
+
     # -- profiles -------------------------------------------------------------------------------
     def save_profile(self) -> None:
         """Ask for a name and save; a bad name or a refused save keeps the dialog open with
