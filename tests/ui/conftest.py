@@ -104,6 +104,27 @@ def screen_text():
     return _screen_text
 
 
+async def _replay_paused_at(pilot: Any, screen: Any, detail: Any, event_type: str) -> None:
+    """Replay ``detail`` at max speed and pause it right after its first ``event_type``
+    event is shown (paused there whatever the machine's speed)."""
+    show_event = screen.show_event
+
+    async def pause_there(event: Any) -> None:
+        await show_event(event)
+        if event.type == event_type:
+            screen.action_replay_pause()
+
+    screen.show_event = pause_there
+    screen.replay(detail, None)
+    await _wait_until(pilot, lambda: screen.replaying.paused, what=f"the replay to pause at its {event_type}")
+    await pilot.pause()
+
+
+@pytest.fixture
+def replay_paused_at():
+    return _replay_paused_at
+
+
 async def _started(pilot: Any) -> Any:
     """Wait for the background load (SDK import, simulator) so timings are the app's own."""
     app = pilot.app

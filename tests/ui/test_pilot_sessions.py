@@ -67,23 +67,13 @@ async def test_search_and_delete(make_app, started, send_and_wait, wait_until):
         assert [s.prompt for s in store.list_sessions()] == ["beta"]
 
 
-async def test_replay_can_pause_and_step(make_app, started, wait_until, send_and_wait):
+async def test_replay_can_pause_and_step(make_app, started, wait_until, send_and_wait, replay_paused_at):
     app, _sim = make_app(RETRY_ONCE)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await started(pilot)
         await send_and_wait(pilot, "step me")
         detail = app.backend.store.get_session(app.backend.store.list_sessions()[0].id)
-        show_event = screen.show_event
-
-        async def pause_after_the_first(event):  # paused mid-replay whatever the machine's speed
-            await show_event(event)
-            if event.type == "run_start":
-                screen.action_replay_pause()
-
-        screen.show_event = pause_after_the_first
-        screen.replay(detail, None)
-        await wait_until(pilot, lambda: screen.replaying.paused, what="the replay to pause")
-        await pilot.pause()
+        await replay_paused_at(pilot, screen, detail, "run_start")
         shown = screen.query_one("#attempt-table", DataTable).row_count
         assert "(paused)" in screen.query_one("#status").backend_label
         await pilot.press("f11")  # one event at a time

@@ -23,7 +23,7 @@ def countdown(screen) -> str:
 
 
 async def test_a_paused_replay_stands_still_and_cannot_be_steered(
-    make_app, started, wait_until, send_and_wait, gated_sleep, screen_text, other_model
+    make_app, started, wait_until, send_and_wait, gated_sleep, screen_text, other_model, replay_paused_at
 ):
     clock = Clock()
     app, _sim = make_app(LONG_RETRY_AFTER, sleep=gated_sleep, clock=clock)
@@ -39,17 +39,7 @@ async def test_a_paused_replay_stands_still_and_cannot_be_steered(
         await pilot.pause()
         assert screen.query_one("#status").model == other_model
 
-        show_event = screen.show_event
-
-        async def pause_at_the_backoff(event):
-            await show_event(event)
-            if event.type == "backoff":
-                screen.action_replay_pause()
-
-        screen.show_event = pause_at_the_backoff
-        screen.replay(detail, None)
-        await wait_until(pilot, lambda: screen.replaying.paused, what="the replay to pause at its backoff")
-        await pilot.pause()
+        await replay_paused_at(pilot, screen, detail, "backoff")
         before = countdown(screen)
         assert "30.0 s left" in before and "retry now" not in before  # a replay only plays
         text = screen_text(app)
