@@ -38,8 +38,8 @@ async def fan_out(events: AsyncIterable[Event], consumers: Iterable[Consumer]) -
     async for event in events:
         for sink in sinks:
             result = sink(event)
-            if inspect.isawaitable(result):
-                await result
+            if result is not None and inspect.isawaitable(result):  # most sinks return None, and
+                await result  # isawaitable(None) is slow enough to matter ~20,000 times an answer
         last = event
     return last
 
