@@ -52,6 +52,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", metavar="S", type=int, default=0, help="random seed (default: 0)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON instead of the table")
     p.add_argument(
+        "--real-time",
+        action="store_true",
+        help="run for real: each request through the live core and the SDK to a simulator of its own, on the"
+        " wall clock (scenarios only, at most 50 requests; the check that virtual time tells the truth)",
+    )
+    p.add_argument(
         "--wall-time",
         action="store_true",
         help="fill wall_seconds in --json (left null so that the same seed prints the same bytes)",
@@ -103,9 +109,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"claude-tui lab: {one_line(str(exc))}", file=sys.stderr)
         return 2
     arrival = args.arrival if args.arrival == "burst" else float(args.arrival)
-    result = run_lab(
-        faults, policies, requests=args.requests, arrival=arrival, seed=args.seed, concurrency=args.concurrency
-    )
+    try:
+        result = run_lab(
+            faults,
+            policies,
+            requests=args.requests,
+            arrival=arrival,
+            seed=args.seed,
+            concurrency=args.concurrency,
+            real_time=args.real_time,
+        )
+    except ValueError as exc:  # --real-time on a server model, or too many requests
+        print(f"claude-tui lab: {one_line(str(exc))}", file=sys.stderr)
+        return 2
     if args.json:
         sys.stdout.write(json.dumps(result.to_json(wall_time=args.wall_time), indent=2) + "\n")
     else:

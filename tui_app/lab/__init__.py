@@ -48,6 +48,8 @@ class LabResult:
     tallies: tuple[Tally, ...] = ()
     """What the figures were made from, in the same order: each policy's latencies and
     load timeline, for charts (the JSON and the table show figures only)."""
+    real_time: bool = False
+    """Run with ``real_time``: ``virtual_seconds`` is then the wall clock's span."""
 
     def to_json(self, *, wall_time: bool = False) -> dict[str, Any]:
         """The ``--json`` document; ``wall_seconds`` is null unless ``wall_time`` (it is
@@ -110,13 +112,19 @@ def run_lab(
     seed: int = 0,
     concurrency: int | None = None,
     progress: Progress | None = None,
+    real_time: bool = False,
 ) -> LabResult:
-    """Run every policy over the same faults and arrivals; the figures in policy order."""
+    """Run every policy over the same faults and arrivals; the figures in policy order.
+
+    ``real_time``: through real sockets and the live core on the wall clock
+    (:mod:`.realtime`; a scenario and at most ``MAX_REAL_TIME_REQUESTS``, else ``ValueError``).
+    """
     from .engine import Simulation
-    from .prices import load_prices
 
     started = time.perf_counter()
     arrivals = arrival_times(requests, arrival, seed)
+    if real_time:
+        return _real_time(faults, policies, arrivals, arrival, seed=seed, concurrency=concurrency, started=started)
     tallies = []
     for index, policy in enumerate(policies):
         done = [0]
@@ -128,6 +136,47 @@ def run_lab(
 
         sim = Simulation(policy, faults, arrivals, seed=seed, concurrency=concurrency, progress=tick)
         tallies.append(sim.run())
+    return _result(faults, seed, requests, arrival, tallies, started)
+
+
+def _real_time(
+    faults: Scenario | ServerModel,
+    policies: list[LabPolicy],
+    arrivals: list[float],
+    arrival: str | float,
+    *,
+    seed: int,
+    concurrency: int | None,
+    started: float,
+) -> LabResult:
+    from .realtime import MAX_REAL_TIME_REQUESTS, run_real_time
+
+    if isinstance(faults, ServerModel):
+        raise ValueError(
+            f"--real-time: {faults.name} is a server model, which runs in virtual time only (the simulator"
+            " plays scenarios): leave --real-time out, or pick a scenario"
+        )
+    if len(arrivals) > MAX_REAL_TIME_REQUESTS:
+        raise ValueError(
+            f"--real-time: at most {MAX_REAL_TIME_REQUESTS} requests (each has a simulator of its own and really"
+            f" waits), got {len(arrivals)}: lower --requests"
+        )
+    tallies = [run_real_time(faults, p, arrivals, seed=seed, concurrency=concurrency) for p in policies]
+    return _result(faults, seed, len(arrivals), arrival, tallies, started, real_time=True)
+
+
+def _result(
+    faults: Scenario | ServerModel,
+    seed: int,
+    requests: int,
+    arrival: str | float,
+    tallies: list[Tally],
+    started: float,
+    *,
+    real_time: bool = False,
+) -> LabResult:
+    from .prices import load_prices
+
     prices = load_prices()
     notes = []
     for model in sorted({m for t in tallies for m in t.prices}):
@@ -149,4 +198,5 @@ def run_lab(
         policies=[t.figures() for t in tallies],
         notes=tuple(notes),
         tallies=tuple(tallies),
+        real_time=real_time,
     )

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ..retry.failures import Failure
+    from ..retry.policy import RetryPolicy
     from .policies import LabPolicy
     from .servers import ServerModel
 
@@ -52,6 +53,20 @@ def backoff_rng(seed: int, index: int) -> random.Random:
     """Request ``index``'s own draws for its backoff waits: the same for every policy (so
     policies differ by their rules, not by luck), and apart from the faults' draws."""
     return random.Random(f"lab-backoff:{seed}:{index}")
+
+
+def client_state(
+    policy: RetryPolicy, seed: int, clock: Callable[[], float]
+) -> tuple[RetryBudget | None, ClientGate | None]:
+    """The retry budget and gate one client's requests share under ``policy`` (None where it
+    has none), on ``clock``; the gate's draws seeded like the rest of the lab's."""
+    p = policy
+    budget = RetryBudget(p.retry_budget, p.retry_budget_min, clock=clock) if p.retry_budget else None
+    gate = None
+    if p.breaker_after or p.throttle_k is not None:
+        rng = random.Random(f"lab-gate:{seed}")
+        gate = ClientGate(after=p.breaker_after, cooldown=p.breaker_cooldown, k=p.throttle_k, clock=clock, rng=rng)
+    return budget, gate
 
 
 class _Request:
@@ -98,14 +113,7 @@ class Simulation:
         self.load = 0
         self.in_progress = 0
         self.queue: deque[_Request] = deque()
-        p = self.policy
-        self.budget = RetryBudget(p.retry_budget, p.retry_budget_min, clock=self._clock) if p.retry_budget else None
-        self.gate = None
-        if p.breaker_after or p.throttle_k is not None:
-            rng = random.Random(f"lab-gate:{seed}")
-            self.gate = ClientGate(
-                after=p.breaker_after, cooldown=p.breaker_cooldown, k=p.throttle_k, clock=self._clock, rng=rng
-            )
+        self.budget, self.gate = client_state(self.policy, seed, self._clock)
         self.tally = Tally(policy.name)
         self.scripted = isinstance(faults, Scenario)
         self._bucket = (float(getattr(faults, "requests_per_minute", 0) or 0), 0.0)  # (tokens, last refill)
@@ -268,11 +276,11 @@ class Simulation:
         return statuses.status_failure(429, headers, "rate_limit_error", "simulated rate limit (requests per minute)")
 
     def _input_tokens(self, r: _Request) -> int:
-        base = self.faults.input_tokens if not self.scripted else _SCRIPTED_INPUT  # type: ignore[union-attr]
+        base = self.faults.input_tokens if not self.scripted else SCRIPTED_INPUT  # type: ignore[union-attr]
         return base + r.carried // CHARS_PER_TOKEN
 
 
-_SCRIPTED_INPUT = 500
+SCRIPTED_INPUT = 500
 """Input tokens of each request on a scenario (whose prompt the lab does not have)."""
 
 

@@ -50,7 +50,7 @@ def table(result: LabResult) -> str:
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     head = f"{result.scenario}: {result.requests} requests ({_arrival(result.arrival)}), seed {result.seed}, "
-    head += f"{result.virtual_seconds:.1f} s of virtual time"
+    head += f"{result.virtual_seconds:.1f} s of {'real time (--real-time)' if result.real_time else 'virtual time'}"
     out = [head, "", *lines, "", f"{BEST} best of the column. Give-ups by reason:"]
     for p in result.policies:
         reasons = ", ".join(f"{k} {v}" for k, v in p["give_ups"].items()) or "none"
