@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"claude-tui {__version__}")
     parser.add_argument("--profile", metavar="NAME", help="open the TUI with this saved profile")
+    parser.add_argument(
+        "--sim",
+        nargs="?",
+        const="",
+        metavar="SCENARIO",
+        help="open the TUI on the built-in simulator even with ANTHROPIC_API_KEY set, playing SCENARIO"
+        " (default: the profile's, or happy); ctrl+f switches in the TUI",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineErrorParser, action=_Subcommands)
     assert isinstance(sub, _Subcommands)  # argparse made the action class it was given
     sub.declare(COMMANDS)
@@ -123,7 +131,7 @@ def _dispatch(argv: list[str]) -> int:
     if argv:
         args = build_parser().parse_args(argv)
     else:  # plain `claude-tui`, the common start: no parser of five subcommands to build (~10 ms)
-        args = argparse.Namespace(command=None, profile=None)
+        args = argparse.Namespace(command=None, profile=None, sim=None)
     if args.command is None:
         from .commands import tui
 

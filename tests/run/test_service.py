@@ -75,3 +75,31 @@ async def test_replay_feeds_the_headless_printer_like_a_live_run():
     last = await replay(EVENTS, [printer.handle], speed=2.0, sleep=sleep)
     assert last is EVENTS[-1] and out.getvalue() == "Hi" and sleeps == pytest.approx([0.05, 0.05])
     assert err.getvalue().startswith("claude-tui: done in 0.2 s after 1 attempt with claude-x (end_turn")
+
+
+def test_a_scenario_without_sim_goes_to_the_real_api_and_says_so(cli, make_sim, monkeypatch):
+    api = make_sim("happy")  # stands for the real API: a key and a base URL
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", api.base_url)
+    code, out, err = cli("run", "--scenario", "overload-storm", "--no-record", "Hello")
+    assert code == 0 and out.strip()
+    assert (
+        "claude-tui run: scenario overload-storm not used: requests go to the real API"
+        " (add --sim to rehearse it on the simulator)"
+    ) in err.splitlines()
+    assert api.attempts == 1  # one request, to the API, none of the scenario's 529s
+
+
+def test_the_tui_starts_on_the_simulator_with_sim_even_with_a_key(monkeypatch):
+    from tui_app.cli import build_parser
+    from tui_app.commands.tui import simulator_backend
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    assert build_parser().parse_args([]).sim is None
+    assert simulator_backend(build_parser().parse_args([]).sim, "chaos") is None  # the environment decides
+    plain = simulator_backend(build_parser().parse_args(["--sim"]).sim, "chaos")
+    assert plain is not None and plain.choice == BackendChoice("simulator", scenario="chaos")  # the profile's
+    named = simulator_backend(build_parser().parse_args(["--sim=stalls"]).sim, "chaos")
+    assert named is not None and named.choice == BackendChoice("simulator", scenario="stalls")
+    with pytest.raises(ValueError, match="unknown scenario 'bogus'"):
+        simulator_backend("bogus", None)

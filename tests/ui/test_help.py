@@ -13,7 +13,7 @@ LONG_WAIT = {"fault": "status", "status": 529, "retry_after": 30}
 
 async def test_f1_lists_the_keys_that_apply_now_and_the_panels(make_app, started, screen_text):
     app, _sim = make_app()
-    async with app.run_test(size=(100, 34)) as pilot:  # tall enough for every key and panel
+    async with app.run_test(size=(100, 36)) as pilot:  # tall enough for every key and panel
         await started(pilot)
         await pilot.press("f1")
         await pilot.pause()

@@ -133,6 +133,12 @@ def _run(args: argparse.Namespace) -> int:
         choice = BackendChoice.for_headless(simulate=args.sim, scenario=settings.scenario)
     except ChoiceError as exc:
         return _fail(str(exc))
+    if choice.kind == "api" and settings.scenario:  # a profile's (or --scenario's): never ignored silently
+        print(
+            f"claude-tui run: scenario {settings.scenario} not used: requests go to the real API"
+            " (add --sim to rehearse it on the simulator)",
+            file=sys.stderr,
+        )
     from ..headless import HeadlessOptions, run_headless
 
     options = HeadlessOptions(

@@ -6,10 +6,13 @@ imported inside ``run`` and ``anthropic`` only after the first paint, in a worke
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
+
+    from ..run.backend import Backend
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,6 +39,25 @@ def _open(args: argparse.Namespace) -> int:
             notices.append(f"{exc} — starting with the default settings")
     from ..ui.app import ClaudeTUI
 
-    app = ClaudeTUI(settings=settings, notices=notices)
+    try:
+        backend = simulator_backend(getattr(args, "sim", None), settings.scenario if settings else None)
+    except ValueError as exc:
+        print(f"claude-tui: --sim: {exc}", file=sys.stderr)
+        return 2
+    app = ClaudeTUI(settings=settings, notices=notices, backend=backend)
     app.run()
     return app.return_code or 0
+
+
+def simulator_backend(sim: str | None, profile_scenario: str | None) -> Backend | None:
+    """``--sim[=SCENARIO]``'s backend: the simulator, a key set or not (None without
+    ``--sim``: the environment decides). ``ValueError`` (a ``ScenarioError``) for a bad scenario."""
+    if sim is None:
+        return None
+    from ..run.backend import Backend, BackendChoice
+    from ..simulator import load_scenario
+
+    scenario = sim or profile_scenario
+    if scenario:
+        load_scenario(scenario)  # a bad name or file: one line now, not a failed start
+    return Backend(BackendChoice.simulator(scenario))

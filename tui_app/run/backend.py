@@ -78,7 +78,7 @@ class Backend:
         return self._loading is not None and self._loading.done() and self._loading.exception() is None
 
     def _load(self) -> None:
-        if self._record:  # first: SQLite opens in milliseconds, the SDK import takes seconds
+        if self._record and self.store is None:  # first: SQLite opens in milliseconds, the SDK takes seconds
             self.store = self._open_store()
         from ..retry.runner import RetryRun  # noqa: F401 - the point: pay the imports here
         from ..simulator.api import known_models
@@ -194,6 +194,24 @@ class Backend:
             self.notices.append(f"this run is not recorded ({exc})")
             return SafeRecorder(None, self.notices.append)
         return SafeRecorder(recorder, self.notices.append)
+
+    async def switch(self, choice: BackendChoice) -> None:
+        """Send the next requests elsewhere (the real API ⇄ the simulator), in place: the
+        store stays open; the client, the model list and a simulator we started go, and
+        the new choice loads as at start. Not during a run (the caller makes sure)."""
+        if self._loading is not None and not self._loading.done():
+            await asyncio.wait([self._loading])
+        old_client, self._base_client = self._base_client, None
+        if old_client is not None:
+            await old_client.close()
+        if choice.kind != "simulator" and self._owns_simulator and self.simulator is not None:
+            simulator, self.simulator = self.simulator, None
+            await asyncio.to_thread(simulator.stop)
+        self.choice, self._listed, self._loading = choice, None, None
+        if choice.kind == "simulator" and self.simulator is not None:
+            self.simulator.set_scenario(choice.scenario)
+        self.scenario_name = self.simulator.scenario.name if self.simulator is not None else choice.scenario
+        await self.ready()
 
     async def aclose(self) -> None:
         """Stop what we started: the connection pool, the simulator thread, the store."""

@@ -143,6 +143,15 @@ KEYS: tuple[Key, ...] = (
         footer=False,
     ),
     Key(
+        "backend",
+        "ctrl+f",
+        "switch_backend",
+        "Backend",
+        "Switch where requests go: the real API or the built-in simulator (always marked on screen).",
+        command="Switch backend (real API / simulator)",
+        footer=False,
+    ),
+    Key(
         "scenario",
         "f8",
         "pick_scenario",

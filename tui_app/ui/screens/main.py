@@ -24,7 +24,7 @@ from ..widgets.request.prompt import PromptPanel
 from ..widgets.request.tabs import RequestTabs
 from ..widgets.response.attempts import AttemptsPanel
 from ..widgets.response.output import OutputPanel
-from ..widgets.status.banner import SimulatorBanner
+from ..widgets.status.banner import SimulatorBanner, real_api_hint
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .main_history import HistoryActions
@@ -93,8 +93,10 @@ class MainScreen(Screen[None]):
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         self.add_class(*breakpoint_classes(self.app.size.width, self.app.HORIZONTAL_BREAKPOINTS), update=False)
-        if self.backend.choice.kind == "simulator":
-            yield SimulatorBanner(self.backend.scenario_name, pick_key=self.keys["scenario"], id="banner")
+        hint = real_api_hint(self.keys["backend"])
+        banner = SimulatorBanner(self.backend.scenario_name, pick_key=self.keys["scenario"], hint=hint, id="banner")
+        banner.display = self.backend.choice.kind == "simulator"  # ctrl+f may switch it on later
+        yield banner
         with Horizontal(id="body"):
             with Vertical(id="request"):
                 k = self.keys
@@ -361,6 +363,9 @@ class MainScreen(Screen[None]):
 
     def use_profile(self, name: str) -> None:
         self.side.use_profile(name)
+
+    def action_switch_backend(self) -> None:
+        self.side.switch_backend()
 
     def action_pick_scenario(self) -> None:
         self.side.pick_scenario()

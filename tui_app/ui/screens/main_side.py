@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from ...run.choice import SIM_SCENARIO_DEFAULT
 from ..widgets.request.prompt import PromptPanel
 from ..widgets.response.output import OutputPanel
-from ..widgets.status.banner import SimulatorBanner
+from ..widgets.status.banner import SimulatorBanner, real_api_hint
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
+    from ...run.choice import BackendChoice
     from .main import MainScreen
 
 CUSTOM_FILE = "a scenario file of my own…"
@@ -142,6 +143,46 @@ class SideActions:
             self.screen.switch_and_retry(settings)
         else:
             self.screen.notify(f"Profile {name!r}: {settings.model}, preset {settings.preset}")
+
+    # -- backend ------------------------------------------------------------------------------
+    def switch_backend(self) -> None:
+        """The real API ⇄ the simulator, between runs. The simulator plays the scenario
+        chosen for it (a profile's, f8's), the API needs a key in the environment."""
+        from ...run.choice import REAL_API_HINT, BackendChoice
+
+        if self.screen.is_busy:
+            self.screen.notify("A run is in progress: cancel it (or let it end), then switch.", severity="warning")
+            return
+        if self.backend.choice.kind == "api":
+            choice = BackendChoice.simulator(self._scenario_spec or self.screen.settings.scenario)
+        else:
+            choice = BackendChoice.from_env()
+            if choice.kind != "api":
+                self.screen.notify(
+                    f"No ANTHROPIC_API_KEY is set: {REAL_API_HINT}.", title="Backend", severity="warning"
+                )
+                return
+        self.screen.run_worker(self._switch(choice), group="backend", exclusive=True, exit_on_error=False)
+
+    async def _switch(self, choice: BackendChoice) -> None:
+        from ..widgets.status.status_line import StatusLine
+
+        try:
+            await self.backend.switch(choice)
+        except Exception as exc:
+            self.screen.notify(f"Could not switch: {exc}", title="Backend", severity="error", timeout=10)
+            return
+        on_sim = choice.kind == "simulator"
+        banner = self.screen.query_one(SimulatorBanner)
+        banner.display = on_sim
+        if on_sim:
+            banner.show_scenario(self.backend.scenario_name)
+            banner.show_hint(real_api_hint(self.screen.keys["backend"]))
+        self.screen.query_one(StatusLine).backend_label = choice.label
+        self.screen.refresh_bindings()
+        self.screen.backend_loaded()
+        where = f"the SIMULATOR (scenario {self.backend.scenario_name})" if on_sim else choice.label
+        self.screen.notify(f"Requests now go to {where}.", title="Backend")
 
     # -- scenario (simulator only) ----------------------------------------------------------
     def pick_scenario(self) -> None:
