@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
     from .run.controller import Consumer
     from .settings import RunSettings
+    from .store.conversation import History
 
 PREFIX = "claude-tui: "
 UNRECORDED = "this run is not recorded ({problem})"
@@ -55,6 +56,9 @@ class HeadlessOptions:
     """Where the request goes; None = the real API from the environment."""
     seed: int = 0
     """Random seed for simulator scenarios."""
+    follows: int | None = None
+    """The session this run follows up (``--continue``); ``history`` is what it sends before the prompt."""
+    history: History = ()
 
 
 class HeadlessPrinter:
@@ -178,7 +182,12 @@ async def _run(
         consumers += [printer.handle, notices]
         controller = RunController(backend)
         try:
-            last = await _with_sigint(controller, controller.execute(options.prompt, settings, *consumers))
+            last = await _with_sigint(
+                controller,
+                controller.execute(
+                    options.prompt, settings, *consumers, follows=options.follows, history=options.history
+                ),
+            )
         except FieldError as exc:  # a setting the model does not take: nothing was sent
             say(stderr, str(flag_error(exc)), prefix="claude-tui run: ")
             return EXIT_USAGE

@@ -155,7 +155,7 @@ def test_code_takes_exactly_the_request_flags_of_run():
     def flags(name: str) -> set[str]:
         return {o for action in sub.parser_for(name)._actions for o in action.option_strings}  # type: ignore[attr-defined]
 
-    output_of_run = {"--events", "--quiet", "-q", "--no-record", "--sim", "--seed"}
+    output_of_run = {"--events", "--quiet", "-q", "--no-record", "--sim", "--seed", "--continue"}  # run-only
     assert flags("code") - {"--async"} == flags("run") - output_of_run
 
 

@@ -306,3 +306,28 @@ async def test_an_open_circuit_refuses_the_next_runs_attempt_without_a_call(fake
     assert first[-1].failure.kind == "refused_locally"
     second = await collect(run())
     assert types(second) == ["run_start", "give_up"] and len(client.calls) == 2
+
+
+async def test_a_follow_up_sends_its_history_on_every_attempt_and_continue_still_works(fake_time):
+    history = (("Q1", "A1"), ("Q2", "A2"))
+    request = Request(prompt="Q3", model="test-model-a", max_tokens=50, history=history)
+    client = FakeClient([Step(chunks=["Par"], after=httpx2.ReadError("reset")), Step(chunks=["tial"])])
+    policy = RetryPolicy(mid_stream="continue")
+    events = await collect(
+        RetryRun(request, client=client, policy=policy, clock=fake_time.clock, sleep=fake_time.sleep)
+    )
+    turns = [
+        {"role": "user", "content": "Q1"},
+        {"role": "assistant", "content": "A1"},
+        {"role": "user", "content": "Q2"},
+        {"role": "assistant", "content": "A2"},
+        {"role": "user", "content": "Q3"},
+    ]
+    first, second = client.calls[0]["messages"], client.calls[1]["messages"]
+    assert first == turns
+    assert second == [
+        *turns,
+        {"role": "assistant", "content": "Par"},
+        {"role": "user", "content": CONTINUE_INSTRUCTION},
+    ]
+    assert events[-1].text == "Partial"

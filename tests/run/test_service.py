@@ -103,3 +103,29 @@ def test_the_tui_starts_on_the_simulator_with_sim_even_with_a_key(monkeypatch):
     assert named is not None and named.choice == BackendChoice("simulator", scenario="stalls")
     with pytest.raises(ValueError, match="unknown scenario 'bogus'"):
         simulator_backend("bogus", None)
+
+
+def test_run_continue_follows_up_a_session_with_its_conversation(cli, make_sim, monkeypatch):
+    from tui_app.simulator import answer_for
+    from tui_app.store.sessions import SessionStore
+
+    api = make_sim("happy")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-key")
+    monkeypatch.setenv("ANTHROPIC_BASE_URL", api.base_url)
+    assert cli("run", "-q", "What is jitter?")[0] == 0
+    with SessionStore.open() as store:
+        [first] = store.list_sessions(limit=1)
+    code, out, _err = cli("run", "-q", "--continue", str(first.id), "And backoff?")
+    assert code == 0 and out == answer_for("And backoff?")
+    assert api.requests[-1].body["messages"] == [
+        {"role": "user", "content": "What is jitter?"},
+        {"role": "assistant", "content": answer_for("What is jitter?")},
+        {"role": "user", "content": "And backoff?"},
+    ]
+    with SessionStore.open() as store:
+        second = store.list_sessions(limit=1)[0]
+    assert second.follows == first.id and second.prompt == "And backoff?"
+    code, _out, err = cli("run", "-q", "--continue", "999", "More?")
+    assert code == 2 and err.strip() == (
+        "claude-tui run: --continue 999: no session with id 999 (see `claude-tui sessions list`)"
+    )

@@ -11,6 +11,7 @@ import anthropic
 import httpx2
 import pytest
 
+from tui_app.retry.continuation import CONTINUE_INSTRUCTION
 from tui_app.simulator import FAULTS, Step, answer_for
 from tui_app.simulator.answers import input_tokens_for, split_deltas
 
@@ -138,15 +139,27 @@ async def test_max_tokens_cuts_the_answer(sim, sdk, prompt) -> None:
     assert text == "".join(split_deltas(answer_for(prompt))[:5])
 
 
-async def test_answer_chars_and_continuation_use_the_first_user_message(make_sim, scripted, sdk, prompt) -> None:
+async def test_answer_chars_and_continuation_answer_the_question_before_the_request_to_continue(
+    make_sim, scripted, sdk, prompt
+) -> None:
     sim = make_sim(scripted(answer_chars=90))
     turns = [
         {"role": "user", "content": [{"type": "text", "text": prompt}]},
         {"role": "assistant", "content": "Partial"},
-        {"role": "user", "content": "continue"},
+        {"role": "user", "content": CONTINUE_INSTRUCTION},
     ]
     text, _ = await sdk(sim).stream(messages=turns)
     assert text == answer_for(prompt, chars=90)
+
+
+async def test_a_follow_up_turn_is_answered_afresh_the_same_whatever_came_before(sim, sdk, prompt) -> None:
+    first = answer_for(prompt)
+    history = [{"role": "user", "content": prompt}, {"role": "assistant", "content": first}]
+    follow_up = {"role": "user", "content": "And why?"}
+    text, final = await sdk(sim).stream(messages=[*history, follow_up])
+    assert text == answer_for("And why?") != first and final.stop_reason == "end_turn"
+    again, _ = await sdk(sim).stream(messages=[*history, follow_up])
+    assert again == text  # deterministic, given the history
 
 
 async def test_non_streaming_create(sim, sdk, prompt) -> None:

@@ -26,7 +26,7 @@ def test_fresh_database_is_private_tagged_wal_and_latest(store):
     db = paths.sessions_db()
     assert stat.S_IMODE(db.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
-    assert _pragma("user_version") == schema.LATEST == 3
+    assert _pragma("user_version") == schema.LATEST == 4
     assert _pragma("application_id") == schema.APPLICATION_ID
     assert _pragma("journal_mode") == "wal"
     assert store.notices == [] and store.check() == []
@@ -96,7 +96,7 @@ def test_a_future_version_is_refused_and_left_alone():
     with pytest.raises(StoreError) as info:
         SessionStore.open()
     assert str(info.value) == (
-        f"{paths.sessions_db()} was written by a newer claude-tui (schema v99; this version knows up to v3): "
+        f"{paths.sessions_db()} was written by a newer claude-tui (schema v99; this version knows up to v4): "
         "upgrade claude-tui, or set CLAUDE_TUI_DATA_DIR to use another directory"
     )
     assert paths.sessions_db().read_bytes() == before and _aside() == []
@@ -142,7 +142,7 @@ def _bad_header() -> None:
         (_bad_header, "SQLite says: file is not a database"),
         (_foreign_db, "an SQLite database with other tables (notes)"),
         (_foreign_app_id, "an SQLite database of another application (application_id 0x4d2)"),
-        (_missing_tables, "schema v3 without its table(s) events"),
+        (_missing_tables, "schema v4 without its table(s) events"),
     ],
 )
 def test_damaged_or_foreign_file_is_moved_aside_not_overwritten(damage, reason):

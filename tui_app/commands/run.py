@@ -41,6 +41,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     out.add_argument("--quiet", "-q", action="store_true", help="no per-attempt lines on stderr (outcome only)")
     out.add_argument("--no-record", action="store_true", help="do not record this run as a session")
+    p.add_argument(
+        "--continue",
+        dest="follows",
+        metavar="ID",
+        type=int,
+        help="follow up session ID: send its conversation (every turn's prompt and answer) before PROMPT",
+    )
     sim = p.add_argument_group("simulator")
     sim.add_argument(
         "--sim",
@@ -139,6 +146,17 @@ def _run(args: argparse.Namespace) -> int:
             " (add --sim to rehearse it on the simulator)",
             file=sys.stderr,
         )
+    history: tuple[tuple[str, str], ...] = ()
+    if args.follows is not None:
+        from ..store.conversation import history_through
+        from ..store.errors import StoreError
+        from ..store.sessions import SessionStore
+
+        try:
+            with SessionStore.open() as store:
+                history = history_through(store, args.follows)
+        except StoreError as exc:
+            return _fail(f"--continue {args.follows}: {exc}")
     from ..headless import HeadlessOptions, run_headless
 
     options = HeadlessOptions(
@@ -149,5 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         record=not args.no_record,
         backend=choice,
         seed=args.seed,
+        follows=args.follows,
+        history=history,
     )
     return run_headless(options)

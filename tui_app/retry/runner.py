@@ -26,6 +26,7 @@ from . import classify as _classify
 from . import decide as _decide
 from . import gate as _gate
 from .attempt import AttemptOutcome, run_attempt
+from .continuation import CONTINUE_INSTRUCTION as CONTINUE_INSTRUCTION  # re-exported
 from .events import (
     TERMINAL_TYPES,
     AttemptError,
@@ -46,11 +47,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[Any]]
 
-CONTINUE_INSTRUCTION = (
-    "Your previous answer was cut off by a network failure. Continue exactly where it "
-    "stopped, without repeating anything already written."
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Request:
@@ -69,11 +65,19 @@ class Request:
     """``output_config.effort``; None leaves it out."""
     temperature: float | None = None
     stop_sequences: tuple[str, ...] = ()
+    history: tuple[tuple[str, str], ...] = ()
+    """Earlier turns of the conversation, (user, assistant) each: a follow-up sends them
+    before its prompt, the same on every attempt."""
 
     def messages(self, carried_text: str = "") -> list[dict[str, str]]:
         """The conversation to send; under "continue", a new *user* turn asks to go on —
         never an assistant prefill, which newer models reject with a 400."""
-        messages = [{"role": "user", "content": self.prompt}]
+        messages = [
+            {"role": role, "content": text}
+            for user, assistant in self.history
+            for role, text in (("user", user), ("assistant", assistant))
+        ]
+        messages.append({"role": "user", "content": self.prompt})
         if carried_text:
             messages += [
                 {"role": "assistant", "content": carried_text},

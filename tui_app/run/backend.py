@@ -175,7 +175,9 @@ class Backend:
         live = capabilities.from_model_info(info) if info else None
         return live or capabilities.from_table(model)
 
-    def start_recording(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> SafeRecorder:
+    def start_recording(
+        self, prompt: str, settings: RunSettings, parent_id: int | None = None, follows: int | None = None
+    ) -> SafeRecorder:
         """A recorder for one run that never raises; a run that cannot be recorded says so once."""
         if self.store is None:
             return SafeRecorder(None, self.notices.append)
@@ -189,6 +191,7 @@ class Backend:
                 settings=settings.to_dict(),
                 parent_id=parent_id,
                 backend=self.recorded_backend(),
+                follows=follows,
             )
         except StoreError as exc:
             self.notices.append(f"this run is not recorded ({exc})")

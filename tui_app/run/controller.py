@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built o
     from ..retry.events import Event
     from ..retry.runner import Request, RetryRun
     from ..settings import RunSettings
+    from ..store.conversation import History
     from .backend import Backend
     from .recording import SafeRecorder
 
@@ -111,13 +112,19 @@ class RunController:
         if self.run is None:
             return False
         client = self.backend.client(settings.timeouts())
-        request = build_request(self.run.request.prompt, settings)
+        request = build_request(self.run.request.prompt, settings, history=self.run.request.history)
         self.run.switch(request=request, client=client, policy=settings.effective_policy())
         return True
 
     # -- running ------------------------------------------------------------------------
     async def execute(
-        self, prompt: str, settings: RunSettings, *consumers: Consumer, parent_id: int | None = None
+        self,
+        prompt: str,
+        settings: RunSettings,
+        *consumers: Consumer,
+        parent_id: int | None = None,
+        follows: int | None = None,
+        history: History = (),
     ) -> Event:
         """Run to the end, handing every event to the recorder then each consumer; return the last.
 
@@ -133,7 +140,9 @@ class RunController:
             caps = None if problem is not None else await self._check(settings)
             if problem is None and not self._cancel_requested:
                 # In a thread: a locked database makes the first write wait, never the UI.
-                self.recorder = await asyncio.to_thread(self.backend.start_recording, prompt, settings, parent_id)
+                self.recorder = await asyncio.to_thread(
+                    self.backend.start_recording, prompt, settings, parent_id, follows
+                )
             sinks = consumers if self.recorder is None else (self.recorder.record, *consumers)
             if self._cancel_requested:
                 from ..retry.events import Cancelled
@@ -141,7 +150,7 @@ class RunController:
                 return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sinks)
             if problem is not None:
                 return await _emit_all(startup_failure(problem, settings), sinks)
-            return await self._drive(prompt, settings, sinks, caps)
+            return await self._drive(prompt, settings, sinks, caps, history)
         finally:
             try:
                 if self.recorder is not None:
@@ -184,12 +193,17 @@ class RunController:
         return caps
 
     async def _drive(
-        self, prompt: str, settings: RunSettings, consumers: tuple[Consumer, ...], caps: ModelCaps | None = None
+        self,
+        prompt: str,
+        settings: RunSettings,
+        consumers: tuple[Consumer, ...],
+        caps: ModelCaps | None = None,
+        history: History = (),
     ) -> Event:
         from ..retry.runner import RetryRun
 
         self.run = RetryRun(
-            build_request(prompt, settings, caps),
+            build_request(prompt, settings, caps, history=history),
             client=self.backend.client(settings.timeouts()),
             policy=settings.effective_policy(),
             clock=self._clock,
@@ -200,9 +214,12 @@ class RunController:
         return last
 
 
-def build_request(prompt: str, settings: RunSettings, caps: ModelCaps | None = None) -> Request:
+def build_request(
+    prompt: str, settings: RunSettings, caps: ModelCaps | None = None, *, history: History = ()
+) -> Request:
     """The request of ``settings``; ``caps`` (else the shipped table) says how the model
-    turns thinking off (:func:`~tui_app.capabilities.thinking_param`)."""
+    turns thinking off (:func:`~tui_app.capabilities.thinking_param`); ``history``: the
+    conversation's earlier turns, for a follow-up."""
     from .. import capabilities
     from ..retry.runner import Request
 
@@ -218,6 +235,7 @@ def build_request(prompt: str, settings: RunSettings, caps: ModelCaps | None = N
         effort=settings.effort,
         temperature=settings.temperature,
         stop_sequences=settings.stop_sequences,
+        history=history,
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from ..retry.continuation import CONTINUE_INSTRUCTION
 from .answers import answer_for, input_tokens_for, signature_for, split_deltas, thinking_for
 from .sse import frame, text_delta_frame, thinking_delta_frame
 
@@ -58,8 +59,9 @@ class MessageRequest:
     model: str
     max_tokens: int
     prompt: str
-    """Text of the FIRST user message: the answer depends on it only, so every retry
-    gets the same answer."""
+    """Text of the last user turn that asks something (not a request to continue): the
+    answer depends on it only, so every retry — and every history before it — gets the
+    same answer to it."""
     stream: bool
     already_written: str = ""
     """The last assistant turn, when a user turn follows it (the "continue" mid-stream
@@ -94,7 +96,7 @@ def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequ
     stops = body.get("stop_sequences", [])
     if not isinstance(stops, list) or not all(isinstance(stop, str) and stop for stop in stops):
         raise ApiError(400, "invalid_request_error", "stop_sequences: must be a list of non-empty strings")
-    prompt, written = _first_user_text(messages), _continued_from(messages)
+    prompt, written = _asked_text(messages), _continued_from(messages)
     return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget, tuple(stops))
 
 
@@ -119,18 +121,24 @@ def _thinking(thinking: object, max_tokens: int) -> tuple[str | None, int | None
     return kind, budget
 
 
-def _first_user_text(messages: list[dict[str, Any]]) -> str:
-    for message in messages:
-        if message.get("role") == "user":
-            return _text_of(message)
-    return ""
+def _asked_text(messages: list[dict[str, Any]]) -> str:
+    """The question the answer is about: the last user turn (a follow-up's, in a
+    conversation), or the one before a request to continue."""
+    asked = [m for m in messages if m.get("role") == "user" and not _is_continue(m)]
+    return _text_of(asked[-1]) if asked else ""
 
 
 def _continued_from(messages: list[dict[str, Any]]) -> str:
-    """The assistant turn just before the final user turn, if there is one."""
-    if len(messages) >= 3 and messages[-1].get("role") == "user" and messages[-2].get("role") == "assistant":
+    """The partial answer a request to continue goes on from: the assistant turn just
+    before a final user turn asking to continue (the core's "continue" policy). Any other
+    user turn after an assistant turn is a follow-up, answered afresh."""
+    if len(messages) >= 3 and _is_continue(messages[-1]) and messages[-2].get("role") == "assistant":
         return _text_of(messages[-2])
     return ""
+
+
+def _is_continue(message: dict[str, Any]) -> bool:
+    return message.get("role") == "user" and _text_of(message) == CONTINUE_INSTRUCTION
 
 
 def _text_of(message: dict[str, Any]) -> str:

@@ -142,7 +142,16 @@ V3 = (
     "INSERT INTO sessions_fts(sessions_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3)
+# v4: conversations. A follow-up turn is a session of its own that ``follows`` the turn
+# before it (whose prompt and answer it sent as history); the chain of ``follows`` links is
+# the conversation. Deleting a turn unlinks what followed it (the later turns keep what
+# they sent: their own events say).
+V4 = (
+    "ALTER TABLE sessions ADD COLUMN follows INTEGER REFERENCES sessions(id) ON DELETE SET NULL",
+    "CREATE INDEX sessions_follows ON sessions(follows) WHERE follows IS NOT NULL",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (V1, V2, V3, V4)
 """``MIGRATIONS[n]`` takes a database from version ``n`` to ``n + 1``. Append only."""
 LATEST = len(MIGRATIONS)
 
@@ -151,6 +160,7 @@ EXPECTED_TABLES = {
     1: {"sessions", "events"},
     2: {"sessions", "events", "sessions_fts"},
     3: {"sessions", "events", "sessions_fts"},
+    4: {"sessions", "events", "sessions_fts"},
 }
 
 

@@ -44,8 +44,9 @@ OUTCOME_TYPES = ("attempt_error", "backoff", "success", "give_up", "cancelled")
 _SUMMARY_COLUMNS = (
     "id, created_at, model, status, attempts, prompt, elapsed, input_tokens, output_tokens, parent_id, error, pid, "
     + backends.COLUMNS
+    + ", follows"
 )
-_SUMMARY_WIDTH = 16
+_SUMMARY_WIDTH = 17
 """Columns read for a ``SessionSummary`` (the backend's four become its one field)."""
 __all__ = ["STATUSES", "SessionFilter", "SessionStore", "fts_query"]
 
@@ -100,6 +101,7 @@ class SessionSummary(_Record):
         "error",
         "pid",
         "backend",
+        "follows",
     )
     __slots__ = FIELDS
     id: int
@@ -119,6 +121,8 @@ class SessionSummary(_Record):
     backend: dict[str, Any] | None
     """``{"kind": "api", "host": ...}`` or ``{"kind": "simulator", "scenario": ..., "seed": ...}``;
     None for a session recorded before backends were (``store/backends.py``)."""
+    follows: int | None
+    """The turn this one follows up (a conversation's earlier turns, ``store/conversation.py``)."""
 
 
 class SessionDetail(SessionSummary):
@@ -210,16 +214,19 @@ class SessionStore:
         settings: dict[str, Any] | None = None,
         parent_id: int | None = None,
         backend: dict[str, Any] | None = None,
+        follows: int | None = None,
     ) -> SessionRecorder:
         """Insert a ``running`` row for this process and return its recorder; ``backend``
-        as ``store/backends.py`` makes it (None: unknown)."""
+        as ``store/backends.py`` makes it (None: unknown); ``follows``: the turn this one
+        follows up."""
         created_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        if parent_id is not None and not self._exists(parent_id):
-            raise StoreError(f"cannot link to session {parent_id}: no session with that id")
+        for link in (parent_id, follows):
+            if link is not None and not self._exists(link):
+                raise StoreError(f"cannot link to session {link}: no session with that id")
         with self.transaction() as conn:
             cursor = conn.execute(
-                "INSERT INTO sessions (created_at, prompt, system, model, settings, status, pid, parent_id,"
-                f" {backends.COLUMNS}) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (created_at, prompt, system, model, settings, status, pid, parent_id, follows,"
+                f" {backends.COLUMNS}) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)",
                 (
                     created_at,
                     prompt,
@@ -228,6 +235,7 @@ class SessionStore:
                     json.dumps(settings or {}),
                     os.getpid(),
                     parent_id,
+                    follows,
                     *backends.to_columns(backend),
                 ),
             )
@@ -346,6 +354,22 @@ class SessionStore:
         outcomes = tuple(e for r in outcome_rows for e in rows.decode(session_id, *r, response=""))
         return SessionPreview(*summary, system, json.loads(settings), answer, answer_chars, outcomes)
 
+    def chain(self, session_id: int) -> list[tuple[int, str, str | None, str]]:
+        """``(id, prompt, response, status)`` of ``session_id`` and of every turn it follows,
+        oldest first (one query; ``store/conversation.py`` makes a conversation of it)."""
+        with self._lock, self._errors():
+            rows = self._conn.execute(
+                "WITH RECURSIVE chain(id, follows, depth) AS ("
+                " SELECT id, follows, 0 FROM sessions WHERE id = ?"
+                " UNION ALL SELECT s.id, s.follows, chain.depth + 1 FROM sessions s JOIN chain ON s.id = chain.follows"
+                " WHERE chain.depth < 10000)"
+                " SELECT s.id, s.prompt, s.response, s.status FROM chain JOIN sessions s USING (id) ORDER BY depth DESC",
+                (session_id,),
+            ).fetchall()
+        if not rows:
+            raise SessionNotFound(session_id)
+        return [(r[0], r[1], r[2], r[3]) for r in rows]
+
     def delete_session(self, session_id: int) -> None:
         """Delete a session and its events; refuses one still being recorded by a live process."""
         with self.transaction() as conn:
@@ -386,7 +410,7 @@ def _effective(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A summary's values from its row: ``running`` turned into ``interrupted`` when its
     writer is gone, the backend's columns into its one field."""
     status = "interrupted" if row[3] == "running" and not pid_alive(row[11]) else row[3]
-    return (*row[:3], status, *row[4:12], backends.from_columns(*row[12:16]))
+    return (*row[:3], status, *row[4:12], backends.from_columns(*row[12:16]), row[16])
 
 
 def pid_alive(pid: int | None) -> bool:

@@ -53,6 +53,15 @@ KEYS: tuple[Key, ...] = (
         command="Send prompt",
     ),
     Key(
+        "follow-up",
+        "alt+j",
+        "follow_up",
+        "Follow up",
+        "Send the prompt as the next turn of this conversation: the earlier turns go with it.",
+        command="Send as a follow-up",
+        priority=True,
+    ),
+    Key(
         "cancel",
         "escape",
         "cancel",

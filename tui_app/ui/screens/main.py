@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ... import gc_policy
-from ...schema import FieldError, by_key
+from ..conversation import Conversation
 from ..keys import bindings, effective_keys
 from ..replay_state import ReplayState
 from ..run_state import RunState
@@ -28,6 +28,7 @@ from ..widgets.status.banner import SimulatorBanner, real_api_hint
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .main_history import HistoryActions
+from .main_send import SendActions
 from .main_side import SideActions
 from .main_steering import SteeringActions
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
     from ...retry.events import Event
     from ...run.controller import RunController
     from ...settings import RunSettings
+    from ...store.conversation import History
     from ...store.sessions import SessionDetail, SessionPreview
 
 TICK_SECONDS = 0.1
@@ -76,16 +78,19 @@ class MainScreen(Screen[None]):
         self._form: Any = None
         self._extras: asyncio.Future[None] | None = None
         """The settings form, made (and its module imported) after the first frame."""
-        self._sending = False
         self._shown_phase = "idle"
         self.replaying = ReplayState(clock)
         """The replay in progress, if any (its session, speed, pause and step)."""
+        self.conversation = Conversation()
+        """The turns a follow-up sends (``alt+j``); a plain send starts a new one."""
         self.side = SideActions(self)
         """Profiles, scenario, models, copy: the secondary actions."""
         self.history = HistoryActions(self)
         """The sessions screen, re-runs and replays."""
         self.steering = SteeringActions(self)
         """Cancel, retry now, retry with edits."""
+        self.sending = SendActions(self)
+        """Send, follow up, run (``main_send``)."""
         self.mounted = asyncio.Event()
         """Set once the screen and every panel in it are mounted."""
         self._noted_models: set[str] = set()
@@ -199,67 +204,26 @@ class MainScreen(Screen[None]):
 
     # -- sending and steering -----------------------------------------------------------
     def action_send(self) -> None:
-        """Send, once the editor has handled the keys typed before ctrl+j.
+        self.sending.send()
 
-        ctrl+j is a priority binding, handled as it arrives, while the characters typed
-        (or pasted) just before it may still wait in the editor's queue: queueing the send
-        behind them means the prompt read is the prompt the user saw.
-        """
-        self.query_one("#prompt", TextArea).call_later(self._send_now)
+    def action_follow_up(self) -> None:
+        self.sending.send(follow_up=True)
 
     @property
     def is_busy(self) -> bool:
         """A run or a replay owns the panels: a second one would interleave with it."""
-        return self._sending or self.controller.busy or self.replaying.active
+        return self.sending.sending or self.controller.busy or self.replaying.active
 
-    def _send_now(self) -> None:
-        if self.is_busy:
-            self.notify(
-                "A request is running: wait for it or press escape to cancel it first.",
-                title="Not sent",
-                severity="warning",
-            )
-            return
-        prompt = self.query_one(PromptPanel).prompt
-        if not prompt.strip():
-            self.notify("Type a prompt first.", title="Not sent", severity="warning")
-            return
-        settings = self.settings_or_notice()
-        if settings is not None:
-            self.start_run(prompt, settings)
-
-    def start_run(self, prompt: str, settings: RunSettings, *, parent_id: int | None = None) -> None:
-        self._sending = True
-        self.run_settings = settings
-        status = self.query_one(StatusLine)  # (a replay left the recorded session's there)
-        status.model, status.preset = settings.model, settings.preset
-        self.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
-        self.run_prompt(prompt, settings, parent_id)
-
-    @work(group="run", exit_on_error=False)
-    async def run_prompt(self, prompt: str, settings: RunSettings, parent_id: int | None = None) -> None:
-        """Consume one run's events into the panels; nothing that happens here crashes the app."""
-        try:
-            await self.after_first_frame()  # a send typed ahead of the first frame
-            await self.query_one(OutputPanel).begin_turn(prompt)
-            if not self.backend.is_ready:
-                self.run_state.loading(self.clock())
-                self.render_live()
-            await self.controller.execute(prompt, settings, self.show_event, parent_id=parent_id)
-        except FieldError as exc:  # a setting the model does not take: nothing was sent
-            failed = by_key().get(exc.field)
-            message = str(exc.named(failed.label) if failed else exc)
-            self.run_state.state = "idle"
-            await self.query_one(OutputPanel).refused(message)
-            self.notify(message, title="Settings", severity="error")
-        except Exception as exc:
-            self.log.error("run failed", exc)
-            self.run_state.state = "failed"
-            self.notify(f"{type(exc).__name__}: {exc}", title="Internal error", severity="error")
-        finally:
-            self._sending = False
-            self.turn_over()
-            self.side.flush_notices()
+    def start_run(
+        self,
+        prompt: str,
+        settings: RunSettings,
+        *,
+        parent_id: int | None = None,
+        follows: int | None = None,
+        history: History = (),
+    ) -> None:
+        self.sending.start_run(prompt, settings, parent_id=parent_id, follows=follows, history=history)
 
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""
@@ -347,6 +311,8 @@ class MainScreen(Screen[None]):
             return self.replaying.paused
         if action == "replay_step":
             return self.replaying.active
+        if action == "follow_up":
+            return bool(self.conversation.turns) and not self.is_busy
         if action == "pick_scenario":
             return bool(self.backend.choice.kind == "simulator")
         return True

@@ -20,6 +20,7 @@ from ..widgets.response.output import OutputPanel
 from ..widgets.status.status_line import StatusLine
 
 if TYPE_CHECKING:
+    from ...store.conversation import History
     from ...store.sessions import SessionDetail, SessionPreview, SessionStore
     from .main import MainScreen
     from .sessions import SessionChoice
@@ -83,7 +84,24 @@ class HistoryActions:
         # Exactly the recorded prompt, control characters included: the editor (SafeTextArea)
         # draws stand-ins for them, so what is shown is safe and what is sent is unchanged.
         screen.query_one("#prompt", TextArea).text = session.prompt
-        screen.start_run(session.prompt, settings, parent_id=session.id)
+        history = self._history_before(session)
+        if history is None:
+            return
+        screen.start_run(session.prompt, settings, parent_id=session.id, follows=session.follows, history=history)
+
+    def _history_before(self, session: SessionPreview | SessionDetail) -> History | None:
+        """What a re-run of a later turn sends before its prompt: the same history (None
+        after saying why it cannot be had)."""
+        from ...store.conversation import history_before
+        from ...store.errors import StoreError
+
+        if session.follows is None or self.store is None:
+            return ()
+        try:
+            return history_before(self.store, session.follows)
+        except StoreError as exc:
+            self.screen.notify(str(exc), title="Not re-run", severity="error")
+            return None
 
     # -- replay -------------------------------------------------------------------------------
     def replay(self, session_id: int, speed: float | None, detail: SessionDetail | None = None) -> None:
@@ -101,22 +119,36 @@ class HistoryActions:
         self.replaying.begin(session_id, speed)
         self._show_state()
         try:
-            if detail is None:
-                assert self.store is not None
-                detail = await asyncio.to_thread(self.store.get_session, session_id)
-            self.replaying.recorded_on = backends.short(detail.backend)
-            self._show_recorded(detail)
-            self._show_state()
-            await screen.query_one(OutputPanel).begin_turn(detail.prompt)
-            await self.replaying.play(detail.events, screen.show_event)
-            if screen.run_state.live:  # an interrupted session ends without an outcome
-                screen.run_state.state = "interrupted"
+            turns = await asyncio.to_thread(self._turns, session_id, detail)
+            for number, turn in enumerate(turns, 1):  # a conversation: every turn, in order
+                self.replaying.session_id = turn.id
+                self.replaying.recorded_on = backends.short(turn.backend)
+                self._show_recorded(turn)
+                self._show_state()
+                note = f"turn {number} of {len(turns)}" if len(turns) > 1 else None
+                await screen.query_one(OutputPanel).begin_turn(turn.prompt, note=note)
+                await self.replaying.play(turn.events, screen.show_event)
+                if screen.run_state.live:  # an interrupted session ends without an outcome
+                    screen.run_state.state = "interrupted"
+            if all(t.status == "ok" and t.response is not None for t in turns):  # alt+j goes on from here
+                screen.conversation.restore(tuple((t.prompt, t.response or "") for t in turns), turns[-1].id)
         except StoreError as exc:
             screen.notify(str(exc), title="Not replayed", severity="error")
         finally:
             self.replaying.end()
             self._show_state()
             screen.turn_over()
+
+    def _turns(self, session_id: int, detail: SessionDetail | None) -> list[SessionDetail]:
+        """The session and, for a follow-up, the turns before it (oldest first)."""
+        from ...store.conversation import turn_ids
+
+        assert self.store is not None or detail is not None
+        if detail is not None and detail.follows is None:
+            return [detail]
+        assert self.store is not None
+        ids = turn_ids(self.store, session_id)
+        return [detail if detail is not None and i == detail.id else self.store.get_session(i) for i in ids]
 
     def _show_recorded(self, detail: SessionDetail) -> None:
         """The status line names the recorded session's model and preset, during the replay

@@ -53,11 +53,14 @@ class OutputPanel(VerticalScroll):
         """The live attempt's thinking, above its answer (None until it thinks)."""
         self._thinking_since: float | None = None
 
-    async def begin_turn(self, prompt: str) -> None:
-        """A new run: close whatever was live, echo the prompt, start an empty live answer."""
+    async def begin_turn(self, prompt: str, *, note: str | None = None) -> None:
+        """A new run: close whatever was live, echo the prompt (under ``note``, e.g. which
+        turn of a conversation it is), start an empty live answer."""
         await self._close_live(discard=False)
         echo = prompt if len(prompt) <= MAX_PROMPT_ECHO else prompt[:MAX_PROMPT_ECHO] + "…"
-        await self.mount(Static(visible(echo), classes="turn-prompt", markup=False))
+        if note:
+            await self.mount(Static(visible(note), classes="turn-note", markup=False))
+        await self.mount(Static(visible(echo), classes="turn-prompt" + (" follow-up" if note else ""), markup=False))
         await self._open_live("")
         self.anchor()
 
