@@ -80,7 +80,52 @@ def test_real_binary_answers_a_prompt_on_the_simulator(tmux, isolated_env):
     tmux.wait_for(PROMPT)
     tmux("send-keys", "-t", "tui", "C-j")
     first_line = answer_for(PROMPT).splitlines()[0]
-    screen = tmux.wait_for("ok end_turn")  # the attempts row: not a word the answer may hold
-    assert first_line in screen
+    tmux.wait_for("ok end_turn")  # the attempts row: not a word the answer may hold
+    tmux.wait_for(first_line)  # the answer pane draws on its own timer, maybe a frame later
     assert "· done ·" in tmux.wait_for("· done ·")
+    tmux("send-keys", "-t", "tui", "C-q")
+
+
+def _env_command(*args: str) -> str:
+    env = {
+        "TERM": "xterm-256color",
+        "CLAUDE_TUI_CONFIG_DIR": os.environ["CLAUDE_TUI_CONFIG_DIR"],
+        "CLAUDE_TUI_DATA_DIR": os.environ["CLAUDE_TUI_DATA_DIR"],
+        "HOME": os.environ["HOME"],
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+    }
+    return " ".join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), _binary(), *args])
+
+
+def test_a_three_turn_conversation_with_a_529_in_the_middle_then_replayed(tmux, isolated_env, tmp_path):
+    scenario = tmp_path / "middle-529.toml"
+    scenario.write_text(
+        'name = "middle-529"\ndescription = "turn 2 meets a 529"\nanswer_chars = 80\nthen = "happy"\n'
+        '[[steps]]\nfault = "none"\n[[steps]]\nfault = "status"\nstatus = 529\nretry_after = 0.2\n'
+        '[[steps]]\nfault = "none"\n[[steps]]\nfault = "none"\n',
+        encoding="utf-8",
+    )
+    tmux("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", _env_command(f"--sim={scenario}"))
+    tmux.wait_for("scenario middle-529")
+    tmux.wait_for("Type a prompt")
+    typed = ""
+    for number, (prompt, key) in enumerate([("Q one", "C-j"), ("Q two", "M-j"), ("Q three", "M-j")], 1):
+        if typed:  # the editor keeps the last prompt: erase it
+            tmux("send-keys", "-t", "tui", "-N", str(len(typed)), "BSpace")
+            tmux.wait_for("Type a prompt")
+        tmux("send-keys", "-t", "tui", "-l", prompt)
+        tmux.wait_for(f"│ {prompt} ")
+        typed = prompt
+        tmux("send-keys", "-t", "tui", key)
+        screen = tmux.wait_for(f"Simulated answer to: {prompt}")
+        if number > 1:
+            assert f"follow-up · turn {number}" in screen
+    assert "529" in tmux.screen()  # turn 2's failed attempt is still in the attempts panel's history
+    tmux("send-keys", "-t", "tui", "C-g")
+    tmux.wait_for("m Replay max")  # the sessions screen (its footer), the newest session under the cursor
+    tmux("send-keys", "-t", "tui", "m")  # replay the last turn without waits: the whole conversation
+    screen = tmux.wait_for("turn 3 of 3")
+    assert "REPLAY" in screen or "· done ·" in screen
+    tmux.wait_for("· done ·")
     tmux("send-keys", "-t", "tui", "C-q")

@@ -91,8 +91,7 @@ class Backend:
             if self.simulator is None:
                 self.simulator = Simulator(scenario=self.choice.scenario, seed=self._seed)
                 self.simulator.start()
-            else:
-                self.scenario_name = self.simulator.scenario.name
+            self.scenario_name = self.simulator.scenario.name  # a file's own name, not its path
         self._base_client = self._build_base_client()
 
     def _open_store(self) -> SessionStore | None:

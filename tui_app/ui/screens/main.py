@@ -187,6 +187,7 @@ class MainScreen(Screen[None]):
         if self.backend.scenarios:
             if self.settings.scenario and self.settings.scenario != self.backend.scenario_name:
                 self.use_scenario(self.settings.scenario)
+            self.query_one(SimulatorBanner).show_scenario(self.backend.scenario_name)  # a file by its name
         self.side.flush_notices()
 
     def current_settings(self) -> RunSettings:
