@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -19,14 +18,7 @@ from tui_app.codegen.template import render
 from tui_app.schema import Boolean, FieldError, setting
 from tui_app.settings import RunSettings
 
-RUFF_RULES = "E,F,W,I,B,UP"
-"""pycodestyle (line length included), pyflakes, isort, bugbear, pyupgrade."""
-
-
-def ruff(*args: str) -> subprocess.CompletedProcess[str]:
-    """ruff with its own defaults (``--isolated``: line length 88), as a user's project has."""
-    command = [sys.executable, "-m", "ruff", *args, "--isolated", "--target-version", "py311"]
-    return subprocess.run(command, capture_output=True, text=True)
+from .conftest import RUFF_RULES, ruff
 
 
 def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
@@ -54,7 +46,7 @@ def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
             "retry.fallback": fallback,
             "retry.server_hints": hints,
             "retry.mid_stream": mid,
-            "retry.retry_statuses": (500, 529),
+            "retry.retry_statuses": (500, 529) if stream else tuple(range(400, 600, 3)),
         }
         name = f"{len(cases)}-{use_async}-{stream}-{len(fallback)}-{hints}-{mid}"
         cases.append((name, RunSettings().with_values(values), odd, use_async))

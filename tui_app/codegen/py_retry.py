@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .literals import py_seconds
+from .literals import py_int_set, py_seconds
 from .template import Piece
 
 if TYPE_CHECKING:
@@ -22,7 +22,6 @@ def classify(spec: ProgramSpec, retryable_error_types: frozenset[str]) -> Piece:
     """Failure -> retryable or not: the policy's statuses and server hints, and the core's
     error types (passed in by the caller)."""
     error_types = "".join(f'    "{name}",\n' for name in sorted(retryable_error_types))
-    statuses = ", ".join(map(str, sorted(spec.policy.retry_statuses)))
     obey = spec.policy.server_hints == "obey"
     hints = (
         "# Obey the server's hints: x-should-retry overrides the status (false stops any retry)\n"
@@ -34,7 +33,7 @@ def classify(spec: ProgramSpec, retryable_error_types: frozenset[str]) -> Piece:
     constants = f"""\
 # Worth another attempt: these statuses, and these error types in an `error` event
 # mid-stream.
-RETRYABLE_STATUS = {{{statuses}}}
+{py_int_set("RETRYABLE_STATUS", spec.policy.retry_statuses)}
 RETRYABLE_ERROR_TYPES = {{
 {error_types}}}
 {hints}
