@@ -61,14 +61,18 @@ def request_options(spec: ProgramSpec) -> tuple[list[str], list[str]]:
 
 def timeouts(spec: ProgramSpec) -> Piece:
     """The four timeouts of one attempt, as ``anthropic.Timeout`` takes them."""
+    from ..timeouts import get_preset
+
     t = spec.timeouts
     read = (
-        "READ_TIMEOUT bounds the\n# silence between two chunks of the stream, not the whole answer: DEADLINE does that."
+        "READ_TIMEOUT bounds the silence between two chunks of the\n# stream, not the whole answer: DEADLINE does that."
         if spec.stream
-        else "Without streaming\n# nothing comes until the answer is whole: READ_TIMEOUT bounds the wait for all of it."
+        else "Without streaming nothing comes until the answer is\n# whole: READ_TIMEOUT bounds the wait for all of it."
     )
+    changed = " with changes" if get_preset(spec.preset).timeouts != t else ""
     constants = f"""\
-# Timeouts of one attempt, in seconds (preset "{spec.preset}"). {read}
+# Timeouts of one attempt, in seconds (preset "{spec.preset}"{changed}).
+# {read}
 CONNECT_TIMEOUT = {py_seconds(t.connect)}
 READ_TIMEOUT = {py_seconds(t.read)}
 WRITE_TIMEOUT = {py_seconds(t.write)}
