@@ -1,10 +1,12 @@
 """Pieces of the Python program: which failures are retried, how long to wait, when to stop.
 
-Each mirrors a part of the retry core: :func:`classify` ``tui_app/retry/classify.py``
-(retried statuses and error types, ``x-should-retry``, transport failures before and
-during the stream), :data:`SERVER_WAIT` its ``parse_retry_after``, :func:`jitter`
-``backoff_delay`` of ``tui_app/retry/policy.py``, and :data:`GIVE_UP` the give-up rules of
-``RetryRun._next_step`` (deadline, not retryable, attempts used, a wait past the deadline).
+Each mirrors a part of the retry core: :func:`classify` ``tui_app/retry/classify.py`` and
+``decide.retried`` (the policy's retried statuses, the error types, ``x-should-retry`` when
+server hints are obeyed, transport failures before and during the stream),
+:data:`SERVER_WAIT` its ``parse_retry_after``, :func:`jitter` ``backoff_delay`` of
+``tui_app/retry/policy.py``, and :data:`GIVE_UP` the give-up rules of ``decide.next_step``
+(deadline, a failure mid-stream under "give-up", a fallback switch, not retryable,
+attempts used, a wait past the deadline).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The Python program of a run's settings: which pieces, in which order, sync or async.
 
 To give the program a new setting, add its piece (or a variant of one) in :func:`pieces`
-and fill the slots it needs; the other pieces stay as they are. The constants of the
-core (retried statuses and error types, the "continue" instruction) are read from the
-core itself, so the program cannot drift from what ``claude-tui run`` does.
+and fill the slots it needs; the other pieces stay as they are (slots a piece may leave
+unfilled get their defaults here). The constants of the core (the retried error types, the
+"continue" instruction) are read from the core itself, and the rest from the effective
+policy, so the program cannot drift from what ``claude-tui run`` does.
 """
 
 from __future__ import annotations
