@@ -40,6 +40,16 @@ from tui_app.simulator import Scenario, Simulator, Step
 if TYPE_CHECKING:
     from pathlib import Path
 
+RUFF_RULES = "E,F,W,I,B,UP"
+"""pycodestyle (line length included), pyflakes, isort, bugbear, pyupgrade."""
+
+
+def ruff(*args: str) -> subprocess.CompletedProcess[str]:
+    """ruff with its own defaults (``--isolated``: line length 88), as a user's project has."""
+    command = [sys.executable, "-m", "ruff", *args, "--isolated", "--target-version", "py311"]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
 PROMPT = "How should a client retry an overloaded API?"
 FAST = ("--base-delay", "0.01", "--max-delay", "0.02", "--read-timeout", "0.5")
 """Backoff waits of a few milliseconds and a short read timeout: stalls cost half a second."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from tui_app.simulator import answer_for
+from tui_app.simulator.answers import split_deltas
 
 from .conftest import FAST, PROGRAMS, PROMPT, WAIT_TOLERANCE, announced_waits, scripted
 
@@ -179,3 +180,83 @@ def test_without_a_prompt_the_program_takes_its_arguments_or_stdin(play, program
     by_stdin = play(scripted(), *FAST, program=program, prompt=None, stdin="Tell me", process=True)
     assert (by_args.code, by_args.stdout) == (0, answer_for("Tell me"))
     assert (by_stdin.code, by_stdin.stdout) == (0, answer_for("Tell me"))
+
+
+def test_give_up_mid_stream_stops_at_the_first_failure_after_the_response_started(compare):
+    """``--mid-stream give-up`` (what the SDK alone does): an SSE error mid-answer ends the
+    run; a 529 before the response is still retried."""
+    broken = compare(scripted({"fault": "sse_error", "after_chars": 60}), *FAST, "--mid-stream", "give-up")
+    for ours in programs(broken):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 1)
+        assert "after the response started is not retried" in ours.stderr
+    before = compare(scripted({"fault": "status", "status": 529}), *FAST, "--mid-stream", "give-up")
+    assert [(o.code, o.stdout, len(o.requests)) for o in programs(before)] == [(0, ANSWER, 2)] * 2
+
+
+def test_fallback_after_two_overloads_names_the_next_model(compare):
+    """529, 529, answer with ``--fallback sim-fallback --fallback-after 2``: the third
+    request's body names the fallback model; the first two the request's own."""
+    two = scripted({"fault": "status", "status": 529}, {"fault": "status", "status": 529}, models=["sim-fallback"])
+    outcomes = compare(two, *FAST, "--fallback", "sim-fallback", "--fallback-after", "2")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (0, ANSWER, 3)
+        models = [body["model"] for body in ours.bodies]
+        assert models[2] == "sim-fallback" and models[0] == models[1] != "sim-fallback"
+        assert "attempt 3 uses sim-fallback" in ours.stderr
+
+
+def test_a_model_not_found_moves_on_to_the_fallback_at_once(compare):
+    """A 404 for the model is not retried, but the next model of the chain is tried at once."""
+    outcomes = compare(
+        scripted(models=["sim-fallback"]), *FAST, "--model", "no-such-model", "--fallback", "sim-fallback"
+    )
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout) == (0, ANSWER)
+        assert [body["model"] for body in ours.bodies] == ["no-such-model", "sim-fallback"]
+        assert announced_waits(ours, "sync") == [0.0]
+
+
+def test_only_the_policys_statuses_are_retried(compare):
+    outcomes = compare(scripted({"fault": "status", "status": 529}), *FAST, "--retry-status", "500")
+    for ours in programs(outcomes):
+        assert (ours.code, len(ours.requests)) == (1, 1)
+        assert "giving up: that is not retried" in ours.stderr
+
+
+def test_server_hints_ignored_leave_the_status_and_the_backoff_to_decide(compare):
+    """``--server-hints ignore``: a 30 s retry-after and x-should-retry: false on a 529 are
+    both ignored (retried after the backoff's few milliseconds)."""
+    hinted = scripted({"fault": "status", "status": 529, "retry_after": 30, "should_retry": False})
+    outcomes = compare(hinted, *FAST, "--server-hints", "ignore")
+    for who, outcome in outcomes.items():
+        assert (outcome.code, len(outcome.requests)) == (0, 2), who
+        assert all(wait < 0.1 for wait in announced_waits(outcome, who)), (who, outcome.stderr)
+
+
+def test_no_stream_sends_one_create_and_prints_the_exact_answer(compare):
+    outcomes = compare(scripted({"fault": "status", "status": 529}), *FAST, "--no-stream")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (0, ANSWER, 2)
+        assert all("stream" not in body for body in ours.bodies)
+
+
+def test_no_stream_the_read_timeout_bounds_the_whole_answer(compare):
+    """The whole answer takes 0.8 s: a 0.3 s read timeout fires on each of the 2 attempts,
+    though the same answer streamed would arrive (its chunks come every few ms)."""
+    chars = 80
+    tokens = len(split_deltas(answer_for(PROMPT, chars=chars)))
+    slow = scripted(answer_chars=chars, tokens_per_second=tokens / 0.8)
+    flags = (*FAST, "--read-timeout", "0.3", "--max-attempts", "2")
+    outcomes = compare(slow, *flags, "--no-stream")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 2)
+        assert "Timeout" in ours.stderr
+    streamed = compare(slow, *flags)
+    assert [(o.code, o.stdout) for o in programs(streamed)] == [(0, answer_for(PROMPT, chars=chars))] * 2
+
+
+@pytest.mark.parametrize("fault", ["truncated", "malformed_sse"])
+def test_no_stream_a_broken_body_is_retried(compare, fault):
+    outcomes = compare(scripted({"fault": fault, "after_chars": 40}), *FAST, "--no-stream")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (0, ANSWER, 2)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import itertools
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -19,25 +18,19 @@ from tui_app.codegen.template import render
 from tui_app.schema import Boolean, FieldError, setting
 from tui_app.settings import RunSettings
 
-RUFF_RULES = "E,F,W,I,B,UP"
-"""pycodestyle (line length included), pyflakes, isort, bugbear, pyupgrade."""
-
-
-def ruff(*args: str) -> subprocess.CompletedProcess[str]:
-    """ruff with its own defaults (``--isolated``: line length 88), as a user's project has."""
-    command = [sys.executable, "-m", "ruff", *args, "--isolated", "--target-version", "py311"]
-    return subprocess.run(command, capture_output=True, text=True)
+from .conftest import RUFF_RULES, ruff
 
 
 def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
     """Every template branch: sync/async, each jitter, each mid-stream policy, a deadline or
-    none, a system prompt or none, a prompt (short, long, odd) or none."""
+    none, a system prompt or none, a prompt (short, long, odd) or none; then streaming or
+    not, fallback models or none, server hints obeyed or not."""
     odd = 'say "hi" it\'s \\ $x ${y} \x1b[31m ' * 4 + "\n" + "word " * 30
     cases = []
     for use_async, jitter, mid, deadline, system, prompt in itertools.product(
         (False, True),
         ("full", "equal", "decorrelated", "none", "sdk", "additive"),
-        ("restart", "continue"),
+        MID_STREAM,
         (None, 7.5),
         (None, odd),
         (None, "Hi", odd),
@@ -45,7 +38,22 @@ def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
         values = {"retry.jitter": jitter, "retry.mid_stream": mid, "retry.deadline": deadline, "system": system}
         name = f"{len(cases)}-{'async' if use_async else 'sync'}-{jitter}-{mid}-{deadline}-{system is not None}-{prompt is not None}"
         cases.append((name, RunSettings().with_values(values), prompt, use_async))
+    for use_async, stream, fallback, hints, mid in itertools.product(
+        (False, True), (True, False), ((), ("sim-b", "a-model-with-a-long-name")), ("obey", "ignore"), MID_STREAM
+    ):
+        values = {
+            "stream": stream,
+            "retry.fallback": fallback,
+            "retry.server_hints": hints,
+            "retry.mid_stream": mid,
+            "retry.retry_statuses": (500, 529) if stream else tuple(range(400, 600, 3)),
+        }
+        name = f"{len(cases)}-{use_async}-{stream}-{len(fallback)}-{hints}-{mid}"
+        cases.append((name, RunSettings().with_values(values), odd, use_async))
     return cases
+
+
+MID_STREAM = ("restart", "continue", "give-up")
 
 
 def test_every_variant_passes_ruff_check_and_format(tmp_path):
@@ -56,7 +64,7 @@ def test_every_variant_passes_ruff_check_and_format(tmp_path):
     assert check.returncode == 0, check.stdout
     fmt = ruff("format", "--check", str(tmp_path))
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
-    assert len(list(tmp_path.glob("*.py"))) == 288
+    assert len(list(tmp_path.glob("*.py"))) == 432 + 48
 
 
 def test_the_settings_are_named_constants_at_the_top():
@@ -122,15 +130,15 @@ def test_render_drops_an_empty_whole_line_slot_and_indents_a_multi_line_one():
 class LaterSettings(RunSettings):
     """The settings with one more, as another branch might add it."""
 
-    stream: bool = setting(True, kind=Boolean(), flag="--stream", label="stream", help="stream the answer")
+    later: bool = setting(True, kind=Boolean(), flag="--later", label="later", help="a switch added later")
 
 
 def test_a_setting_the_generator_cannot_write_is_refused_by_its_flag():
-    assert "stream" not in WRITTEN
+    assert "later" not in WRITTEN
     ProgramSpec.from_settings("Hi", LaterSettings())  # at its default: the program is the same
     with pytest.raises(FieldError) as caught:
-        ProgramSpec.from_settings("Hi", LaterSettings().with_values({"stream": False}))
-    assert str(caught.value).startswith("--no-stream cannot be written as code yet")
+        ProgramSpec.from_settings("Hi", LaterSettings().with_values({"later": False}))
+    assert str(caught.value).startswith("--no-later cannot be written as code yet")  # the flag the user wrote
 
 
 def test_every_setting_of_today_is_written_or_known_to_be_refused():
@@ -139,12 +147,12 @@ def test_every_setting_of_today_is_written_or_known_to_be_refused():
     assert keys - WRITTEN == NOT_WRITTEN_YET and not WRITTEN & NOT_WRITTEN_YET
 
 
-def test_a_switch_turned_off_is_refused_by_the_flag_the_user_wrote(cli):
-    code, out, err = cli("code", "Hi", "--no-stream")
+def test_process_wide_settings_are_refused_with_one_line(cli):
+    """The retry budget, the breaker and the throttle keep state across a process's requests."""
+    code, out, err = cli("code", "Hi", "--breaker-after", "3")
     assert (code, out) == (2, "")
-    assert (
-        err.startswith("claude-tui code: --no-stream cannot be written as code yet") and "leave --no-stream out" in err
-    )
+    assert err.startswith("claude-tui code: --breaker-after cannot be written as code yet")
+    assert "leave --breaker-after out" in err and len(err.strip().splitlines()) == 1
 
 
 def test_code_takes_exactly_the_request_flags_of_run():

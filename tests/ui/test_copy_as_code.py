@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Select
-
+from tui_app.settings import RunSettings
 from tui_app.ui.screens.code import CodeScreen
 
 
@@ -27,14 +26,13 @@ async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_ap
         assert not isinstance(app.screen, CodeScreen)
 
 
-async def test_a_setting_code_cannot_write_yet_is_a_notice(make_app, started):
-    app, _sim = make_app()
+async def test_a_setting_code_cannot_write_is_a_notice(make_app, started):
+    """The circuit breaker (state shared by a process's requests) is not written as code."""
+    app, _sim = make_app(settings=RunSettings().with_values({"retry.breaker_after": 3}))
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await started(pilot)
-        screen.query_one("#stream", Select).value = "false"
-        await pilot.pause()
+        await started(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert not isinstance(app.screen, CodeScreen)
         [notice] = [n.message for n in app._notifications if n.title == "Not written as code"]
-        assert "--no-stream" in notice and "cannot be written as code yet" in notice
+        assert "--breaker-after" in notice and "cannot be written as code yet" in notice

@@ -9,6 +9,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 
 def py_str(text: str) -> str:
@@ -80,3 +84,24 @@ def _parts(text: str, width: int) -> list[str]:
             parts.append(current)
             current = ""
     return [*parts, current] if current else parts
+
+
+def py_int_set(name: str, values: Iterable[int]) -> str:
+    """``NAME = {...}`` of whole numbers, runs of four or more written as ``*range(a, b)``
+    (the SDK's "every status >= 500" is one item, not a hundred); one item a line when the
+    set does not fit one, as ``ruff format`` splits it."""
+    items: list[str] = []
+    run: list[int] = []
+    for value in [*sorted(set(values)), None]:
+        if value is not None and run and value == run[-1] + 1:
+            run.append(value)
+            continue
+        if len(run) >= 4:
+            items.append(f"*range({run[0]}, {run[-1] + 1})")
+        else:
+            items += map(str, run)
+        run = [] if value is None else [value]
+    line = f"{name} = {{{', '.join(items)}}}"
+    if columns(line) <= WIDTH:
+        return line
+    return f"{name} = {{\n" + "".join(f"    {item},\n" for item in items) + "}"

@@ -10,11 +10,26 @@ longer than the time left and checks the clock between chunks.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .template import Piece
 
 SYNC = {"ASYNC": "", "AWAIT": "", "CLIENT": "Anthropic", "SLEEP": "time.sleep", "RUN": "main()"}
 ASYNC = {"ASYNC": "async ", "AWAIT": "await ", "CLIENT": "AsyncAnthropic", "SLEEP": "asyncio.sleep"}
 ASYNC["RUN"] = "asyncio.run(main())"
+
+
+def deadline(use_async: bool, stream: bool) -> Piece:
+    """The deadline piece of either client; without streaming there are no chunks to
+    check between, and the capped timeouts alone end a sync attempt at the deadline."""
+    if use_async:
+        return ASYNC_DEADLINE
+    if stream:
+        return SYNC_DEADLINE
+    return replace(
+        SYNC_DEADLINE, slots={**SYNC_DEADLINE.slots, "DEADLINE_ARG": "", "DEADLINE_PARAM": "", "CHUNK_CHECK": ""}
+    )
+
 
 SYNC_DEADLINE = Piece(
     imports=("import time",),
@@ -33,10 +48,12 @@ def attempt_timeout(deadline: float) -> anthropic.Timeout:
         "CALL": """\
 answer = ask(
     client.with_options(timeout=attempt_timeout(deadline)),
+    $MODEL,
     $MESSAGES,
     chunks,
-    deadline,
+    $DEADLINE_ARG
 )""",
+        "DEADLINE_ARG": "deadline,",
         "DEADLINE_PARAM": "deadline: float,",
         "CHUNK_CHECK": """\
 if time.monotonic() >= deadline:
@@ -50,7 +67,12 @@ ASYNC_DEADLINE = Piece(
     slots={
         "CALL": """\
 async with asyncio.timeout(deadline - time.monotonic()):
-    answer = await ask(client, $MESSAGES, chunks)""",
+    answer = await ask(
+        client,
+        $MODEL,
+        $MESSAGES,
+        chunks,
+    )""",
         "DEADLINE_PARAM": "",
         "CHUNK_CHECK": "",
     },
@@ -83,6 +105,7 @@ ${ASYNC}def main() -> int:
         deadline = time.monotonic() + DEADLINE
         previous: float | None = None  # the last backoff wait
         $CARRIED
+        $CHAIN
         attempt = 0
         while True:
             attempt += 1
@@ -97,12 +120,15 @@ ${ASYNC}def main() -> int:
                 print_answer($ANSWER)
                 return 0
             $KEEP
+            $FALL_BACK
             try:
-                wait, why = next_wait(failure, attempt, deadline, previous)
+                wait, why = next_wait($NEXT_WAIT_ARGS)
             except GiveUp as stop:
                 report(attempt, chunks, failure, f"giving up: {stop}")
                 return 1
-            report(attempt, chunks, failure, f"retrying in {wait:.1f} s ({why})")
+            verdict = f"retrying in {wait:.1f} s ({why})"
+            $FALLBACK_NOTE
+            report(attempt, chunks, failure, verdict)
             previous = wait if why == "backoff" else previous
             ${AWAIT}$SLEEP(wait)
 

@@ -61,10 +61,18 @@ def request_options(spec: ProgramSpec) -> tuple[list[str], list[str]]:
 
 def timeouts(spec: ProgramSpec) -> Piece:
     """The four timeouts of one attempt, as ``anthropic.Timeout`` takes them."""
+    from ..timeouts import get_preset
+
     t = spec.timeouts
+    read = (
+        "READ_TIMEOUT bounds the silence between two chunks of the\n# stream, not the whole answer: DEADLINE does that."
+        if spec.stream
+        else "Without streaming nothing comes until the answer is\n# whole: READ_TIMEOUT bounds the wait for all of it."
+    )
+    changed = " with changes" if get_preset(spec.preset).timeouts != t else ""
     constants = f"""\
-# Timeouts of one attempt, in seconds (preset "{spec.preset}"). READ_TIMEOUT bounds the
-# silence between two chunks of the stream, not the whole answer: DEADLINE does that.
+# Timeouts of one attempt, in seconds (preset "{spec.preset}"{changed}).
+# {read}
 CONNECT_TIMEOUT = {py_seconds(t.connect)}
 READ_TIMEOUT = {py_seconds(t.read)}
 WRITE_TIMEOUT = {py_seconds(t.write)}
@@ -113,15 +121,19 @@ def conversation(carried: str) -> list[dict[str, str]]:
     return Piece(constants=constants + py_assign("CONTINUE", instruction), definitions=definitions, slots=slots)
 
 
+BROKEN = '''\
+class BrokenAnswer(Exception):
+    """The response ended short of a whole answer (the SDK raises nothing for that)."""'''
+
 ATTEMPT = Piece(
     imports=("import anthropic",),
-    definitions='''\
-class BrokenStream(Exception):
-    """The stream ended without a whole answer (the SDK raises nothing for that)."""
+    definitions=BROKEN
+    + '''
 
 
 ${ASYNC}def ask(
     client: anthropic.$CLIENT,
+    model: str,
     messages: list[dict[str, str]],
     chunks: list[str],
     $DEADLINE_PARAM
@@ -130,7 +142,7 @@ ${ASYNC}def ask(
     ends with message_stop after a stop reason holds a whole answer."""
     stop_reason, stopped = None, False
     ${ASYNC}with ${AWAIT}client.messages.create(
-        model=MODEL,
+        model=model,
         max_tokens=MAX_TOKENS,
         $SYSTEM_ARG
         messages=messages,
@@ -145,9 +157,45 @@ ${ASYNC}def ask(
                 stopped = True
             $CHUNK_CHECK
     if not stopped:
-        raise BrokenStream("the stream ended before message_stop: a truncated answer")
+        raise BrokenAnswer("the stream ended before message_stop: a truncated answer")
     if not stop_reason:
-        raise BrokenStream("message_stop came without a stop reason")
+        raise BrokenAnswer("message_stop came without a stop reason")
     return "".join(chunks)''',
 )
 """One streamed attempt, and the exception for a stream that ended short of an answer."""
+
+WHOLE = Piece(
+    imports=("import anthropic", "import json"),
+    definitions=BROKEN
+    + '''
+
+
+${ASYNC}def ask(
+    client: anthropic.$CLIENT,
+    model: str,
+    messages: list[dict[str, str]],
+    chunks: list[str],
+) -> str:
+    """One attempt without streaming: one response holding the whole answer. The body
+    is read here, so one cut short (a reset: httpx2's error) or not a whole message
+    (bad JSON, no stop reason) is a failed attempt, retried like a broken stream."""
+    ${ASYNC}with client.messages.with_streaming_response.create(
+        model=model,
+        max_tokens=MAX_TOKENS,
+        $SYSTEM_ARG
+        messages=messages,
+    ) as response:
+        message = json.loads(${AWAIT}response.read())
+    content = message.get("content") if isinstance(message, dict) else None
+    if not isinstance(content, list) or message.get("type") != "message":
+        raise BrokenAnswer("the response body is not a message")
+    if not isinstance(message.get("stop_reason"), str) or not message["stop_reason"]:
+        raise BrokenAnswer("the message has no stop reason: not a whole answer")
+    blocks = [block for block in content if isinstance(block, dict)]
+    texts = [block.get("text") for block in blocks if block.get("type") == "text"]
+    if not all(isinstance(text, str) for text in texts):
+        raise BrokenAnswer("a text block of the message holds no text")
+    chunks.extend(texts)
+    return "".join(texts)''',
+)
+"""One attempt without streaming (``stream = false``), as ``tui_app/retry/whole.py`` reads it."""

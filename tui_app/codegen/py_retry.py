@@ -1,33 +1,45 @@
 """Pieces of the Python program: which failures are retried, how long to wait, when to stop.
 
-Each mirrors a part of the retry core: :func:`classify` ``tui_app/retry/classify.py``
-(retried statuses and error types, ``x-should-retry``, transport failures before and
-during the stream), :data:`SERVER_WAIT` its ``parse_retry_after``, :func:`jitter`
-``backoff_delay`` of ``tui_app/retry/policy.py``, and :data:`GIVE_UP` the give-up rules of
-``RetryRun._next_step`` (deadline, not retryable, attempts used, a wait past the deadline).
+Each mirrors a part of the retry core: :func:`classify` ``tui_app/retry/classify.py`` and
+``decide.retried`` (the policy's retried statuses, the error types, ``x-should-retry`` when
+server hints are obeyed, transport failures before and during the stream),
+:data:`SERVER_WAIT` its ``parse_retry_after``, :func:`jitter` ``backoff_delay`` of
+``tui_app/retry/policy.py``, and :data:`GIVE_UP` the give-up rules of ``decide.next_step``
+(deadline, a failure mid-stream under "give-up", a fallback switch, not retryable,
+attempts used, a wait past the deadline).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .literals import py_seconds
+from .literals import py_int_set, py_seconds
 from .template import Piece
 
 if TYPE_CHECKING:
     from .spec import ProgramSpec
 
 
-def classify(retryable_status: frozenset[int], retryable_error_types: frozenset[str]) -> Piece:
-    """Failure -> retryable or not: the sets are the core's own, passed in by the caller."""
+def classify(spec: ProgramSpec, retryable_error_types: frozenset[str]) -> Piece:
+    """Failure -> retryable or not: the policy's statuses and server hints, and the core's
+    error types (passed in by the caller)."""
     error_types = "".join(f'    "{name}",\n' for name in sorted(retryable_error_types))
+    obey = spec.policy.server_hints == "obey"
+    hints = (
+        "# Obey the server's hints: x-should-retry overrides the status (false stops any retry)\n"
+        "# and retry-after-ms / retry-after set the wait."
+        if obey
+        else "# Ignore the server's hints (x-should-retry, retry-after-ms, retry-after): the\n"
+        "# statuses and the backoff alone decide."
+    )
     constants = f"""\
 # Worth another attempt: these statuses, and these error types in an `error` event
-# mid-stream. Not 400, 401, 403, 404 or 413, unless the server says x-should-retry: true
-# (and x-should-retry: false stops any retry).
-RETRYABLE_STATUS = {{{", ".join(map(str, sorted(retryable_status)))}}}
+# mid-stream.
+{py_int_set("RETRYABLE_STATUS", spec.policy.retry_statuses)}
 RETRYABLE_ERROR_TYPES = {{
-{error_types}}}"""
+{error_types}}}
+{hints}
+OBEY_SERVER_HINTS = {obey}"""
     definitions = '''\
 @dataclass
 class Failure:
@@ -36,20 +48,25 @@ class Failure:
     what: str
     retryable: bool
     wait: float | None = None  # the server's retry-after hint, in seconds
+    mid_stream: bool = False  # after the response started
+    status: int | None = None
+    error_type: str | None = None
 
 
 def classify(exc: Exception) -> Failure | None:
     """What failed, and whether another attempt may help; None for a bug of ours."""
     if isinstance(exc, anthropic.APIStatusError):
         return status_failure(exc)
-    if isinstance(exc, (anthropic.APIConnectionError, httpx2.TransportError, OSError)):
-        # Refused, dropped or reset connections and timeouts. The SDK wraps them before
-        # the response; mid-stream (a reset, a stall) they arrive as httpx2's own.
+    if isinstance(exc, anthropic.APIConnectionError):
+        # Before the response (refused, dropped, timed out), the SDK wraps them.
         return Failure(type(exc.__cause__ or exc).__name__, retryable=True)
-    # A truncated stream, or data that no valid stream holds.
+    if isinstance(exc, (httpx2.TransportError, OSError)):
+        # Mid-stream (a reset, a stall) they arrive as httpx2's own.
+        return Failure(type(exc).__name__, retryable=True, mid_stream=True)
+    # A truncated answer, or data that no valid response holds.
     bad_data = (json.JSONDecodeError, UnicodeDecodeError, httpx2.DecodingError)
-    if isinstance(exc, (BrokenStream, anthropic.APIResponseValidationError, *bad_data)):
-        return Failure(f"{type(exc).__name__}: {exc}", retryable=True)
+    if isinstance(exc, (BrokenAnswer, anthropic.APIResponseValidationError, *bad_data)):
+        return Failure(f"{type(exc).__name__}: {exc}", retryable=True, mid_stream=True)
     return None
 
 
@@ -66,11 +83,13 @@ def status_failure(exc: anthropic.APIStatusError) -> Failure:
         what = f"{error_type} (HTTP {exc.status_code})"
     headers = exc.response.headers
     should_retry = headers.get("x-should-retry", "").strip().lower()
-    if should_retry in ("true", "false"):  # the server's word overrides the status
-        retryable = should_retry == "true"
+    if OBEY_SERVER_HINTS and should_retry in ("true", "false"):
+        retryable = should_retry == "true"  # the server's word overrides the status
     if headers.get("request-id"):
         what += f" [request-id {headers['request-id']}]"
-    return Failure(what, retryable, server_wait(headers))'''
+    wait = server_wait(headers) if OBEY_SERVER_HINTS else None
+    mid_stream = exc.status_code == 200
+    return Failure(what, retryable, wait, mid_stream, exc.status_code, error_type)'''
     imports = ("import json", "from dataclasses import dataclass", "import anthropic", "import httpx2")
     return Piece(imports=imports, constants=constants, definitions=definitions)
 
@@ -166,12 +185,14 @@ class GiveUp(Exception):
 
 
 def next_wait(
-    failure: Failure, attempt: int, deadline: float, previous: float | None
+    $NEXT_WAIT_PARAMS
 ) -> tuple[float, str]:
     """How long to wait before the next attempt, and why; GiveUp when there is none."""
     left = deadline - time.monotonic()
     if left <= 0.001:  # the deadline came (to within the clock's resolution)
         raise GiveUp(f"the {DEADLINE:g} s deadline ran out during the attempt")
+    $MID_STREAM_CHECK
+    $SWITCH_CHECK
     if not failure.retryable:
         raise GiveUp("that is not retried")
     if attempt >= MAX_ATTEMPTS:
@@ -184,4 +205,30 @@ def next_wait(
         raise GiveUp(f"{why} asks for {wait:.1f} s, {left:.1f} s before the deadline")
     return wait, why''',
 )
-"""The give-up rules, in the core's order: deadline, not retryable, attempts, a wait too long."""
+"""The give-up rules, in the core's order: deadline, not retryable, attempts, a wait too long.
+The mid-stream and fallback pieces fill its slots when the policy has them."""
+
+NEXT_WAIT_DEFAULTS = {
+    "NEXT_WAIT_PARAMS": "failure: Failure, attempt: int, deadline: float, previous: float | None",
+    "NEXT_WAIT_ARGS": "failure, attempt, deadline, previous",
+    "MID_STREAM_CHECK": "",
+    "SWITCH_CHECK": "",
+}
+""":data:`GIVE_UP`'s slots without a fallback chain or the "give-up" mid-stream policy."""
+
+GIVE_UP_MID_STREAM = Piece(
+    constants="""\
+# After a failure mid-answer, give up (as the SDK does: it never retries a stream once
+# it has started); every attempt sends the same conversation.
+MESSAGES = [{"role": "user", "content": PROMPT}]""",
+    slots={
+        "MESSAGES": "MESSAGES",
+        "CARRIED": "",
+        "KEEP": "",
+        "ANSWER": "answer",
+        "MID_STREAM_CHECK": """\
+if failure.mid_stream:
+    raise GiveUp("a failure after the response started is not retried")""",
+    },
+)
+"""Mid-stream policy "give-up": a failure once the response started ends the run."""

@@ -1,9 +1,10 @@
 """The Python program of a run's settings: which pieces, in which order, sync or async.
 
 To give the program a new setting, add its piece (or a variant of one) in :func:`pieces`
-and fill the slots it needs; the other pieces stay as they are. The constants of the
-core (retried statuses and error types, the "continue" instruction) are read from the
-core itself, so the program cannot drift from what ``claude-tui run`` does.
+and fill the slots it needs; the other pieces stay as they are (slots a piece may leave
+unfilled get their defaults here). The constants of the core (the retried error types, the
+"continue" instruction) are read from the core itself, and the rest from the effective
+policy, so the program cannot drift from what ``claude-tui run`` does.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import py_loop, py_request, py_retry
+from . import py_fallback, py_loop, py_request, py_retry
 from .template import assemble
 
 if TYPE_CHECKING:
@@ -21,29 +22,35 @@ if TYPE_CHECKING:
 
 def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
     """The source of a self-contained program (Python 3.11+, needs only ``anthropic``)."""
-    values = py_loop.ASYNC if use_async else py_loop.SYNC
+    values = {
+        **(py_loop.ASYNC if use_async else py_loop.SYNC),
+        **py_retry.NEXT_WAIT_DEFAULTS,
+        **py_fallback.NO_FALLBACK,
+    }
     return assemble(docstring(spec, use_async), pieces(spec, use_async), py_loop.MAIN, values)
 
 
 def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     """One piece per concern, in the order the program reads (definitions before use)."""
     from ..retry.runner import CONTINUE_INSTRUCTION
-    from ..retry.statuses import RETRYABLE_ERROR_TYPES, RETRYABLE_STATUS
+    from ..retry.statuses import RETRYABLE_ERROR_TYPES
 
-    mid_stream = (
-        py_request.carry_on(CONTINUE_INSTRUCTION) if spec.policy.mid_stream == "continue" else py_request.RESTART
-    )
+    mid_stream = {
+        "continue": py_request.carry_on(CONTINUE_INSTRUCTION),
+        "give-up": py_retry.GIVE_UP_MID_STREAM,
+    }.get(spec.policy.mid_stream, py_request.RESTART)
     return [
         py_request.request(spec),
         py_request.timeouts(spec),
         py_retry.policy(spec),
         mid_stream,
-        py_request.ATTEMPT,
-        py_retry.classify(RETRYABLE_STATUS, RETRYABLE_ERROR_TYPES),
+        *([py_fallback.fallback(spec)] if spec.policy.fallback else []),
+        py_request.ATTEMPT if spec.stream else py_request.WHOLE,
+        py_retry.classify(spec, RETRYABLE_ERROR_TYPES),
         py_retry.SERVER_WAIT,
         py_retry.jitter(spec),
         py_retry.GIVE_UP,
-        py_loop.ASYNC_DEADLINE if use_async else py_loop.SYNC_DEADLINE,
+        py_loop.deadline(use_async, spec.stream),
         py_loop.OUTPUT,
     ]
 

@@ -38,17 +38,17 @@ WRITTEN = frozenset(
         "retry.jitter",
         "retry.deadline",
         "retry.mid_stream",
+        "retry.fallback",
+        "retry.fallback_after",
+        "retry.retry_statuses",
+        "retry.server_hints",
+        "stream",
+        "allow_long_no_stream",
         "simulator.scenario",
     }
 )
 NOT_WRITTEN_YET = frozenset(
     {
-        "stream",
-        "allow_long_no_stream",
-        "retry.fallback",
-        "retry.fallback_after",
-        "retry.retry_statuses",
-        "retry.server_hints",
         "retry.retry_budget",
         "retry.retry_budget_min",
         "retry.breaker_after",
@@ -56,10 +56,12 @@ NOT_WRITTEN_YET = frozenset(
         "retry.throttle_k",
     }
 )
-"""Settings the generator refuses (away from their default) until it writes them (issue 15)."""
+"""Settings the generator refuses (away from their default): the retry budget, the circuit
+breaker and adaptive throttling keep state across the requests of a process, which a
+program that asks once has no use for."""
 """The settings the generator writes into a program (by profile key). A setting added to the
 schema later is accepted while it has its default value, refused otherwise."""
-VALUES_NOT_WRITTEN_YET: dict[str, frozenset[object]] = {"retry.mid_stream": frozenset({"give-up"})}
+VALUES_NOT_WRITTEN_YET: dict[str, frozenset[object]] = {}
 """Values of written settings that the generator cannot write yet (refused like a setting)."""
 
 
@@ -83,6 +85,8 @@ class ProgramSpec:
     effort: str | None = None
     temperature: float | None = None
     stop_sequences: tuple[str, ...] = ()
+    stream: bool = True
+    """False: one ``messages.create`` without streaming (``--no-stream``)."""
 
     @classmethod
     def from_settings(cls, prompt: str | None, settings: RunSettings) -> ProgramSpec:
@@ -103,6 +107,7 @@ class ProgramSpec:
             effort=settings.effort,
             temperature=settings.temperature,
             stop_sequences=settings.stop_sequences,
+            stream=settings.stream,
         )
 
 

@@ -20,8 +20,10 @@ EPILOG = """\
 The program needs only the anthropic SDK: anthropic.Timeout(connect, read, write, pool),
 max_retries=0 and a retry loop equivalent to claude-tui's (retried statuses and transport
 failures, x-should-retry, retry-after capped by the deadline, the jitter, failures
-mid-stream with a restart; a stream without message_stop is no answer). With no PROMPT it
-reads its prompt from its own arguments, or stdin.
+mid-stream (restart, continue or give up; a stream without message_stop is no answer),
+fallback models, streaming or not). The retry budget, the circuit breaker and adaptive
+throttling (state shared by a process's requests) are refused. With no PROMPT it reads its
+prompt from its own arguments, or stdin.
 
   claude-tui code "Hello" --max-attempts 6 > ask.py && python ask.py
 """

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
+    from ..lab.policies import LabPolicy
+
 EPILOG = """\
 FAULTS is a scenario (every request gets its own copy of the scenario's per-attempt
 script, seeded) or a server model shared by all requests (built-in: crowded, outage,
@@ -20,6 +22,12 @@ saved profile, or a profile-format .toml file (named by its file name).
 
   claude-tui lab --scenario crowded --requests 200 --arrival burst \\
       --policy none --policy no-jitter --policy full-jitter
+
+--export-code P prints, instead of the comparison, the Python program of compared policy P
+(what `claude-tui code` prints for its settings; the program takes its prompt from its
+arguments, or stdin):
+
+  claude-tui lab --scenario crowded --policy sdk-default --policy claude-tui --export-code claude-tui > ask.py
 
 exit codes: 0 done; 2 usage or input error (one line naming the flag or field).
 """
@@ -56,6 +64,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="run for real: each request through the live core and the SDK to a simulator of its own, on the"
         " wall clock (scenarios only, at most 50 requests; the check that virtual time tells the truth)",
+    )
+    p.add_argument(
+        "--export-code",
+        metavar="P",
+        help="print the Python program of compared policy P (one of the --policy names) instead of the comparison",
+    )
+    p.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="with --export-code: use anthropic.AsyncAnthropic and asyncio",
     )
     p.add_argument(
         "--wall-time",
@@ -108,6 +127,8 @@ def run(args: argparse.Namespace) -> int:
     except (ScenarioError, ValueError) as exc:
         print(f"claude-tui lab: {one_line(str(exc))}", file=sys.stderr)
         return 2
+    if args.export_code is not None:
+        return export_code(policies, args.export_code, use_async=args.use_async)
     arrival = args.arrival if args.arrival == "burst" else float(args.arrival)
     try:
         result = run_lab(
@@ -126,4 +147,24 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(result.to_json(wall_time=args.wall_time), indent=2) + "\n")
     else:
         sys.stdout.write(table(result))
+    return 0
+
+
+def export_code(policies: list[LabPolicy], name: str, *, use_async: bool) -> int:
+    """Print the program of the compared policy ``name``: its settings as ``claude-tui
+    code`` writes them, the prompt left to the program's arguments (or stdin)."""
+    from ..codegen import ProgramSpec, python_program
+    from ..safe_text import one_line
+
+    chosen = next((p for p in policies if p.name == name), None)
+    if chosen is None:
+        names = ", ".join(p.name for p in policies)
+        print(f"claude-tui lab: --export-code: {one_line(name)!r} is not a compared policy ({names})", file=sys.stderr)
+        return 2
+    try:
+        source = python_program(ProgramSpec.from_settings(None, chosen.settings), use_async=use_async)
+    except ValueError as exc:  # a setting no program writes (a retry budget, a breaker)
+        print(f"claude-tui lab: policy {name!r}: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    sys.stdout.write(source)
     return 0

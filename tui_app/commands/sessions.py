@@ -60,13 +60,22 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     show = actions.add_parser("show", help="one session: prompt, settings, attempts timeline, answer")
     show.add_argument("id", type=parse_positive_int, metavar="ID")
     show.add_argument("--json", action="store_true", help="JSON with the response and every event")
-    export = actions.add_parser("export", help="write one session as Markdown, JSON or a replayable scenario")
+    export = actions.add_parser(
+        "export", help="write one session as Markdown, JSON, a replayable scenario or a Python program"
+    )
     export.add_argument("id", type=parse_positive_int, metavar="ID")
     export.add_argument(
         "--format",
-        choices=("md", "json", "scenario"),
+        choices=("md", "json", "scenario", "python"),
         default="md",
-        help="md (default), json, or scenario: a TOML scenario replaying what the server did, for --sim=FILE",
+        help="md (default), json, scenario (a TOML scenario replaying what the server did, for --sim=FILE), "
+        "or python (the program of the session's request and settings, as `claude-tui code` prints it)",
+    )
+    export.add_argument(
+        "--async",
+        dest="use_async",
+        action="store_true",
+        help="with --format python: use anthropic.AsyncAnthropic and asyncio",
     )
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     delete = actions.add_parser("delete", help="delete one session and its events")
@@ -155,8 +164,8 @@ def _export(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
     try:
-        text = export_session(store.get_session(args.id), args.format)
-    except ValueError as exc:  # e.g. a session with no attempt has nothing to replay
+        text = export_session(store.get_session(args.id), args.format, use_async=args.use_async)
+    except ValueError as exc:  # e.g. no attempt to replay, or settings no program writes
         return _fail(f"session {args.id}: {exc}")
     problem = write_output(text, args.output)
     if problem:

@@ -28,12 +28,12 @@ from . import backends
 if TYPE_CHECKING:
     from .sessions import SessionDetail
 
-FORMATS = ("md", "json", "scenario")
+FORMATS = ("md", "json", "scenario", "python")
 
 
-def export_session(detail: SessionDetail, fmt: str) -> str:
-    """``fmt`` is ``md``, ``json`` or ``scenario`` (TOML replaying what the server did, see
-    :mod:`.as_scenario`); the text ends with a newline."""
+def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False) -> str:
+    """``fmt`` is ``md``, ``json``, ``scenario`` (TOML replaying what the server did, see
+    :mod:`.as_scenario`) or ``python`` (:func:`as_python`); the text ends with a newline."""
     if fmt == "json":
         return json.dumps(detail.to_dict(), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
@@ -43,7 +43,23 @@ def export_session(detail: SessionDetail, fmt: str) -> str:
 
         name = f"session-{detail.id}"
         return scenario_toml(detail.events, name=name, origin=f"session {detail.id}", prompt=detail.prompt)
+    if fmt == "python":
+        return as_python(detail, use_async=use_async)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+
+
+def as_python(detail: SessionDetail, *, use_async: bool = False) -> str:
+    """The program ``claude-tui code`` prints for the session's prompt and recorded settings
+    (read by ``settings_from_record``, the one reader of stored settings): the same request,
+    the same retries. ``ValueError`` (naming the field) for settings no program writes, or
+    a record too old or damaged to read."""
+    from ..codegen import ProgramSpec, python_program
+    from ..settings import settings_from_record
+
+    settings = settings_from_record(detail.settings)
+    if detail.system and settings.system is None:  # recorded next to the settings
+        settings = settings.with_values({"system": detail.system})
+    return python_program(ProgramSpec.from_settings(detail.prompt, settings), use_async=use_async)
 
 
 def to_markdown(detail: SessionDetail) -> str:
