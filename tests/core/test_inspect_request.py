@@ -12,7 +12,7 @@ import httpx2
 
 from tui_app.inspect_request import curl_command, request_text, response_text
 from tui_app.retry.events import AttemptError, ResponseStart, event_from_dict
-from tui_app.retry.wire import exchange_of, request_record, response_headers
+from tui_app.retry.wire import exchange_of, request_record
 
 KEY = "sk-ant-api03-UNITMARKER-wxyz9876"
 HOSTILE = "it's \"quoted\" $HOME `ls` \\ back\nslash — ünïcode ' end"
@@ -52,7 +52,7 @@ def test_an_error_carries_its_request_and_the_headers_that_explain_a_retry():
     assert response_text(None, {}).startswith("no HTTP response")
 
 
-def test_curl_round_trips_through_shlex_and_a_real_shell(tmp_path):
+def test_curl_round_trips_through_shlex_and_a_real_shell():
     record = request_record(_sent(authorization=f"Bearer {KEY}"))
     assert record is not None
     command = curl_command(record)

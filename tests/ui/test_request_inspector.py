@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import replace
+from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 
 from tui_app import inspect_request
+from tui_app.retry.events import AttemptError
 from tui_app.run.backend import Backend
 from tui_app.run.choice import BackendChoice
 from tui_app.store.sessions import SessionStore
 from tui_app.ui.app import ClaudeTUI
+from tui_app.ui.screens.attempt_detail import AttemptDetail
 
-from .conftest import fast_scenario
+from .conftest import OVERLOADED, fast_scenario, play, synthetic_states
 
 MARKER = "sk-ant-INSPECTORMARKER-abcd1234"
 RETRY_ONCE = fast_scenario({"fault": "status", "status": 529, "retry_after": 0.01})
@@ -34,9 +39,7 @@ def _api_app(sim) -> ClaudeTUI:
     return ClaudeTUI(backend=Backend(BackendChoice("api", api_key=MARKER, base_url=sim.base_url)))
 
 
-async def test_failed_attempt_shows_request_and_response_and_copies_them(
-    make_sim, started, send_and_wait, screen_text
-):
+async def test_failed_attempt_shows_request_and_response_and_copies_them(make_sim, started, send_and_wait, screen_text):
     sim = make_sim(RETRY_ONCE)
     app = _api_app(sim)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -64,9 +67,10 @@ async def test_failed_attempt_shows_request_and_response_and_copies_them(
         assert argv[argv.index("-H") + 1] == "x-api-key: $ANTHROPIC_API_KEY"
         assert json.loads(argv[argv.index("-d") + 1]) == request["body"]
 
-        for tab in ("attempt-request-tab", "attempt-response-tab", "attempt-text-tab"):
-            detail.query_one("TabbedContent").active = tab
-            await pilot.pause()
+        tabs = detail.query_one("TabbedContent")
+        for tab in ("attempt-request-tab", "attempt-response-tab"):  # the arrows move between tabs
+            await pilot.press("right")
+            assert tabs.active == tab
             assert MARKER not in screen_text(app)
         await pilot.press("escape")
         assert app.screen is screen
@@ -96,3 +100,45 @@ async def test_replayed_session_shows_the_same_request(make_app, started, send_a
         replayed = await _open_attempt(pilot, screen, row=0)
         assert replayed.query_one("#request-text").text == live
         assert replayed.query_one("#response-text").text.startswith("HTTP 529\n")
+
+
+SENT = {
+    "method": "POST",
+    "url": "https://api.anthropic.com/v1/messages",
+    "headers": {
+        "accept": "application/json",
+        "anthropic-version": "2023-06-01",
+        "authorization": "Bearer sk-ant-…1234",
+        "content-type": "application/json",
+    },
+    "body": {
+        "model": "claude-sonnet-4-6",
+        "max_tokens": 1024,
+        "messages": [{"role": "user", "content": "Explain exponential backoff"}],
+        "stream": True,
+    },
+}
+OVERLOADED_HEADERS = {"request-id": "req_sim_000001", "retry-after": "2", "x-should-retry": "true"}
+
+
+@pytest.mark.parametrize("tab", ["request", "response"])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_inspector_snapshots(snap_compare, snapshot_app, size, tab):
+    failed = AttemptError(t=0.3, attempt=1, failure=OVERLOADED, duration=0.3, request=SENT)
+    failed = replace(failed, response_headers=OVERLOADED_HEADERS)
+    events = [failed if e.type == "attempt_error" else e for e in synthetic_states()["done"]]
+
+    async def drive(pilot):
+        await play(pilot, events)
+        detail = await _open_attempt(pilot, pilot.app.main_screen, row=0)
+        detail.query_one("TabbedContent").active = f"attempt-{tab}-tab"
+        await pilot.pause()
+
+    assert snap_compare(snapshot_app(), terminal_size=size, run_before=drive)
+
+
+def test_the_readme_names_every_inspector_key():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for binding in AttemptDetail.BINDINGS:
+        keys = ", ".join(f"`{key}`" for key in binding.key.split(","))  # type: ignore[union-attr]
+        assert f"| {keys} | " in readme and f"| `{binding.id}` |" in readme, binding.id  # type: ignore[union-attr]
