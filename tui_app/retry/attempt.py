@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 from .classify import ratelimit_headers
 from .events import FirstToken, TextDelta, ThinkingDelta
 from .failures import MalformedResponse, TruncatedResponse
-from .outcome import AttemptOutcome, Finish, json_kind, request_kwargs, response_started, succeeded, token_count
+from .outcome import (
+    AttemptOutcome,
+    Finish,
+    failed_before_response,
+    json_kind,
+    request_kwargs,
+    response_started,
+    succeeded,
+    token_count,
+)
 from .whole import whole_attempt
 
 if TYPE_CHECKING:
@@ -49,10 +58,14 @@ async def run_attempt(
     and ``TruncatedResponse`` for a body that ends before the answer does; the runner
     classifies both kinds of attempt's failures the same way.
     """
-    if request.stream:
-        await _stream_attempt(client, request, attempt, carried, out, emit=emit, now=now)
-    else:
-        await whole_attempt(client, request, attempt, carried, out, emit=emit, now=now)
+    try:
+        if request.stream:
+            await _stream_attempt(client, request, attempt, carried, out, emit=emit, now=now)
+        else:
+            await whole_attempt(client, request, attempt, carried, out, emit=emit, now=now)
+    except Exception as exc:  # noted for the inspector, then raised on for the runner to classify
+        failed_before_response(out, exc)
+        raise
 
 
 async def _stream_attempt(
@@ -67,7 +80,7 @@ async def _stream_attempt(
     stream = await client.messages.create(**request_kwargs(request, carried), stream=True)
     async with stream:
         headers = stream.response.headers
-        response_started(out, attempt, headers, ratelimit_headers(headers), emit=emit, now=now)
+        response_started(out, attempt, stream.response, ratelimit_headers(headers), emit=emit, now=now)
         try:
             end = await _read_events(stream, attempt, out, started, emit=emit, now=now)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:

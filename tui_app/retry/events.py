@@ -84,6 +84,14 @@ class ResponseStart(Event):
     request_id: str | None = None
     ratelimit: dict[str, str] = field(default_factory=dict)
     """``anthropic-ratelimit-*`` headers of this response."""
+    status: int | None = None
+    """The response's HTTP status (None in records from before the inspector)."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """The headers that explain a retry (request-id, retry-after, retry-after-ms,
+    x-should-retry, anthropic-ratelimit-*), for the request inspector."""
+    request: dict[str, Any] | None = None
+    """The request as the SDK sent it: ``{"method", "url", "headers", "body"}``, the key
+    headers masked (:mod:`.wire`). None when unknown (older records, test fakes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +128,11 @@ class AttemptError(Event):
     duration: float = 0.0
     partial_text: str = ""
     """Text this attempt streamed before failing (discarded from the answer, kept here)."""
+    request: dict[str, Any] | None = None
+    """The request as sent, when the attempt failed before its ``response_start`` (which
+    carries it otherwise): as :attr:`ResponseStart.request`."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """The error response's headers worth showing, when it failed before ``response_start``."""
 
     def to_dict(self) -> dict[str, Any]:
         out = Event.to_dict(self)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import wire
 from .events import Event, ResponseStart, Success
 from .failures import MalformedResponse
 
@@ -39,6 +40,10 @@ class AttemptOutcome:
     """True once the response headers arrived (a failure then is "mid-stream")."""
     result: Success | None = None
     failure: Failure | None = None
+    request: dict[str, Any] | None = None
+    """The request as sent (:func:`.wire.request_record`), once the SDK's objects told it."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """The failed response's headers worth showing (:func:`.wire.response_headers`)."""
 
     @property
     def text(self) -> str:
@@ -68,13 +73,35 @@ def request_kwargs(request: Request, carried: str) -> dict[str, Any]:
 
 
 def response_started(
-    out: AttemptOutcome, attempt: int, headers: Mapping[str, str], limits: dict[str, str], *, emit: Emit, now: Now
+    out: AttemptOutcome, attempt: int, response: Any, limits: dict[str, str], *, emit: Emit, now: Now
 ) -> None:
-    """The headers arrived: note the request id and emit ``response_start`` with ``limits``
-    (the rate-limit headers, read by the caller: a bug there is found where it is called)."""
+    """The headers of ``response`` (the stream's ``httpx2.Response``, or the SDK's
+    ``AsyncAPIResponse`` without streaming) arrived: note the request id and
+    emit ``response_start`` with ``limits`` (the rate-limit headers, read by the caller: a
+    bug there is found where it is called) and the exchange for the inspector."""
+    headers: Mapping[str, str] = response.headers
     out.request_id = headers.get("request-id")
     out.mid_stream = True
-    emit(ResponseStart(t=now(), attempt=attempt, request_id=out.request_id, ratelimit=limits))
+    sent = getattr(response, "http_request", None) or getattr(response, "request", None)
+    out.request = wire.request_record(sent)
+    emit(
+        ResponseStart(
+            t=now(),
+            attempt=attempt,
+            request_id=out.request_id,
+            ratelimit=limits,
+            status=getattr(response, "status_code", None),
+            response_headers=wire.response_headers(headers),
+            request=out.request,
+        )
+    )
+
+
+def failed_before_response(out: AttemptOutcome, exc: BaseException) -> None:
+    """Note the request (and the error response's headers) an SDK exception carries, for an
+    attempt that failed before its ``response_start`` told them."""
+    if not out.mid_stream:
+        out.request, _status, out.response_headers = wire.exchange_of(exc)
 
 
 @dataclass(frozen=True, slots=True)

@@ -318,6 +318,8 @@ class RetryRun:
                 failure=failure,
                 duration=self._now() - started,
                 partial_text=outcome.text,
+                request=None if outcome.mid_stream else outcome.request,
+                response_headers=outcome.response_headers,
             )
         )
         return failure, outcome.text

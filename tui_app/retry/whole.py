@@ -42,7 +42,7 @@ async def whole_attempt(
     # body is ours to read, so a cut-off body is not mistaken for a failed connection.
     async with client.messages.with_streaming_response.create(**request_kwargs(request, carried)) as response:
         headers = response.headers
-        response_started(out, attempt, headers, ratelimit_headers(headers), emit=emit, now=now)
+        response_started(out, attempt, response, ratelimit_headers(headers), emit=emit, now=now)
         try:
             body: bytes = await response.read()
         except httpx2.RemoteProtocolError as exc:

@@ -9,8 +9,8 @@ attempt's details and partial text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.containers import Vertical
 from textual.message import Message
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after
     from textual.app import ComposeResult
     from textual.widgets import DataTable
 
-    from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, Success, TextDelta
+    from ....retry.events import AttemptError, AttemptStart, Cancelled, Event, ResponseStart, Success, TextDelta
     from ....retry.failures import Failure
     from ...run_state import RunState
 
@@ -56,6 +56,12 @@ class AttemptRecord:
     """What this attempt streamed: the answer, or the partial text a failure discarded."""
     fallback_reason: str = ""
     """Why this attempt uses the next model of the fallback chain ("" when it does not)."""
+    request: dict[str, Any] | None = None
+    """The request as sent, key masked (from ``response_start`` or ``attempt_error``)."""
+    status: int | None = None
+    """The response's HTTP status, once one came."""
+    response_headers: dict[str, str] = field(default_factory=dict)
+    """The response's headers that explain a retry (request-id, retry-after, rate limits...)."""
 
 
 class AttemptsPanel(Vertical):
@@ -127,9 +133,10 @@ class AttemptsPanel(Vertical):
             previous = self.records.get(start.attempt - 1)
             if start.fallback_reason and previous is not None:  # the row that made the chain move on
                 self._update(previous.number, outcome=f"{previous.outcome} → {start.model}")
-        elif kind in ("response_start", "first_token"):
-            outcome = "streaming" if kind == "first_token" else "waiting"
-            self._update(event.attempt, request_id=getattr(event, "request_id", None), outcome=outcome)  # type: ignore[attr-defined]
+        elif kind == "response_start":
+            self._responded(cast("ResponseStart", event))
+        elif kind == "first_token":
+            self._update(event.attempt, outcome="streaming")  # type: ignore[attr-defined]
         elif kind == "attempt_error":
             self._failed(cast("AttemptError", event))
         elif kind == "success":
@@ -139,6 +146,13 @@ class AttemptsPanel(Vertical):
             record = self.records.get(cancelled.attempt)
             if cancelled.during == "request" and record is not None:
                 self._update(cancelled.attempt, duration=cancelled.t - record.start, outcome="cancelled")
+
+    def _responded(self, event: ResponseStart) -> None:
+        record = self.records.get(event.attempt)
+        if record is not None:
+            record.request, record.status = event.request, event.status
+            record.response_headers = event.response_headers
+        self._update(event.attempt, request_id=event.request_id, outcome="waiting")
 
     def _succeeded(self, event: Success) -> None:
         record = self.records.get(event.attempt)
@@ -168,6 +182,10 @@ class AttemptsPanel(Vertical):
         record = self.records[event.attempt]
         failure = event.failure
         record.failure, record.error, record.text = failure, event, event.partial_text
+        if event.request is not None:  # failed before its response_start: the error carries it
+            record.request, record.response_headers = event.request, event.response_headers
+        if failure is not None and failure.status is not None and record.status is None:
+            record.status = failure.status
         outcome = _failure_outcome(failure) if failure else "failed"
         self._update(
             event.attempt,
