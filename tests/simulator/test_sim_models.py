@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import anthropic
@@ -9,6 +10,7 @@ import pytest
 from anthropic.types import ModelInfo
 
 from tui_app import capabilities
+from tui_app.simulator import ScenarioError, load_scenario, scenario_from_dict
 from tui_app.simulator.answers import answer_for, input_tokens_for
 from tui_app.simulator.catalog import entry_for
 
@@ -93,3 +95,51 @@ def test_a_scenario_model_gets_the_catalogue_defaults_and_no_capabilities(make_s
     assert ModelInfo.model_validate(info).lifecycle == "active"
     assert info["capabilities"] is None  # not in the capabilities table: nothing claimed, nothing checked
     assert info["display_name"] == "My Local Model"
+
+
+PER_MODEL = """
+name = "tuned"
+tokens_per_second = 50
+[per_model."fast-model"]
+tokens_per_second = 0
+ttft = 0.0
+thinking = "always"
+thinking_chars = 120
+[per_model."slow-model"]
+ttft = 1.5
+"""
+
+
+def test_per_model_tables_override_the_scenario_wide_speed_ttft_and_thinking(tmp_path) -> None:
+    path = tmp_path / "tuned.toml"
+    path.write_text(PER_MODEL)
+    scenario = load_scenario(path)
+    fast, slow, other = (scenario.for_model(m) for m in ("fast-model", "slow-model", MODEL))
+    assert (fast.tokens_per_second, fast.ttft, fast.thinking, fast.thinking_chars) == (0.0, 0.0, "always", 120)
+    assert (slow.tokens_per_second, slow.ttft, slow.thinking) == (50.0, 1.5, "requested")
+    assert other == scenario
+    assert scenario.served_models == ("fast-model", "slow-model")
+    assert scenario_from_dict(scenario.to_dict()) == scenario  # round-trips
+
+
+async def test_a_per_model_thinking_reaches_the_sdk_for_that_model_only(make_sim, sdk) -> None:
+    sim = make_sim({"name": "t", "per_model": {"thinker": {"thinking": "always", "thinking_chars": 80}}})
+    thought = await sdk(sim).create(model="thinker")
+    plain = await sdk(sim).create()
+    assert [b.type for b in thought.content] == ["thinking", "text"]
+    assert thought.content[0].signature  # type: ignore[union-attr]
+    assert [b.type for b in plain.content] == ["text"]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"m": {"speed": 3}}, "per_model.m.speed: unknown key"),
+        ({"m": {"thinking": "sometimes"}}, "per_model.m.thinking: unknown value 'sometimes'"),
+        ({"m": {"ttft": -1}}, "per_model.m.ttft: must be a number >= 0"),
+        ({"m": 3}, "per_model.m: must be a table"),
+    ],
+)
+def test_a_bad_per_model_table_is_one_line_naming_the_field(table, message) -> None:
+    with pytest.raises(ScenarioError, match=re.escape(message)):
+        scenario_from_dict({"per_model": table})

@@ -17,6 +17,9 @@ schema. Schema (every key optional)::
                                      # the request turns it off, as models that think by
                                      # default do), "never"
     thinking_chars = 400             # length of that thinking
+    [per_model."claude-haiku-4-5"]   # for requests naming this model (served, like
+    tokens_per_second = 97           # `models`): its own speed, ttft, thinking and
+    ttft = 1.3                       # thinking_chars, over the scenario-wide values
     then = "happy"                   # when steps run out: "happy" | "repeat" | "last"
     [[steps]]                        # attempt 1, 2, ... get steps[0], steps[1], ...
     fault = "status"
@@ -38,7 +41,7 @@ import json
 import random
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +74,9 @@ _TOP_KEYS = {
     "random",
     "thinking",
     "thinking_chars",
+    "per_model",
 }
+_TUNING_KEYS = ("tokens_per_second", "ttft", "thinking", "thinking_chars")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,19 @@ class Scenario:
     thinking: str = "requested"
     """When answers think first (see the module doc): requested, always or never."""
     thinking_chars: int = DEFAULT_THINKING_CHARS
+    per_model: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    """Per model id, the fields (of ``tokens_per_second``, ``ttft``, ``thinking``,
+    ``thinking_chars``) that requests naming it get instead of the scenario-wide ones."""
+
+    @property
+    def served_models(self) -> tuple[str, ...]:
+        """Model ids served besides the SDK's: ``models``, then those ``per_model`` tunes."""
+        return tuple(dict.fromkeys([*self.models, *(model for model, _ in self.per_model)]))
+
+    def for_model(self, model: str) -> Scenario:
+        """This scenario as a request naming ``model`` plays it (its ``per_model`` fields applied)."""
+        tuned = dict(self.per_model).get(model)
+        return replace(self, **dict(tuned)) if tuned else self
 
     def thinking_for(self, requested: str | None) -> int:
         """Characters of thinking for a request whose ``thinking.type`` is ``requested``."""
@@ -125,6 +143,8 @@ class Scenario:
             out["thinking"] = self.thinking
         if self.thinking_chars != DEFAULT_THINKING_CHARS:
             out["thinking_chars"] = self.thinking_chars
+        if self.per_model:
+            out["per_model"] = {model: dict(fields) for model, fields in self.per_model}
         if self.then != "random":
             out["then"] = self.then
         out["steps"] = [s.to_dict() for s in self.steps]
@@ -166,8 +186,41 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     thinking_chars = data.get("thinking_chars", DEFAULT_THINKING_CHARS)
     if not isinstance(thinking_chars, int) or isinstance(thinking_chars, bool) or thinking_chars < 1:
         raise FieldError("thinking_chars", f"must be a whole number >= 1, not {thinking_chars!r}", "e.g. 400")
-    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars)
+    per_model = _per_model(data.get("per_model", {}))
+    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars, per_model)
     return Scenario(name, description, steps, then, choices, *fields)
+
+
+def _per_model(data: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """``[per_model."ID"]`` tables, each checked like the scenario-wide keys it overrides."""
+    if not isinstance(data, Mapping):
+        raise FieldError("per_model", "must be a table of model ids", '[per_model."my-model"] then its keys')
+    out = []
+    for model, table in data.items():
+        where = f"per_model.{model}"
+        if not isinstance(table, Mapping):
+            raise FieldError(where, "must be a table", "tokens_per_second = 90, ttft = 1.2, ...")
+        fields: list[tuple[str, Any]] = []
+        for key, value in table.items():
+            if key not in _TUNING_KEYS:
+                raise FieldError(f"{where}.{key}", "unknown key", "allowed: " + ", ".join(_TUNING_KEYS))
+            fields.append((key, _tuning(key, value, f"{where}.{key}")))
+        out.append((str(model), tuple(fields)))
+    return tuple(out)
+
+
+def _tuning(key: str, value: object, where: str) -> Any:
+    if key == "tokens_per_second":
+        return 0.0 if value == 0 and not isinstance(value, bool) else positive_number(value, where, "0 or e.g. 30")
+    if key == "ttft":
+        return non_negative_number(value, where)
+    if key == "thinking":
+        if value not in THINKING_MODES:
+            raise FieldError(where, f"unknown value {value!r}", "use one of: " + ", ".join(THINKING_MODES))
+        return value
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FieldError(where, f"must be a whole number >= 1, not {value!r}", "e.g. 400")
+    return value
 
 
 def _string(data: Mapping[str, Any], key: str, default: str) -> str:

@@ -254,11 +254,11 @@ class SimulatorServer:
                 await self._messages(reply, request, record)
             elif route == ("GET", "/v1/models"):
                 check_auth(request.headers)
-                await reply.send_json(200, models_page(self.scenario.models, self.today()))
+                await reply.send_json(200, models_page(self.scenario.served_models, self.today()))
             elif request.method == "GET" and request.path.startswith("/v1/models/"):
                 check_auth(request.headers)
                 model = request.path.removeprefix("/v1/models/")
-                await reply.send_json(200, model_info(model, self.scenario.models, self.today()))
+                await reply.send_json(200, model_info(model, self.scenario.served_models, self.today()))
             else:
                 raise ApiError(404, "not_found_error", f"{request.method} {request.path}: no such endpoint")
         except ApiError as err:
@@ -278,11 +278,12 @@ class SimulatorServer:
             reply.conn.keep_alive = False
         try:
             check_auth(request.headers)
-            parsed = parse_messages_body(request.json(), self.scenario.models, self.today())
-            thinking = self.scenario.thinking_for(parsed.thinking)
-            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars, thinking_chars=thinking)
-            reply.tokens_per_second = self.scenario.tokens_per_second
-            reply.ttft = self.scenario.ttft
+            parsed = parse_messages_body(request.json(), self.scenario.served_models, self.today())
+            played = self.scenario.for_model(parsed.model)
+            thinking = played.thinking_for(parsed.thinking)
+            plan = AnswerPlan.build(parsed, self.attempts, played.answer_chars, thinking_chars=thinking)
+            reply.tokens_per_second = played.tokens_per_second
+            reply.ttft = played.ttft
             answer = respond_recorded if step.fault == RECORDED else respond
             await answer(reply, plan, step, stream=parsed.stream)
         finally:
