@@ -143,3 +143,18 @@ async def test_a_per_model_thinking_reaches_the_sdk_for_that_model_only(make_sim
 def test_a_bad_per_model_table_is_one_line_naming_the_field(table, message) -> None:
     with pytest.raises(ScenarioError, match=re.escape(message)):
         scenario_from_dict({"per_model": table})
+
+
+def test_the_live_scenario_streams_each_model_at_its_speed_in_the_advisors_table() -> None:
+    from tui_app.advisor import speed_for
+
+    live = load_scenario("live")
+    for model in ("claude-sonnet-4-6", "claude-haiku-4-5", MODEL):  # MODEL: by its family's entry
+        speed = speed_for(model)
+        assert speed is not None
+        played = live.for_model(model)
+        assert (played.tokens_per_second, played.ttft) == (speed.tokens_per_second, speed.ttft) != (0.0, 0.0)
+    assert live.for_model("not-a-claude").tokens_per_second == 0  # no entry: as fast as possible
+    assert load_scenario("happy").for_model(MODEL).tokens_per_second == 0  # the fast mode
+    tuned = scenario_from_dict({"speeds": "table", "per_model": {MODEL: {"ttft": 0.0}}})
+    assert tuned.for_model(MODEL).ttft == 0.0  # a per_model speed wins over the table

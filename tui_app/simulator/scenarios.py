@@ -17,6 +17,9 @@ schema. Schema (every key optional)::
                                      # the request turns it off, as models that think by
                                      # default do), "never"
     thinking_chars = 400             # length of that thinking
+    speeds = "scenario"              # "table": a model with no per_model speed streams at
+                                     # its speed and TTFT in the advisor's table
+                                     # (assets/model_speeds.toml), as people would see it
     [per_model."claude-haiku-4-5"]   # for requests naming this model (served, like
     tokens_per_second = 97           # `models`): its own speed, ttft, thinking and
     ttft = 1.3                       # thinking_chars, over the scenario-wide values
@@ -50,6 +53,7 @@ from .steps import HAPPY, FieldError, ScenarioError, Step, non_negative_number, 
 
 BUILTIN_SCENARIOS: tuple[str, ...] = (
     "happy",
+    "live",
     "529-then-ok",
     "overload-storm",
     "rate-limited",
@@ -75,7 +79,9 @@ _TOP_KEYS = {
     "thinking",
     "thinking_chars",
     "per_model",
+    "speeds",
 }
+SPEED_SOURCES = ("scenario", "table")
 _TUNING_KEYS = ("tokens_per_second", "ttft", "thinking", "thinking_chars")
 
 
@@ -102,6 +108,8 @@ class Scenario:
     per_model: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     """Per model id, the fields (of ``tokens_per_second``, ``ttft``, ``thinking``,
     ``thinking_chars``) that requests naming it get instead of the scenario-wide ones."""
+    speeds: str = "scenario"
+    """``table``: a model's speed and TTFT come from the advisor's table (unless ``per_model`` sets them)."""
 
     @property
     def served_models(self) -> tuple[str, ...]:
@@ -110,8 +118,13 @@ class Scenario:
 
     def for_model(self, model: str) -> Scenario:
         """This scenario as a request naming ``model`` plays it (its ``per_model`` fields applied)."""
-        tuned = dict(self.per_model).get(model)
-        return replace(self, **dict(tuned)) if tuned else self
+        fields = dict(dict(self.per_model).get(model, ()))
+        if self.speeds == "table" and not {"tokens_per_second", "ttft"} & fields.keys():
+            from ..advisor import speed_for
+
+            if (speed := speed_for(model)) is not None:
+                fields |= {"tokens_per_second": speed.tokens_per_second, "ttft": speed.ttft}
+        return replace(self, **fields) if fields else self
 
     def thinking_for(self, requested: str | None) -> int:
         """Characters of thinking for a request whose ``thinking.type`` is ``requested``."""
@@ -127,6 +140,8 @@ class Scenario:
             raise FieldError("then", f"{self.then!r} cannot be combined with [[random]]", "remove `then`")
         if not self.random and self.then not in THEN_MODES:
             raise FieldError("then", f"unknown value {self.then!r}", "use one of: " + ", ".join(THEN_MODES))
+        if self.speeds not in SPEED_SOURCES:
+            raise FieldError("speeds", f"unknown value {self.speeds!r}", "use one of: " + ", ".join(SPEED_SOURCES))
         if self.thinking not in THINKING_MODES:
             raise FieldError("thinking", f"unknown value {self.thinking!r}", "use one of: " + ", ".join(THINKING_MODES))
 
@@ -143,6 +158,8 @@ class Scenario:
             out["thinking"] = self.thinking
         if self.thinking_chars != DEFAULT_THINKING_CHARS:
             out["thinking_chars"] = self.thinking_chars
+        if self.speeds != "scenario":
+            out["speeds"] = self.speeds
         if self.per_model:
             out["per_model"] = {model: dict(fields) for model, fields in self.per_model}
         if self.then != "random":
@@ -187,7 +204,8 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     if not isinstance(thinking_chars, int) or isinstance(thinking_chars, bool) or thinking_chars < 1:
         raise FieldError("thinking_chars", f"must be a whole number >= 1, not {thinking_chars!r}", "e.g. 400")
     per_model = _per_model(data.get("per_model", {}))
-    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars, per_model)
+    speeds = _string(data, "speeds", "scenario")
+    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars, per_model, speeds)
     return Scenario(name, description, steps, then, choices, *fields)
 
 
