@@ -158,3 +158,15 @@ def test_the_live_scenario_streams_each_model_at_its_speed_in_the_advisors_table
     assert load_scenario("happy").for_model(MODEL).tokens_per_second == 0  # the fast mode
     tuned = scenario_from_dict({"speeds": "table", "per_model": {MODEL: {"ttft": 0.0}}})
     assert tuned.for_model(MODEL).ttft == 0.0  # a per_model speed wins over the table
+
+
+async def test_thinking_model_mode_thinks_when_the_model_thinks_by_default(make_sim, sdk) -> None:
+    table = capabilities.from_table(MODEL)
+    assert table is not None and table.thinks_by_default  # the default model thinks by default
+    sim = make_sim({"name": "t", "thinking": "model"})
+    unasked = await sdk(sim).create()
+    off = await sdk(sim).create(thinking={"type": "disabled"})
+    assert [b.type for b in unasked.content] == ["thinking", "text"]
+    assert [b.type for b in off.content] == ["text"]
+    assert load_scenario("live").thinking == "model"
+    assert load_scenario("happy").thinking_for(None, MODEL) == 0  # only when asked

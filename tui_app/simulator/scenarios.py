@@ -13,7 +13,9 @@ schema. Schema (every key optional)::
                                      # the whole answer at tokens_per_second)
     models = ["my-model"]            # extra model ids accepted besides the SDK's known ones
     thinking = "requested"           # when answers think first: "requested" (the request's
-                                     # thinking is enabled or adaptive), "always" (unless
+                                     # thinking is enabled or adaptive), "model" (that, or
+                                     # no thinking sent to a model that thinks by default
+                                     # per assets/model_capabilities.toml), "always" (unless
                                      # the request turns it off, as models that think by
                                      # default do), "never"
     thinking_chars = 400             # length of that thinking
@@ -65,7 +67,7 @@ BUILTIN_SCENARIOS: tuple[str, ...] = (
 """Names of the scenarios shipped in ``assets/scenarios/``, in picker order."""
 
 THEN_MODES = ("happy", "repeat", "last")
-THINKING_MODES = ("requested", "always", "never")
+THINKING_MODES = ("requested", "model", "always", "never")
 _TOP_KEYS = {
     "name",
     "description",
@@ -126,11 +128,17 @@ class Scenario:
                 fields |= {"tokens_per_second": speed.tokens_per_second, "ttft": speed.ttft}
         return replace(self, **fields) if fields else self
 
-    def thinking_for(self, requested: str | None) -> int:
-        """Characters of thinking for a request whose ``thinking.type`` is ``requested``."""
+    def thinking_for(self, requested: str | None, model: str = "") -> int:
+        """Characters of thinking for a request to ``model`` whose ``thinking.type`` is ``requested``
+        (``model`` mode: also without one, when the capabilities table says the model thinks by default)."""
         if self.thinking == "never" or requested in ("disabled", "between_tools"):
             return 0
         asked = requested in ("enabled", "adaptive")
+        if self.thinking == "model" and requested is None:
+            from ..capabilities import from_table
+
+            caps = from_table(model)
+            asked = caps is not None and caps.thinks_by_default is True
         return self.thinking_chars if asked or self.thinking == "always" else 0
 
     def __post_init__(self) -> None:

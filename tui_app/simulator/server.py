@@ -280,7 +280,7 @@ class SimulatorServer:
             check_auth(request.headers)
             parsed = parse_messages_body(request.json(), self.scenario.served_models, self.today())
             played = self.scenario.for_model(parsed.model)
-            thinking = played.thinking_for(parsed.thinking)
+            thinking = played.thinking_for(parsed.thinking, parsed.model)
             plan = AnswerPlan.build(parsed, self.attempts, played.answer_chars, thinking_chars=thinking)
             reply.tokens_per_second = played.tokens_per_second
             reply.ttft = played.ttft
