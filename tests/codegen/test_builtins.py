@@ -20,7 +20,8 @@ from .conftest import FAST, PROGRAMS, WAIT_TOLERANCE, announced_waits
 pytestmark = pytest.mark.timeout(900)
 
 
-@pytest.mark.parametrize("scenario", [s for s in BUILTIN_SCENARIOS if s != "chaos"])
+# live streams at real speeds (TTFT 1.2 s): under FAST's 0.5 s read timeout it fails by design.
+@pytest.mark.parametrize("scenario", [s for s in BUILTIN_SCENARIOS if s not in ("chaos", "live")])
 def test_builtin_scenario(compare, scenario):
     outcomes = compare(scenario, *FAST)
     for who, outcome in outcomes.items():

@@ -119,7 +119,7 @@ def test_what_the_model_does_not_take_is_refused_before_sending(run_sim, monkeyp
     assert (code, out, bodies) == (2, "", [])
     assert err.strip().splitlines() == [
         f"claude-tui run: --thinking is a budget of 4096 tokens, but {MODEL} takes no budget "
-        "(per the shipped table assets/model_capabilities.toml, checked 2026-12-02); "
+        "(per GET /v1/models); "  # the simulator lists the table's figures as capabilities
         'use "adaptive" (and an effort level for how much)'
     ]
     code, _out, err, bodies = run_sim("--effort", "max")

@@ -55,7 +55,7 @@ async def _until_complete(driver, prompt: str, *, seconds: float) -> list[str]:
 
 
 def test_every_builtin_is_covered() -> None:
-    assert set(EXPECTED) | {"chaos"} == set(BUILTIN_SCENARIOS)
+    assert set(EXPECTED) | {"chaos", "live"} == set(BUILTIN_SCENARIOS)  # live: real speeds, tested apart
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))

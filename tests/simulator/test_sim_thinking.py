@@ -99,7 +99,9 @@ def test_the_raw_stream_is_the_api_s_event_order(sim, raw, message_body) -> None
 def test_scenario_thinking_fields_are_checked_and_round_trip() -> None:
     scenario = scenario_from_dict({"thinking": "always", "thinking_chars": 80})
     assert scenario_from_dict(scenario.to_dict()) == scenario
-    with pytest.raises(ValueError, match=r"thinking: unknown value 'maybe' \(use one of: requested, always, never\)"):
+    with pytest.raises(
+        ValueError, match=r"thinking: unknown value 'maybe' \(use one of: requested, model, always, never\)"
+    ):
         scenario_from_dict({"thinking": "maybe"})
     with pytest.raises(ValueError, match="thinking_chars: must be a whole number >= 1"):
         scenario_from_dict({"thinking_chars": 0})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from textual.widgets import DataTable, Input, Select
 
 from tui_app.settings import DEFAULT_MODEL
@@ -181,7 +183,10 @@ async def _no_wait(_delay: float) -> None:
 async def test_a_deprecated_model_is_named_once_with_its_end_of_life(make_app, started, send_and_wait):
     from anthropic._data import DEPRECATED_MODELS
 
-    model, date = next(iter(DEPRECATED_MODELS.items()))
+    from tui_app.simulator.catalog import entry_for
+
+    today = datetime.now(UTC).date()  # past its end of life the simulator retires it: a 404
+    model, date = next((m, d) for m, d in DEPRECATED_MODELS.items() if entry_for(m).lifecycle(today) != "retired")
     app, _sim = make_app({**fast_scenario(), "models": [model]})  # served even if the table drops it
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await started(pilot)

@@ -8,13 +8,13 @@ SDK parses is defined in one place and the fault logic in :mod:`.respond` stays 
 from __future__ import annotations
 
 import time
-from collections import deque
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..retry.continuation import CONTINUE_INSTRUCTION
 from .answers import answer_for, input_tokens_for, signature_for, split_deltas, thinking_for
+from .catalog import entry_for
 from .sse import frame, text_delta_frame, thinking_delta_frame
 
 if TYPE_CHECKING:
@@ -72,10 +72,15 @@ class MessageRequest:
     budget_tokens: int | None = None
     """``thinking.budget_tokens`` of an ``enabled`` request: the most thinking it may get."""
     stop_sequences: tuple[str, ...] = ()
+    system: str = ""
+    """The system prompt's text: it shapes the answer, as a model's."""
+    input_tokens: int = 1
+    """The request's input tokens: the system prompt and every message, about four characters a token."""
 
 
-def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequest:
-    """Validate a request body the way the API does, naming the bad field."""
+def parse_messages_body(body: Any, extra_models: tuple[str, ...], today: date) -> MessageRequest:
+    """Validate a request body the way the API does, naming the bad field; ``today`` decides
+    which models are retired (a 404, as the API answers for them)."""
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_request_error", "body: must be a JSON object")
     model = body.get("model")
@@ -92,12 +97,39 @@ def parse_messages_body(body: Any, extra_models: tuple[str, ...]) -> MessageRequ
         raise ApiError(400, "invalid_request_error", "stream: must be a boolean")
     if model not in known_models() and model not in extra_models:
         raise ApiError(404, "not_found_error", f"model: {model}")
+    entry = entry_for(model)
+    if entry.lifecycle(today) == "retired":
+        raise ApiError(
+            404, "not_found_error", f"model: {model} was retired on {entry.retires_at} (use a current model)"
+        )
+    if max_tokens > entry.max_tokens:
+        raise ApiError(
+            400,
+            "invalid_request_error",
+            f"max_tokens: {max_tokens} > {entry.max_tokens}, which is the maximum allowed number of output tokens "
+            f"for {model}",
+        )
     thinking, budget = _thinking(body.get("thinking"), max_tokens)
     stops = body.get("stop_sequences", [])
     if not isinstance(stops, list) or not all(isinstance(stop, str) and stop for stop in stops):
         raise ApiError(400, "invalid_request_error", "stop_sequences: must be a list of non-empty strings")
+    system = _system_text(body.get("system"))
     prompt, written = _asked_text(messages), _continued_from(messages)
-    return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget, tuple(stops))
+    # Not checked against max_input_tokens: hostile-input tests send megabytes on purpose,
+    # and the context window is the listing's to say (GET /v1/models), not a fault to inject.
+    counted = input_tokens_for(system + "".join(_text_of(m) for m in messages))
+    return MessageRequest(model, max_tokens, prompt, stream, written, thinking, budget, tuple(stops), system, counted)
+
+
+def _system_text(system: object) -> str:
+    """``system`` as text: a string, or the text of its blocks (other shapes are a 400)."""
+    if system is None:
+        return ""
+    if isinstance(system, str):
+        return system
+    if isinstance(system, list) and all(isinstance(b, dict) for b in system):
+        return "".join(str(b.get("text", "")) for b in system if b.get("type") == "text")
+    raise ApiError(400, "invalid_request_error", "system: must be a string or a list of text blocks")
 
 
 THINKING_TYPES = ("enabled", "adaptive", "disabled", "between_tools")
@@ -171,7 +203,7 @@ class AnswerPlan:
     @classmethod
     def build(cls, req: MessageRequest, attempt: int, answer_chars: int, *, thinking_chars: int = 0) -> AnswerPlan:
         """``thinking_chars``: how much the model thinks first (0: not at all)."""
-        answer = answer_for(req.prompt, chars=answer_chars)
+        answer = answer_for(req.prompt, chars=answer_chars, system=req.system)
         if req.already_written and answer.startswith(req.already_written):
             answer = answer[len(req.already_written) :]  # go on where the cut-off answer stopped
         thoughts = split_deltas(thinking_for(req.prompt, chars=thinking_chars)) if thinking_chars else []
@@ -183,8 +215,7 @@ class AnswerPlan:
         room = req.max_tokens - len(thoughts)
         if len(deltas) > room:  # one delta = one output token
             deltas, stop, matched = deltas[:room], "max_tokens", None
-        tokens = input_tokens_for(req.prompt)
-        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, tokens, stop, tuple(thoughts), matched)
+        return cls(f"msg_sim_{attempt:06d}", req.model, deltas, req.input_tokens, stop, tuple(thoughts), matched)
 
     @property
     def text(self) -> str:
@@ -276,45 +307,66 @@ def _until_stop(answer: str, stops: tuple[str, ...]) -> tuple[str, str | None]:
     return answer[:at], stop
 
 
-def models_page(extra_models: tuple[str, ...]) -> dict[str, Any]:
-    """``GET /v1/models``: one page with every model, newest first like the API."""
-    ids = list(dict.fromkeys([*extra_models, *known_models()]))
-    data = [
-        {
-            "type": "model",
-            "id": model,
-            "display_name": model.replace("-", " ").title(),
-            "created_at": f"2025-{1 + i % 12:02d}-01T00:00:00Z",
-            "lifecycle": "active",
-        }
-        for i, model in enumerate(ids)
-    ]
+def model_ids(extra_models: tuple[str, ...]) -> list[str]:
+    """Every model the simulator serves: the scenario's own first, then the SDK's (newest first)."""
+    return list(dict.fromkeys([*extra_models, *known_models()]))
+
+
+def models_page(extra_models: tuple[str, ...], today: date) -> dict[str, Any]:
+    """``GET /v1/models``: one page with every model as the API lists it today (retired
+    ones included: the API keeps them in the catalogue with ``lifecycle`` "retired")."""
+    ids = model_ids(extra_models)
+    data = [entry_for(model).info(today) for model in ids]
     return {"data": data, "has_more": False, "first_id": ids[0], "last_id": ids[-1]}
 
 
+def model_info(model: str, extra_models: tuple[str, ...], today: date) -> dict[str, Any]:
+    """``GET /v1/models/{id}``: one model, or a 404 for an id the simulator does not serve."""
+    if model not in model_ids(extra_models):
+        raise ApiError(404, "not_found_error", f"model: {model}")
+    return entry_for(model).info(today)
+
+
 class RateLimits:
-    """Believable ``anthropic-ratelimit-*`` headers over a sliding one-minute window."""
+    """Believable ``anthropic-ratelimit-*`` headers over fixed one-minute windows.
+
+    As the API's: within a window ``remaining`` only counts down and the reset time stays
+    the same (the window's end); the window after it starts full again at the first
+    request it sees. A scripted 429 says "exhausted" with its own ``retry-after`` as reset.
+    """
+
+    WINDOW = 60.0
 
     def __init__(self) -> None:
-        self._window: deque[tuple[float, int]] = deque()
+        self._started: float | None = None
+        self._reset_at = ""
+        self._requests = 0
+        self._tokens = 0
 
     def reset(self) -> None:
-        self._window.clear()
+        self._started = None
+        self._requests = self._tokens = 0
+
+    def _window(self, now: float) -> None:
+        if self._started is None or now >= self._started + self.WINDOW:
+            self._started, self._requests, self._tokens = now, 0, 0
+            # A timestamp for people and SDKs, not a delay: wall clock is right here.
+            end = datetime.now(UTC) + timedelta(seconds=self.WINDOW)
+            self._reset_at = end.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def headers(
         self, tokens: int, *, count: bool = True, exhausted: bool = False, reset_in: float = 60.0
     ) -> list[tuple[str, str]]:
         """Headers for one response; ``count`` adds the request to the window first."""
-        now = time.monotonic()
+        self._window(time.monotonic())
         if count:
-            self._window.append((now, tokens))
-        while self._window and self._window[0][0] < now - 60:
-            self._window.popleft()
-        used_tokens = sum(t for _, t in self._window)
-        requests_left = 0 if exhausted else max(0, REQUESTS_LIMIT - len(self._window))
-        tokens_left = 0 if exhausted else max(0, TOKENS_LIMIT - used_tokens)
-        # A timestamp for people and SDKs, not a delay: wall clock is right here.
-        reset_at = (datetime.now(UTC) + timedelta(seconds=reset_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            self._requests += 1
+            self._tokens += tokens
+        requests_left = 0 if exhausted else max(0, REQUESTS_LIMIT - self._requests)
+        tokens_left = 0 if exhausted else max(0, TOKENS_LIMIT - self._tokens)
+        reset_at = self._reset_at
+        if exhausted:
+            reset_at = (datetime.now(UTC) + timedelta(seconds=reset_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
         return [
             ("anthropic-ratelimit-requests-limit", str(REQUESTS_LIMIT)),
             ("anthropic-ratelimit-requests-remaining", str(requests_left)),

@@ -19,6 +19,8 @@ from .scenarios import Scenario, load_scenario
 from .server import SimulatorServer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from .records import RecordedRequest
 
 _T = TypeVar("_T")
@@ -47,7 +49,8 @@ class Simulator:
     :class:`Scenario` (validated here, in the caller's thread: a bad one raises
     :class:`ScenarioError` before anything starts). ``port=0`` picks a free port.
     ``on_request`` is called on the simulator's thread after each API request is
-    answered (and for each refused attempt), e.g. to log it.
+    answered (and for each refused attempt), e.g. to log it. ``today`` is the date models'
+    lifecycles are judged by (default: the real date), e.g. to rehearse a retirement.
     """
 
     def __init__(
@@ -58,8 +61,9 @@ class Simulator:
         port: int = 0,
         host: str = "127.0.0.1",
         on_request: Callable[[RecordedRequest], None] | None = None,
+        today: date | None = None,
     ) -> None:
-        self._server = SimulatorServer(load_scenario(scenario), seed, on_request)
+        self._server = SimulatorServer(load_scenario(scenario), seed, on_request, today=today)
         self._host = host
         self._port = port
         self._loop: asyncio.AbstractEventLoop | None = None

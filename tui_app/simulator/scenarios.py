@@ -13,10 +13,18 @@ schema. Schema (every key optional)::
                                      # the whole answer at tokens_per_second)
     models = ["my-model"]            # extra model ids accepted besides the SDK's known ones
     thinking = "requested"           # when answers think first: "requested" (the request's
-                                     # thinking is enabled or adaptive), "always" (unless
+                                     # thinking is enabled or adaptive), "model" (that, or
+                                     # no thinking sent to a model that thinks by default
+                                     # per assets/model_capabilities.toml), "always" (unless
                                      # the request turns it off, as models that think by
                                      # default do), "never"
     thinking_chars = 400             # length of that thinking
+    speeds = "scenario"              # "table": a model with no per_model speed streams at
+                                     # its speed and TTFT in the advisor's table
+                                     # (assets/model_speeds.toml), as people would see it
+    [per_model."claude-haiku-4-5"]   # for requests naming this model (served, like
+    tokens_per_second = 97           # `models`): its own speed, ttft, thinking and
+    ttft = 1.3                       # thinking_chars, over the scenario-wide values
     then = "happy"                   # when steps run out: "happy" | "repeat" | "last"
     [[steps]]                        # attempt 1, 2, ... get steps[0], steps[1], ...
     fault = "status"
@@ -38,7 +46,7 @@ import json
 import random
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +55,7 @@ from .steps import HAPPY, FieldError, ScenarioError, Step, non_negative_number, 
 
 BUILTIN_SCENARIOS: tuple[str, ...] = (
     "happy",
+    "live",
     "529-then-ok",
     "overload-storm",
     "rate-limited",
@@ -58,7 +67,7 @@ BUILTIN_SCENARIOS: tuple[str, ...] = (
 """Names of the scenarios shipped in ``assets/scenarios/``, in picker order."""
 
 THEN_MODES = ("happy", "repeat", "last")
-THINKING_MODES = ("requested", "always", "never")
+THINKING_MODES = ("requested", "model", "always", "never")
 _TOP_KEYS = {
     "name",
     "description",
@@ -71,7 +80,11 @@ _TOP_KEYS = {
     "random",
     "thinking",
     "thinking_chars",
+    "per_model",
+    "speeds",
 }
+SPEED_SOURCES = ("scenario", "table")
+_TUNING_KEYS = ("tokens_per_second", "ttft", "thinking", "thinking_chars")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +107,38 @@ class Scenario:
     thinking: str = "requested"
     """When answers think first (see the module doc): requested, always or never."""
     thinking_chars: int = DEFAULT_THINKING_CHARS
+    per_model: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    """Per model id, the fields (of ``tokens_per_second``, ``ttft``, ``thinking``,
+    ``thinking_chars``) that requests naming it get instead of the scenario-wide ones."""
+    speeds: str = "scenario"
+    """``table``: a model's speed and TTFT come from the advisor's table (unless ``per_model`` sets them)."""
 
-    def thinking_for(self, requested: str | None) -> int:
-        """Characters of thinking for a request whose ``thinking.type`` is ``requested``."""
+    @property
+    def served_models(self) -> tuple[str, ...]:
+        """Model ids served besides the SDK's: ``models``, then those ``per_model`` tunes."""
+        return tuple(dict.fromkeys([*self.models, *(model for model, _ in self.per_model)]))
+
+    def for_model(self, model: str) -> Scenario:
+        """This scenario as a request naming ``model`` plays it (its ``per_model`` fields applied)."""
+        fields = dict(dict(self.per_model).get(model, ()))
+        if self.speeds == "table" and not {"tokens_per_second", "ttft"} & fields.keys():
+            from ..advisor import speed_for
+
+            if (speed := speed_for(model)) is not None:
+                fields |= {"tokens_per_second": speed.tokens_per_second, "ttft": speed.ttft}
+        return replace(self, **fields) if fields else self
+
+    def thinking_for(self, requested: str | None, model: str = "") -> int:
+        """Characters of thinking for a request to ``model`` whose ``thinking.type`` is ``requested``
+        (``model`` mode: also without one, when the capabilities table says the model thinks by default)."""
         if self.thinking == "never" or requested in ("disabled", "between_tools"):
             return 0
         asked = requested in ("enabled", "adaptive")
+        if self.thinking == "model" and requested is None:
+            from ..capabilities import from_table
+
+            caps = from_table(model)
+            asked = caps is not None and caps.thinks_by_default is True
         return self.thinking_chars if asked or self.thinking == "always" else 0
 
     def __post_init__(self) -> None:
@@ -109,6 +148,8 @@ class Scenario:
             raise FieldError("then", f"{self.then!r} cannot be combined with [[random]]", "remove `then`")
         if not self.random and self.then not in THEN_MODES:
             raise FieldError("then", f"unknown value {self.then!r}", "use one of: " + ", ".join(THEN_MODES))
+        if self.speeds not in SPEED_SOURCES:
+            raise FieldError("speeds", f"unknown value {self.speeds!r}", "use one of: " + ", ".join(SPEED_SOURCES))
         if self.thinking not in THINKING_MODES:
             raise FieldError("thinking", f"unknown value {self.thinking!r}", "use one of: " + ", ".join(THINKING_MODES))
 
@@ -125,6 +166,10 @@ class Scenario:
             out["thinking"] = self.thinking
         if self.thinking_chars != DEFAULT_THINKING_CHARS:
             out["thinking_chars"] = self.thinking_chars
+        if self.speeds != "scenario":
+            out["speeds"] = self.speeds
+        if self.per_model:
+            out["per_model"] = {model: dict(fields) for model, fields in self.per_model}
         if self.then != "random":
             out["then"] = self.then
         out["steps"] = [s.to_dict() for s in self.steps]
@@ -166,8 +211,42 @@ def _parse(data: object, default_name: str, source: str) -> Scenario:
     thinking_chars = data.get("thinking_chars", DEFAULT_THINKING_CHARS)
     if not isinstance(thinking_chars, int) or isinstance(thinking_chars, bool) or thinking_chars < 1:
         raise FieldError("thinking_chars", f"must be a whole number >= 1, not {thinking_chars!r}", "e.g. 400")
-    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars)
+    per_model = _per_model(data.get("per_model", {}))
+    speeds = _string(data, "speeds", "scenario")
+    fields = (answer_chars, float(tps), tuple(models), ttft, source, thinking, thinking_chars, per_model, speeds)
     return Scenario(name, description, steps, then, choices, *fields)
+
+
+def _per_model(data: object) -> tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]:
+    """``[per_model."ID"]`` tables, each checked like the scenario-wide keys it overrides."""
+    if not isinstance(data, Mapping):
+        raise FieldError("per_model", "must be a table of model ids", '[per_model."my-model"] then its keys')
+    out = []
+    for model, table in data.items():
+        where = f"per_model.{model}"
+        if not isinstance(table, Mapping):
+            raise FieldError(where, "must be a table", "tokens_per_second = 90, ttft = 1.2, ...")
+        fields: list[tuple[str, Any]] = []
+        for key, value in table.items():
+            if key not in _TUNING_KEYS:
+                raise FieldError(f"{where}.{key}", "unknown key", "allowed: " + ", ".join(_TUNING_KEYS))
+            fields.append((key, _tuning(key, value, f"{where}.{key}")))
+        out.append((str(model), tuple(fields)))
+    return tuple(out)
+
+
+def _tuning(key: str, value: object, where: str) -> Any:
+    if key == "tokens_per_second":
+        return 0.0 if value == 0 and not isinstance(value, bool) else positive_number(value, where, "0 or e.g. 30")
+    if key == "ttft":
+        return non_negative_number(value, where)
+    if key == "thinking":
+        if value not in THINKING_MODES:
+            raise FieldError(where, f"unknown value {value!r}", "use one of: " + ", ".join(THINKING_MODES))
+        return value
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FieldError(where, f"must be a whole number >= 1, not {value!r}", "e.g. 400")
+    return value
 
 
 def _string(data: Mapping[str, Any], key: str, default: str) -> str:

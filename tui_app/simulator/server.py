@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .api import AnswerPlan, ApiError, RateLimits, check_auth, models_page, parse_messages_body
+from .api import AnswerPlan, ApiError, RateLimits, check_auth, model_info, models_page, parse_messages_body
 from .http import MAX_HEADER_BYTES, BadRequest, Connection, Request, read_request
 from .recorded import RECORDED
 from .records import RecordedRequest
@@ -40,8 +41,17 @@ _RELISTEN_TRIES = 40
 class SimulatorServer:
     """State and logic of one simulator; every method runs on the simulator's loop."""
 
-    def __init__(self, scenario: Scenario, seed: int, on_request: Callable[[RecordedRequest], None] | None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int,
+        on_request: Callable[[RecordedRequest], None] | None,
+        *,
+        today: date | None = None,
+    ) -> None:
         self.scenario = scenario
+        self._today = today
+        """The date models' lifecycles are judged by (None: the real date, read per request)."""
         self.seed = seed
         self.on_request = on_request
         self.requests: list[RecordedRequest] = []
@@ -67,6 +77,10 @@ class SimulatorServer:
         deadline = time.monotonic() + timeout
         while self._answering and time.monotonic() < deadline:
             await asyncio.sleep(0.001)
+
+    def today(self) -> date:
+        """Today's date for models' lifecycles: the one given at construction, else the real one."""
+        return self._today or datetime.now(UTC).date()
 
     def elapsed(self) -> float:
         """Seconds since the server started (the request log's time base)."""
@@ -240,7 +254,11 @@ class SimulatorServer:
                 await self._messages(reply, request, record)
             elif route == ("GET", "/v1/models"):
                 check_auth(request.headers)
-                await reply.send_json(200, models_page(self.scenario.models))
+                await reply.send_json(200, models_page(self.scenario.served_models, self.today()))
+            elif request.method == "GET" and request.path.startswith("/v1/models/"):
+                check_auth(request.headers)
+                model = request.path.removeprefix("/v1/models/")
+                await reply.send_json(200, model_info(model, self.scenario.served_models, self.today()))
             else:
                 raise ApiError(404, "not_found_error", f"{request.method} {request.path}: no such endpoint")
         except ApiError as err:
@@ -260,11 +278,12 @@ class SimulatorServer:
             reply.conn.keep_alive = False
         try:
             check_auth(request.headers)
-            parsed = parse_messages_body(request.json(), self.scenario.models)
-            thinking = self.scenario.thinking_for(parsed.thinking)
-            plan = AnswerPlan.build(parsed, self.attempts, self.scenario.answer_chars, thinking_chars=thinking)
-            reply.tokens_per_second = self.scenario.tokens_per_second
-            reply.ttft = self.scenario.ttft
+            parsed = parse_messages_body(request.json(), self.scenario.served_models, self.today())
+            played = self.scenario.for_model(parsed.model)
+            thinking = played.thinking_for(parsed.thinking, parsed.model)
+            plan = AnswerPlan.build(parsed, self.attempts, played.answer_chars, thinking_chars=thinking)
+            reply.tokens_per_second = played.tokens_per_second
+            reply.ttft = played.ttft
             answer = respond_recorded if step.fault == RECORDED else respond
             await answer(reply, plan, step, stream=parsed.stream)
         finally:
