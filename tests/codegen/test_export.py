@@ -45,7 +45,7 @@ def test_the_exported_program_runs_like_the_session(cli, monkeypatch, capsys, tm
         code = run_program(path, (), None)
         out, err = capsys.readouterr()
         bodies = [r.body for r in sim.requests if r.path == "/v1/messages"]
-    assert (code, out, len(bodies)) == (0, answer_for(PROMPT), 2), err
+    assert (code, out, len(bodies)) == (0, answer_for(PROMPT, system="Be brief."), 2), err
     assert bodies[0]["system"] == "Be brief." and "stream" not in bodies[0]
 
 
