@@ -196,8 +196,8 @@ def _lane_runs(
             due = max(end_col, _col(segment.planned_end, span, width))
             kinds[end_col:due] = ["due"] * (due - end_col)
             end_col = due
-        if segment.label and end_col - start_col >= len(segment.label) + 2:
-            chars[start_col + 1 : start_col + 1 + len(segment.label)] = segment.label
+        if segment.label and end_col - start_col >= len(segment.label) + 3:  # clear of a ✗ at its start
+            chars[start_col + 2 : start_col + 2 + len(segment.label)] = segment.label
     for point in lane.segments:
         if point.kind in POINT_KINDS:
             col = min(_col(point.start, span, width), width - 1)

@@ -87,7 +87,7 @@ class AttemptTimeline(Widget):
         layout = self.model.layout(width, max(self.size.height - 2, 1), now)
         lines = [_lane_line(number, runs, layout) for number, runs in layout.lanes]
         lines.append(_axis_line(layout, width))
-        lines.append(_legend(width, deadline=layout.deadline_col is not None))
+        lines.append(_legend(width))
         return Content("\n").join(lines)
 
 
@@ -108,29 +108,25 @@ def _run(run: Run) -> Content | tuple[str, str]:
 
 
 def _axis_line(layout: Layout, width: int) -> Content:
-    """Tick labels at their columns; where the deadline is; lanes left out, if any."""
-    cells = [" "] * layout.bar_width
+    """Tick labels at their columns, then the deadline: its mark in its column with the word
+    after it when it is on the axis, else where it is ('deadline 60 s →') at the right."""
+    cells = [" "] * (width - layout.label_width)
     for col, label in layout.ticks:
         cells[col : col + len(label)] = label
-    axis = "".join(cells[: layout.bar_width])
-    left = f"+{layout.hidden}" if layout.hidden else ""
-    parts = [Content.styled(f"{left:<{layout.label_width}}", MUTED), Content.styled(axis, MUTED)]
-    note = layout.deadline_note
+    axis = Content.styled("".join(cells[: layout.bar_width]).rstrip(), MUTED)
+    note, at = layout.deadline_note, len(cells) - len(layout.deadline_note)
     if layout.deadline_col is not None:
         note = f"{DEADLINE_MARK} deadline"
-    tail = width - layout.label_width - layout.bar_width
-    if note and len(note) + 1 <= tail:
-        parts.append(Content.styled(f" {note}", DEADLINE))
-    elif note:  # no room after the axis: over its right end
-        text = Content.assemble(*parts).truncate(width - len(note) - 1, pad=True)
-        return Content.assemble(text, Content.styled(f" {note}", DEADLINE))
-    return Content.assemble(*parts)
+        at = min(layout.deadline_col, len(cells) - len(note))
+    left = f"+{layout.hidden}" if layout.hidden else ""
+    margin = Content.styled(f"{left:<{layout.label_width}}", MUTED)
+    if not note or at < 0:
+        return Content.assemble(margin, axis)
+    axis = axis.truncate(max(at - 1, 0), pad=True)
+    return Content.assemble(margin, axis, " " if at > 0 else "", Content.styled(note, DEADLINE))
 
 
-def _legend(width: int, *, deadline: bool) -> Content:
-    """What each colour means; the deadline's mark only when it is on the axis (else the
-    axis line says where it is)."""
+def _legend(width: int) -> Content:
+    """What each colour means (the axis line names the deadline's mark)."""
     chips = [Content.styled(f" {words} ", STYLES[kind]) for kind, words in LEGEND]
-    if deadline:
-        chips.append(Content.styled(f" {DEADLINE_MARK} deadline", DEADLINE))
     return Content.assemble(*chips).truncate(width, ellipsis=True)
