@@ -68,7 +68,8 @@ def test_while_live_the_open_segment_runs_to_now_and_a_wait_shows_what_is_left()
         ("backoff", col(0.3) + 1, col(1.0)),
         ("due", col(1.0), col(2.3)),
     ]
-    assert "retry-after" in "".join(r.text for r in runs)
+    text = "".join(r.text for r in runs)
+    assert "✗ retry-after·" in text and text.endswith("· 529 overloa…")  # the wait to come dotted; a third for words
 
 
 def test_text_deltas_change_nothing_once_the_attempt_streams():

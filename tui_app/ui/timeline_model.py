@@ -26,6 +26,8 @@ POINT_KINDS = frozenset({"failed", "cancelled"})
 """Moments, not spans: drawn as one cell on top of whatever the lane shows there."""
 POINT_MARKS = {"failed": "✗", "cancelled": "■"}
 DEADLINE_MARK = "┊"
+DUE_MARK = "·"
+"""The rest of a backoff still to wait: a dotted line, the plan rather than the past."""
 _BEFORE_TEXT = frozenset({"connecting", "waiting", "thinking"})
 
 
@@ -195,9 +197,10 @@ def _lane_runs(
         if segment.end is None and segment.planned_end is not None and segment.planned_end > end:
             due = max(end_col, _col(segment.planned_end, span, width))
             kinds[end_col:due] = ["due"] * (due - end_col)
+            chars[end_col:due] = DUE_MARK * (due - end_col)
             end_col = due
         if segment.label and end_col - start_col >= len(segment.label) + 3:  # clear of a ✗ at its start
-            chars[start_col + 2 : start_col + 2 + len(segment.label)] = segment.label
+            chars[start_col + 1 : start_col + 2 + len(segment.label)] = " " + segment.label
     for point in lane.segments:
         if point.kind in POINT_KINDS:
             col = min(_col(point.start, span, width), width - 1)

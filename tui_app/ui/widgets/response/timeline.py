@@ -36,7 +36,7 @@ STYLES: dict[RunKind, str] = {
     "due": "$warning",
 }
 """A colour per segment kind, from the theme: every built-in theme works. "due", the rest of
-a backoff still to wait, is a dotted line in the backoff's colour: the plan, not the past."""
+a backoff still to wait, is the model's dotted line in the backoff's colour."""
 LEGEND: tuple[tuple[RunKind, str], ...] = (
     ("connecting", "connect"),
     ("waiting", "wait"),
@@ -100,8 +100,6 @@ def _run(run: Run) -> Content | tuple[str, str]:
     if run.kind is None:
         return (run.text, DEADLINE if run.deadline else MUTED)
     style = STYLES[run.kind]
-    if run.kind == "due":
-        return (run.text.replace(" ", "·"), style)
     if run.deadline:  # the mark in the deadline's colour over the segment's background
         return (run.text, f"{DEADLINE} {style[style.index(' on ') :]}" if " on " in style else DEADLINE)
     return (run.text, style)
