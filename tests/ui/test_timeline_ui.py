@@ -76,6 +76,8 @@ async def test_t_swaps_the_table_and_the_timeline_on_a_narrow_terminal(snapshot_
         assert "┊ deadline" in lines[-2] and "think" in lines[-1]  # the axis, the legend
         await pilot.press("t")
         assert table.display and not timeline.display
+        await pilot.pause()
+        assert app.focused is table  # back where the user was
 
 
 async def test_t_hides_and_shows_the_timeline_beside_the_table_when_wide(snapshot_app):

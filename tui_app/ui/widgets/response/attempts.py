@@ -125,8 +125,17 @@ class AttemptsPanel(Vertical):
         return self._table
 
     def toggle_timeline(self) -> None:
-        """Wide: show or hide the timeline beside the table; narrow: swap it with the table."""
+        """Wide: show or hide the timeline beside the table; narrow: swap it with the table.
+
+        A table swapped out loses the focus; swapped back, it takes it again (when nothing
+        else took it), so ``t`` twice leaves the user where they were."""
         self.toggle_class("-swap")
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        table = self._table
+        if table is not None and table.display and self.screen.focused is None:
+            table.focus()
 
     def apply(self, event: Event) -> None:
         """Fold one event into the rows and the timeline."""
