@@ -152,6 +152,16 @@ KEYS: tuple[Key, ...] = (
         footer=False,
     ),
     Key(
+        "timeline",
+        "t",
+        "toggle_timeline",
+        "Timeline",
+        "Show or hide the attempts timeline (on a narrow terminal it takes the table's place), where no text field"
+        " has the focus (f5 first from the prompt).",
+        command="Show / hide the attempts timeline",
+        footer=False,
+    ),
+    Key(
         "backend",
         "ctrl+f",
         "switch_backend",

@@ -55,6 +55,10 @@ class MainScreen(Screen[None]):
         ("Settings (f3)", "Model, timeout preset and each timeout, retry policy; checked as you send."),
         ("Answer (f4)", "The streamed answer as Markdown, one turn after another."),
         ("Attempts (f5)", "Every attempt: start, duration, outcome, characters, request id; enter inspects one."),
+        (
+            "timeline (t)",
+            "Beside the table (wide) or in its place: each attempt's phases, failures, waits, the deadline.",
+        ),
         ("", "During a backoff: the countdown, why it waits, and the keys that steer the run."),
         ("status line", "Backend, model, preset, state, elapsed against the deadline, tokens and speed."),
     )
@@ -121,6 +125,7 @@ class MainScreen(Screen[None]):
             yield output
         attempts = AttemptsPanel(id="attempts")  # full width: its columns fit even at 80x24
         attempts.border_title = f"Attempts {self.keys['focus-attempts']}"
+        attempts.border_subtitle = f"{self.keys['timeline']}: timeline"
         yield attempts
         yield StatusLine(id="status")
         yield KeyFooter(compact=True)
@@ -382,6 +387,9 @@ class MainScreen(Screen[None]):
 
     def action_focus_answer(self) -> None:
         self.query_one(OutputPanel).focus()
+
+    def action_toggle_timeline(self) -> None:
+        self.query_one(AttemptsPanel).toggle_timeline()
 
     async def action_focus_attempts(self) -> None:
         await self.after_first_frame()

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
 from .... import present
 from ....safe_text import one_line, visible
 from ..table_cells import fit_columns, table_cell
+from .timeline import AttemptTimeline
 
 if TYPE_CHECKING:  # dispatch is on ``event.type``: the event classes load after the first frame
     from textual.app import ComposeResult
@@ -65,7 +66,18 @@ class AttemptRecord:
 
 
 class AttemptsPanel(Vertical):
-    """Live table of attempts plus the countdown and rate-limit lines under it."""
+    """Live table of attempts, the timeline beside it (wide terminals; in its place on narrow
+    ones when toggled), and the countdown and rate-limit lines under them."""
+
+    DEFAULT_CSS = """
+    AttemptsPanel > #attempts-row {
+        height: auto;
+    }
+    AttemptsPanel #attempt-table {
+        height: auto;
+    }
+    """
+    """The table and the timeline share a row as tall as the taller (app.tcss caps both)."""
 
     class Inspect(Message):
         """The user asked to see one attempt in full."""
@@ -80,10 +92,14 @@ class AttemptsPanel(Vertical):
         self._dirty: set[int] = set()
         self._table: DataTable[str] | None = None
         self._mounting = False
+        self.timeline = AttemptTimeline(id="timeline")
+        """Kept at hand: ``apply`` feeds it every event, a query each time would cost."""
         self.backoff_hint = ""
         """What the user can do during a wait (keys included), shown under the countdown."""
 
     def compose(self) -> ComposeResult:
+        with Horizontal(id="attempts-row"):
+            yield self.timeline
         yield Static("", id="countdown", markup=False)
         yield Static("", id="ratelimit", markup=False)
 
@@ -101,7 +117,7 @@ class AttemptsPanel(Vertical):
 
         table: DataTable[str] = DataTable(id="attempt-table", cursor_type="row", zebra_stripes=True)
         table.tooltip = "enter: inspect the attempt (failure details, partial text)"
-        await self.mount(table, before=0)
+        await self.query_one("#attempts-row").mount(table, before=0)
         for label, key in COLUMNS:
             table.add_column(label, key=key)
         self._table = table
@@ -114,8 +130,22 @@ class AttemptsPanel(Vertical):
         """The table, once mounted (see ``mount_table``)."""
         return self._table
 
+    def toggle_timeline(self) -> None:
+        """Wide: show or hide the timeline beside the table; narrow: swap it with the table.
+
+        A table swapped out loses the focus; swapped back, it takes it again (when nothing
+        else took it), so ``t`` twice leaves the user where they were."""
+        self.toggle_class("-swap")
+        self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        table = self._table
+        if table is not None and table.display and self.screen.focused is None:
+            table.focus()
+
     def apply(self, event: Event) -> None:
-        """Fold one event into the rows."""
+        """Fold one event into the rows and the timeline."""
+        self.timeline.apply(event)
         kind = event.type
         if kind == "text":
             delta = cast("TextDelta", event)
@@ -229,6 +259,7 @@ class AttemptsPanel(Vertical):
     def show_state(self, state: RunState, now: float) -> None:
         """The countdown (of a backoff, or of the read timeout while an attempt waits for a
         whole answer without streaming) and the last response's rate-limit headers."""
+        self.timeline.show(state.elapsed(now), live=state.live)
         left, read_left = state.backoff_left(now), state.read_timeout_left(now)
         countdown = self.query_one("#countdown", Static)
         countdown.display = read_left is not None or (left is not None and state.backoff is not None)
