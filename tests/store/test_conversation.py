@@ -53,3 +53,23 @@ def test_deleting_a_turn_unlinks_the_turns_after_it(tmp_path):
         two = _turn(store, "Q2", "A2", follows=one)
         store.delete_session(one)
         assert store.get_session(two).follows is None and turn_ids(store, two) == [two]
+
+
+def test_a_follow_ups_export_shows_the_conversation(tmp_path):
+    from tui_app.store.export import export_session
+
+    with SessionStore.open(tmp_path / "s.db") as store:
+        one = _turn(store, "Q1", "A1")
+        two = _turn(store, "Q2", "A2", follows=one)
+        detail, earlier = store.get_session(two), store.chain(two)[:-1]
+        md = export_session(detail, "md", earlier=earlier)
+        assert "## Conversation (1 earlier turn)" in md and f"### Turn 1 (session {one})" in md
+        assert md.index("Q1") < md.index("A1") < md.index("## Prompt") < md.index("Q2")
+        assert f"| Follows up | session {one} |" in md
+        import json
+
+        data = json.loads(export_session(detail, "json", earlier=earlier))
+        assert data["follows"] == one
+        assert data["conversation"] == [{"session": one, "prompt": "Q1", "answer": "A1", "status": "ok"}]
+        with pytest.raises(ValueError, match="follow-up turn's conversation is not written as code yet"):
+            export_session(detail, "python", earlier=earlier)

@@ -21,7 +21,7 @@ from ..store.filters import BACKENDS, STATUSES
 from . import parse_positive_int, write_out, write_output
 
 if TYPE_CHECKING:
-    from ..store.sessions import SessionStore, SessionSummary
+    from ..store.sessions import SessionDetail, SessionStore, SessionSummary
 
 EPILOG = """\
 Sessions are stored in sessions.db in the data directory (CLAUDE_TUI_DATA_DIR overrides it).
@@ -114,7 +114,9 @@ def _list(store: SessionStore, args: argparse.Namespace) -> int:
         return _fail(f"--{exc}")
     sessions = store.list_sessions(search=args.search, limit=args.limit, filters=filters)
     if args.json:
-        print(json.dumps([s.to_dict() for s in sessions], indent=2, ensure_ascii=False))
+        from ..store.export import with_cost
+
+        print(json.dumps([with_cost(s.to_dict()) for s in sessions], indent=2, ensure_ascii=False))
     elif not sessions:
         print("no sessions match" if args.search or filters.active else "no sessions recorded yet", file=sys.stderr)
     else:
@@ -156,15 +158,22 @@ def _local_time(created_at: str) -> str:
 def _show(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
-    write_out(export_session(store.get_session(args.id), "json" if args.json else "md"))
+    detail = store.get_session(args.id)
+    write_out(export_session(detail, "json" if args.json else "md", earlier=_earlier(store, detail)))
     return 0
+
+
+def _earlier(store: SessionStore, detail: SessionDetail) -> list[tuple[int, str, str | None, str]]:
+    """A follow-up's earlier turns, oldest first (none for a first turn)."""
+    return store.chain(detail.id)[:-1] if detail.follows is not None else []
 
 
 def _export(store: SessionStore, args: argparse.Namespace) -> int:
     from ..store.export import export_session
 
     try:
-        text = export_session(store.get_session(args.id), args.format, use_async=args.use_async)
+        detail = store.get_session(args.id)
+        text = export_session(detail, args.format, use_async=args.use_async, earlier=_earlier(store, detail))
     except ValueError as exc:  # e.g. no attempt to replay, or settings no program writes
         return _fail(f"session {args.id}: {exc}")
     problem = write_output(text, args.output)

@@ -91,3 +91,18 @@ def _price(entry: Any, where: str, path: Path) -> Price:
         if not isinstance(entry[key], str) or not entry[key].strip():
             raise ScenarioError(f"{path}: {where}.{key}: must say where the figure comes from / when")
     return Price(float(entry["input"]), float(entry["output"]), entry["source"], entry["date"])
+
+
+def answer_cost(model: str, input_tokens: int | None, output_tokens: int | None) -> tuple[float, Price] | None:
+    """What a recorded answer's tokens cost at ``model``'s price, with the price used; None
+    without tokens (no answer) or without a price. Only the answer's usage is recorded, so
+    a session's attempts that failed after their response started (billed too) are not in it."""
+    if input_tokens is None and output_tokens is None:
+        return None
+    try:
+        price = load_prices().price(model)
+    except ScenarioError:  # a broken price table of the user's: no cost, never a failure
+        return None
+    if price is None:
+        return None
+    return price.cost(input_tokens or 0, output_tokens or 0), price

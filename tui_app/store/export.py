@@ -26,18 +26,33 @@ from ..retry.events import (
 from . import backends
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .sessions import SessionDetail
+
+    Turns = Sequence[tuple[int, str, str | None, str]]
+    """Earlier turns as ``SessionStore.chain`` gives them: id, prompt, answer, status."""
 
 FORMATS = ("md", "json", "scenario", "python")
 
 
-def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False) -> str:
+def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False, earlier: Turns = ()) -> str:
     """``fmt`` is ``md``, ``json``, ``scenario`` (TOML replaying what the server did, see
-    :mod:`.as_scenario`) or ``python`` (:func:`as_python`); the text ends with a newline."""
+    :mod:`.as_scenario`) or ``python`` (:func:`as_python`); the text ends with a newline.
+    ``earlier``: a follow-up's earlier turns (``SessionStore.chain``), which md and json show
+    as the conversation."""
     if fmt == "json":
-        return json.dumps(detail.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        data = with_cost(detail.to_dict())
+        if earlier:
+            data["conversation"] = [
+                {"session": i, "prompt": prompt, "answer": answer, "status": status}
+                for i, prompt, answer, status in earlier
+            ]
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
-        return to_markdown(detail)
+        return to_markdown(detail, earlier)
+    if fmt == "python" and detail.follows is not None:
+        raise ValueError("a follow-up turn's conversation is not written as code yet: export its first turn")
     if fmt == "scenario":
         from .as_scenario import scenario_toml
 
@@ -62,10 +77,20 @@ def as_python(detail: SessionDetail, *, use_async: bool = False) -> str:
     return python_program(ProgramSpec.from_settings(detail.prompt, settings), use_async=use_async)
 
 
-def to_markdown(detail: SessionDetail) -> str:
+def with_cost(data: dict[str, Any]) -> dict[str, Any]:
+    """A session's JSON with ``cost_usd``: its answer's tokens at the price table's price
+    for its model (``null`` without an answer or a price)."""
+    from ..lab.prices import answer_cost
+
+    found = answer_cost(data["model"], data["input_tokens"], data["output_tokens"])
+    return {**data, "cost_usd": round(found[0], 6) if found else None}
+
+
+def to_markdown(detail: SessionDetail, earlier: Turns = ()) -> str:
     parts = [
         f"# Session {detail.id} — {detail.status}",
         _facts(detail),
+        *_conversation(earlier),
         "## Prompt",
         *([f"**System:**\n\n{_fenced(detail.system)}"] if detail.system else []),
         _fenced(detail.prompt),
@@ -79,6 +104,17 @@ def to_markdown(detail: SessionDetail) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _conversation(earlier: Turns) -> list[str]:
+    """A follow-up's earlier turns, each prompt and answer, before its own prompt."""
+    if not earlier:
+        return []
+    parts = [f"## Conversation ({len(earlier)} earlier turn{'s' if len(earlier) > 1 else ''})"]
+    for number, (session_id, prompt, answer, status) in enumerate(earlier, 1):
+        parts += [f"### Turn {number} (session {session_id})", _fenced(prompt)]
+        parts.append(_fenced(answer) if answer is not None else f"_no answer ({status})_")
+    return parts
+
+
 def _facts(d: SessionDetail) -> str:
     rows = [
         ("Created", d.created_at),
@@ -90,9 +126,25 @@ def _facts(d: SessionDetail) -> str:
     ]
     if d.input_tokens is not None or d.output_tokens is not None:
         rows.append(("Tokens", f"{d.input_tokens or 0} in / {d.output_tokens or 0} out"))
+    if (cost := cost_line(d.model, d.input_tokens, d.output_tokens)) is not None:
+        rows.append(("Cost", cost))
     if d.parent_id is not None:
         rows.append(("Re-run of", f"session {d.parent_id}"))
+    if d.follows is not None:
+        rows.append(("Follows up", f"session {d.follows}"))
     return _table(("", ""), rows)
+
+
+def cost_line(model: str, input_tokens: int | None, output_tokens: int | None) -> str | None:
+    """``$0.0123 (answer's tokens at $3/$15 per Mtok, the family's price)``, or None."""
+    from ..lab.prices import answer_cost
+
+    found = answer_cost(model, input_tokens, output_tokens)
+    if found is None:
+        return None
+    cost, price = found
+    basis = "its family's price, assumed" if price.assumed else f"{price.source}, {price.date}"
+    return f"${cost:.4f} (the answer's tokens at ${price.input:g}/${price.output:g} per million; {basis})"
 
 
 def _settings(data: dict[str, Any]) -> str:

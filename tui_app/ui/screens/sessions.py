@@ -249,26 +249,30 @@ class SessionsScreen(Screen[SessionChoice | None]):
         answer = self.query_one("#session-answer", PreviewAnswer)
         width = answer.content_size.width
         try:
-            preview, text, lines = await asyncio.to_thread(self._read_preview, session_id, answer, width)
+            preview, text, lines, cost = await asyncio.to_thread(self._read_preview, session_id, answer, width)
         except StoreError as exc:
             self.notify(str(exc), title="Sessions", severity="error")
             return
         if self.current != session_id:  # the list changed (or emptied) while it was read
             return
-        self.query_one("#session-facts", Static).update(visible(_facts(preview)))  # outside text
+        self.query_one("#session-facts", Static).update(visible(_facts(preview, cost)))  # outside text
         answer.show_rendered(text, width, lines)
         self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
 
     def _read_preview(
         self, session_id: int, answer: PreviewAnswer, width: int
-    ) -> tuple[SessionPreview, str, list[Strip] | None]:
-        """In a worker thread: the preview, its answer's Markdown and, at ``width``, its lines."""
+    ) -> tuple[SessionPreview, str, list[Strip] | None, str | None]:
+        """In a worker thread: the preview, its answer's Markdown and, at ``width``, its lines,
+        and its cost (the price table is read here, off the loop, the first time)."""
+        from ...store.export import cost_line
+
         preview = self.store.get_preview(session_id)
+        cost = cost_line(preview.model, preview.input_tokens, preview.output_tokens)
         text = preview.answer or "*(no answer)*"
         if preview.answer_chars > len(preview.answer):
             more = preview.answer_chars - len(preview.answer)
             text += f"\n\n*… {more:,} more characters: replay or export the session to see them all.*"
-        return preview, text, render_markdown(answer, text, width) if width > 0 else None
+        return preview, text, render_markdown(answer, text, width) if width > 0 else None, cost
 
     def _show_none(self) -> None:
         """No session to preview: nor must one still being read, or due, show up later."""
@@ -379,7 +383,7 @@ def _list_cells(s: SessionSummary) -> tuple[str, ...]:
     return (str(s.id), when, s.status, str(s.attempts), s.model, backends.short(s.backend), prompt)
 
 
-def _facts(p: SessionPreview) -> str:
+def _facts(p: SessionPreview, cost: str | None = None) -> str:
     """The header of the preview: what, when, how each attempt ended (wording from ``present``)."""
     lines = [
         f"#{p.id} · {p.created_at} · {p.status}" + (f" ({p.error})" if p.error else ""),
@@ -387,8 +391,12 @@ def _facts(p: SessionPreview) -> str:
         + (f" · {p.input_tokens or 0} in/{p.output_tokens or 0} out" if p.output_tokens is not None else ""),
     ]
     lines.append(f"on the {backends.describe(p.backend)}" if p.backend else f"backend {backends.describe(None)}")
+    if cost is not None:
+        lines.append(f"cost {cost}")
     if p.parent_id is not None:
         lines.append(f"re-run of #{p.parent_id}")
+    if p.follows is not None:
+        lines.append(f"follows up #{p.follows} (replay plays the whole conversation)")
     if p.outcomes:  # the attempts timeline: when each attempt ended, and each wait
         lines += ["", "Attempts:"]
         lines += [f"{present.seconds(event.t):>8}  {_outcome_line(event)}" for event in p.outcomes]
