@@ -235,7 +235,7 @@ def recording_rows(pairs: int, answer_chars: int, n: int, history_bytes: int) ->
     from tui_app.settings import RunSettings
     from tui_app.store.sessions import SessionStore
 
-    settings = RunSettings(max_tokens=200_000)
+    settings = RunSettings(max_tokens=64_000)  # the simulator refuses more than its models' 64,000
 
     def run(record: bool) -> float:
         options = HeadlessOptions(prompt="bench", settings=settings, record=record, quiet=True)

@@ -18,10 +18,12 @@ pytestmark = pytest.mark.slow
 
 EXACT = ("name", "succeeded", "failed", "attempts", "give_ups")
 TOKENS = ("output_tokens", "wasted_output_tokens")
-DELTA_TOKENS = 2
-"""A mid-stream fault's ``after_chars``: the engine stops at that character, the simulator at
-the first delta boundary at or after it (the API streams whole tokens), so a failed attempt
-may stream up to one delta (~6 characters, 2 tokens) more for real."""
+TOKEN_SHARE = 0.1
+"""Output tokens agree within 10 %, and a couple of tokens an attempt: the engine streams an
+answer of exactly ``answer_chars`` and stops a mid-stream fault at its ``after_chars``th
+character, while the simulator's answer ends at the last sentence or block boundary within
+``answer_chars`` and its fault fires at the first delta boundary at or after ``after_chars``
+(the API streams whole tokens)."""
 LATENCIES = ("latency_p50", "latency_p95", "latency_p99", "latency_max")
 TOLERANCE = 0.25
 """Seconds a real latency may exceed the virtual one (connections, the SDK, the loop, a
@@ -48,8 +50,8 @@ def test_real_time_gives_the_virtual_outcomes_attempts_waits_and_tokens(scenario
     for v, r in zip(virtual, real, strict=True):
         assert {k: r[k] for k in EXACT} == {k: v[k] for k in EXACT}
         for key in TOKENS:
-            assert v[key] <= r[key] <= v[key] + DELTA_TOKENS * v["attempts"], (v["name"], key, v[key], r[key])
-        assert r["cost_usd"] == pytest.approx(v["cost_usd"], rel=0.02)
+            assert abs(r[key] - v[key]) <= TOKEN_SHARE * v[key] + 2 * v["attempts"], (v["name"], key, v[key], r[key])
+        assert r["cost_usd"] == pytest.approx(v["cost_usd"], rel=TOKEN_SHARE)
         # The waits are the same draws from the same rule (retry-after, jitter).
         assert r["waiting_seconds"] == pytest.approx(v["waiting_seconds"], abs=1e-6)
         for key in LATENCIES:
