@@ -12,7 +12,10 @@ from tui_app import paths
 from tui_app.simulator import answer_for
 
 CHARS = 3000
-SLOW = {"name": "slow", "answer_chars": CHARS, "tokens_per_second": 200}  # ~2.5 s of streaming
+SLOW = {"name": "slow", "answer_chars": CHARS, "tokens_per_second": 120}
+"""About 4 s of streaming (~500 deltas): a lock taken once it streams must outlast the
+recorder's 2 s of patience (``GIVE_UP_AFTER``) with time to spare; at 200 a second the
+margin was a fifth of a second, and an answer ending at an earlier sentence took it."""
 
 
 def _lock() -> sqlite3.Connection:

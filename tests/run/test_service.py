@@ -101,6 +101,9 @@ def test_the_tui_starts_on_the_simulator_with_sim_even_with_a_key(monkeypatch):
     assert plain is not None and plain.choice == BackendChoice("simulator", scenario="chaos")  # the profile's
     named = simulator_backend(build_parser().parse_args(["--sim=stalls"]).sim, "chaos")
     assert named is not None and named.choice == BackendChoice("simulator", scenario="stalls")
+    bare = simulator_backend("", None)
+    assert bare is not None and bare.choice.scenario == "live"  # the TUI's default: answers at model speed
+    assert BackendChoice.from_env({}).scenario == "live" and BackendChoice.simulator().scenario == "happy"
     with pytest.raises(ValueError, match="unknown scenario 'bogus'"):
         simulator_backend("bogus", None)
 

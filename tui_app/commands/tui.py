@@ -55,9 +55,10 @@ def simulator_backend(sim: str | None, profile_scenario: str | None) -> Backend 
     if sim is None:
         return None
     from ..run.backend import Backend, BackendChoice
+    from ..run.choice import TUI_SCENARIO_DEFAULT
     from ..simulator import load_scenario
 
-    scenario = sim or profile_scenario
+    scenario = sim or profile_scenario or TUI_SCENARIO_DEFAULT
     if scenario:
         load_scenario(scenario)  # a bad name or file: one line now, not a failed start
     return Backend(BackendChoice.simulator(scenario))

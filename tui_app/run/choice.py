@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 SIM_SCENARIO_DEFAULT = "happy"
+"""What ``claude-tui run --sim`` and ``simulate`` play without a scenario: answers at once
+(scripts and tests want them fast)."""
+TUI_SCENARIO_DEFAULT = "live"
+"""What the TUI's simulator plays without a scenario: answers at each model's speed and
+time to first token (``assets/model_speeds.toml``), so people see an answer arrive."""
 REAL_API_HINT = "export ANTHROPIC_API_KEY=sk-ant-... and restart to use the real API"
 
 
@@ -40,7 +45,7 @@ class BackendChoice:
         key = env.get("ANTHROPIC_API_KEY")
         if key:
             return cls("api", api_key=key, base_url=env.get("ANTHROPIC_BASE_URL") or None)
-        return cls.simulator(scenario)
+        return cls.simulator(scenario or TUI_SCENARIO_DEFAULT)
 
     @classmethod
     def simulator(cls, scenario: str | None = None) -> BackendChoice:

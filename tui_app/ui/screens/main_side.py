@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ...run.choice import SIM_SCENARIO_DEFAULT
+from ...run.choice import SIM_SCENARIO_DEFAULT, TUI_SCENARIO_DEFAULT
 from ..widgets.request.prompt import PromptPanel
 from ..widgets.response.output import OutputPanel
 from ..widgets.status.banner import SimulatorBanner, real_api_hint
@@ -31,7 +31,7 @@ class SideActions:
         self.backend = screen.backend
         self.controller = screen.controller
         chosen = screen.backend.choice.scenario
-        self._scenario_spec: str = "" if chosen == SIM_SCENARIO_DEFAULT else chosen
+        self._scenario_spec: str = "" if chosen in (SIM_SCENARIO_DEFAULT, TUI_SCENARIO_DEFAULT) else chosen
         """The scenario chosen for the simulator (a name or a file), saved with a profile;
         empty while it plays its default."""
 
@@ -154,7 +154,9 @@ class SideActions:
             self.screen.notify("A run is in progress: cancel it (or let it end), then switch.", severity="warning")
             return
         if self.backend.choice.kind == "api":
-            choice = BackendChoice.simulator(self._scenario_spec or self.screen.settings.scenario)
+            choice = BackendChoice.simulator(
+                self._scenario_spec or self.screen.settings.scenario or TUI_SCENARIO_DEFAULT
+            )
         else:
             choice = BackendChoice.from_env()
             if choice.kind != "api":
