@@ -48,6 +48,11 @@ def sessions_db() -> Path:
     return data_dir() / "sessions.db"
 
 
+def exports_dir() -> Path:
+    """Where the TUI writes exported sessions unless given a path of one's own."""
+    return data_dir() / "exports"
+
+
 def crash_dir() -> Path:
     """Where crash logs go (``crash-YYYYmmdd-HHMMSS-PID.log``): the tracebacks of bugs."""
     return data_dir()

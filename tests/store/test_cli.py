@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -72,8 +73,40 @@ def test_sessions_show_is_the_markdown_export(cli, two_sessions):
 def test_sessions_export_to_file(cli, two_sessions, tmp_path):
     target = tmp_path / "s.json"
     code, out, err = cli("sessions", "export", str(two_sessions[1]), "--format", "json", "--output", str(target))
-    assert (code, out) == (0, "") and err == f"wrote session {two_sessions[1]} to {target}\n"
+    assert (code, out) == (0, "") and err == f"wrote session {two_sessions[1]} as json to {target.resolve()}\n"
     assert json.loads(target.read_text())["response"] == "Pelicans glide."
+
+
+def test_the_format_follows_the_extension_and_nothing_is_overwritten_without_force(cli, two_sessions, tmp_path):
+    sid = str(two_sessions[1])
+    as_json = tmp_path / "s.json"
+    assert cli("sessions", "export", sid, "--output", str(as_json))[0] == 0  # .json: JSON, no --format needed
+    assert json.loads(as_json.read_text())["response"] == "Pelicans glide."
+    as_md = tmp_path / "s.md"
+    assert cli("sessions", "export", sid, "-o", str(as_md))[0] == 0 and as_md.read_text().startswith("# Session")
+    named = tmp_path / "notes.json"
+    assert cli("sessions", "export", sid, "--format", "md", "-o", str(named))[0] == 0  # --format wins
+    assert named.read_text().startswith("# Session")
+    before = as_json.read_text()
+    code, out, err = cli("sessions", "export", sid, "--format", "md", "--output", str(as_json))
+    assert (code, out) == (2, "") and as_json.read_text() == before  # refused: nothing lost
+    assert err.strip() == (
+        f"claude-tui sessions: {as_json.resolve()} exists: add --force to overwrite it, or choose another name"
+    )
+    assert cli("sessions", "export", sid, "--format", "md", "--output", str(as_json), "--force")[0] == 0
+    assert as_json.read_text().startswith("# Session")
+
+
+def test_the_tui_puts_a_bare_name_in_the_exports_folder():
+    from tui_app.paths import exports_dir
+    from tui_app.store.export_target import format_for, in_exports
+
+    assert in_exports("session-3.md") == (exports_dir() / "session-3.md").resolve()
+    assert in_exports("./here.md") == Path("here.md").resolve()  # a path is taken as written
+    assert in_exports("/tmp/x.json") == Path("/tmp/x.json")
+    assert [format_for(name, None) for name in ("a.json", "a.MD", "a.toml", "a.py", "a.txt", None)] == [
+        "json", "md", "scenario", "python", "md", "md",
+    ]  # fmt: skip
 
 
 def test_sessions_delete(cli, two_sessions):

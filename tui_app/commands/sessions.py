@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..safe_text import one_line
 from ..store.filters import BACKENDS, STATUSES
-from . import parse_positive_int, write_out, write_output
+from . import parse_positive_int, write_out
 
 if TYPE_CHECKING:
     from ..store.sessions import SessionDetail, SessionStore, SessionSummary
@@ -67,9 +67,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     export.add_argument(
         "--format",
         choices=("md", "json", "scenario", "python"),
-        default="md",
-        help="md (default), json, scenario (a TOML scenario replaying what the server did, for --sim=FILE), "
-        "or python (the program of the session's request and settings, as `claude-tui code` prints it)",
+        help="md, json, scenario (a TOML scenario replaying what the server did, for --sim=FILE), "
+        "or python (the program of the session's request and settings, as `claude-tui code` prints it); "
+        "default: from --output's extension (.json, .md, .toml, .py), else md",
     )
     export.add_argument(
         "--async",
@@ -78,6 +78,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="with --format python: use anthropic.AsyncAnthropic and asyncio",
     )
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     delete = actions.add_parser("delete", help="delete one session and its events")
     delete.add_argument("id", type=parse_positive_int, metavar="ID")
     actions.add_parser("check", help="verify the database file (PRAGMA quick_check)")
@@ -169,18 +170,25 @@ def _earlier(store: SessionStore, detail: SessionDetail) -> list[tuple[int, str,
 
 
 def _export(store: SessionStore, args: argparse.Namespace) -> int:
-    from ..store.export import export_session
+    from pathlib import Path
 
+    from ..store.export import export_session
+    from ..store.export_target import format_for, write_new
+
+    fmt = format_for(args.output, args.format)
     try:
         detail = store.get_session(args.id)
-        text = export_session(detail, args.format, use_async=args.use_async, earlier=_earlier(store, detail))
+        text = export_session(detail, fmt, use_async=args.use_async, earlier=_earlier(store, detail))
     except ValueError as exc:  # e.g. no attempt to replay, or settings no program writes
         return _fail(f"session {args.id}: {exc}")
-    problem = write_output(text, args.output)
-    if problem:
-        return _fail(problem)
-    if args.output and args.output != "-":
-        print(f"wrote session {args.id} to {args.output}", file=sys.stderr)
+    if not args.output or args.output == "-":
+        write_out(text)
+        return 0
+    try:
+        path = write_new(Path(args.output), text, force=args.force)
+    except OSError as exc:  # FileExistsError says how to overwrite
+        return _fail(str(exc) if isinstance(exc, FileExistsError) else f"cannot write {args.output}: {exc.strerror}")
+    print(f"wrote session {args.id} as {fmt} to {path}", file=sys.stderr)
     return 0
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from rich.cells import cell_len
@@ -36,6 +35,8 @@ from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import ComposeResult
     from textual.strip import Strip
     from textual.timer import Timer
@@ -318,12 +319,21 @@ class SessionsScreen(Screen[SessionChoice | None]):
             return
         session_id = self.current
 
-        def write(path: str | None) -> None:
-            if path:
-                self.export(session_id, Path(path).expanduser())
+        from ...store.export_target import in_exports
 
-        default = f"claude-tui-session-{session_id}.md"
-        self.app.push_screen(AskText("Export to (.md or .json)", value=default), write)
+        def check(answer: str) -> str | None:
+            """A name that exists keeps the dialog open: the TUI never overwrites an export."""
+            path = in_exports(answer) if answer.strip() else None
+            if path is None:
+                return "type a file name (.md, .json, .toml for a scenario, .py for a program)"
+            if path.exists():
+                return f"{path} exists: choose another name"
+            self.export(session_id, path)
+            return None
+
+        default = f"session-{session_id}.md"
+        title = "Export to (a bare name goes to the exports folder; .md, .json, .toml, .py)"
+        self.app.push_screen(AskText(title, value=default, check=check))
 
     @work(group="sessions-export", exit_on_error=False)
     async def export(self, session_id: int, path: Path) -> None:
@@ -332,6 +342,8 @@ class SessionsScreen(Screen[SessionChoice | None]):
             await asyncio.to_thread(_write_export, self.store, session_id, path)
         except StoreError as exc:
             self.notify(str(exc), title="Export", severity="error")
+        except ValueError as exc:  # a format this session cannot be written in (a program of a follow-up...)
+            self.notify(f"session {session_id}: {exc}", title="Export", severity="error")
         except OSError as exc:
             self.notify(f"cannot write {path}: {exc.strerror or exc}", title="Export", severity="error")
         else:
@@ -361,9 +373,11 @@ class SessionsScreen(Screen[SessionChoice | None]):
 
 def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
     from ...store.export import export_session
+    from ...store.export_target import format_for, write_new
 
-    fmt = "json" if path.suffix.lower() == ".json" else "md"
-    path.write_text(export_session(store.get_session(session_id), fmt), encoding="utf-8")
+    detail = store.get_session(session_id)
+    earlier = store.chain(session_id)[:-1] if detail.follows is not None else []
+    write_new(path, export_session(detail, format_for(str(path), None), earlier=earlier))
 
 
 def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage:
