@@ -394,7 +394,8 @@ def _list_cells(s: SessionSummary) -> tuple[str, ...]:
     """One session's row in the list, one line each."""
     prompt = " ".join(s.prompt.split())[:60]
     when = s.created_at[5:16].replace("T", " ")
-    return (str(s.id), when, s.status, str(s.attempts), s.model, backends.short(s.backend), prompt)
+    model = s.model.removeprefix("claude-")  # the part that tells models apart; the preview has the id
+    return (str(s.id), when, s.status, str(s.attempts), model, backends.short(s.backend), prompt)
 
 
 def _facts(p: SessionPreview, cost: str | None = None) -> str:

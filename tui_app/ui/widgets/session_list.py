@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual.binding import Binding
 from textual.geometry import Size
@@ -123,6 +123,8 @@ class SessionList(ScrollView, can_focus=True):
         """(row, header, cursor), set at the start of each paint by ``render_lines``."""
         self._more = False
         self._asked = False
+        self._fitted: tuple[int, ...] = self._widths
+        """The widths drawn: ``_widths`` fitted to the widget (``fit_widths``)."""
 
     # -- what it holds ---------------------------------------------------------------
     @property
@@ -170,7 +172,7 @@ class SessionList(ScrollView, can_focus=True):
             self._strips.clear()
         self._widths = widths
         self._more, self._asked = page.more, False
-        self.virtual_size = Size(sum(w + 2 for w in widths), len(self._ids) + 1)
+        self._refit()
         self.refresh()
 
     # -- moving ----------------------------------------------------------------------
@@ -248,6 +250,18 @@ class SessionList(ScrollView, can_focus=True):
         )
         return super().render_lines(crop)
 
+    def on_resize(self) -> None:
+        self._refit()
+
+    def _refit(self) -> None:
+        """Fit the measured widths to the widget; drawn rows are stale when they change."""
+        fitted = fit_widths(self.columns, self._widths, self.scrollable_content_region.width)
+        if fitted != self._fitted:
+            self._fitted = fitted
+            self._lines.clear()
+            self._strips.clear()
+        self.virtual_size = Size(sum(w + 2 for w in fitted if w), len(self._ids) + 1)
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         base, header, cursor = self._styles or (self.rich_style, self.rich_style, self.rich_style)
@@ -275,7 +289,48 @@ class SessionList(ScrollView, can_focus=True):
         return strip
 
     def _pad(self, cells: Sequence[str]) -> str:
-        """One row: each cell padded to its column's width, a space either side."""
-        return "".join(
-            f" {cell}{' ' * (width - cell_len(cell))} " for cell, width in zip(cells, self._widths, strict=True)
-        )
+        """One row: each cell padded (or cut, with an ellipsis) to its column's fitted
+        width, a space either side."""
+        return "".join(f" {_fit(cell, width)} " for cell, width in zip(cells, self._fitted, strict=True) if width)
+
+
+SHRINKABLE = ("model", "backend")
+"""Columns that give up room to the prompt when the list is narrow (cut with an ellipsis)."""
+DROPPABLE = ("backend",)
+"""Columns hidden when cutting them is not enough (the preview says the same, and ``b``
+filters by it)."""
+SHRUNK_MIN = 10
+PROMPT_SHARE = 0.4
+"""The least share of the list's width the prompt keeps (the column people read)."""
+
+
+def fit_widths(columns: Sequence[str], widths: Sequence[int], room: int) -> tuple[int, ...]:
+    """Column widths for ``room`` cells (0: hidden): as measured while everything fits;
+    otherwise the shrinkable columns give way, widest first down to ``SHRUNK_MIN``, then
+    the droppable ones go, until the last column, the prompt, has ``PROMPT_SHARE`` of the
+    room (or all it needs)."""
+    fitted = list(widths)
+    if not columns or sum(w + 2 for w in fitted) <= room:
+        return tuple(fitted)
+    want = min(max(int(room * PROMPT_SHARE), 12), widths[-1])
+
+    def short() -> int:
+        return want - (room - sum(w + 2 for w in fitted[:-1] if w) - 2)
+
+    shrinkable = [i for i, c in enumerate(columns) if c in SHRINKABLE]
+    while short() > 0:
+        i = max(shrinkable, key=lambda j: fitted[j], default=None)
+        if i is None or fitted[i] <= SHRUNK_MIN:
+            break
+        fitted[i] -= 1
+    for i, column in enumerate(columns):
+        if column in DROPPABLE and short() > 0:
+            fitted[i] = 0
+    fitted[-1] = max(room - sum(w + 2 for w in fitted[:-1] if w) - 2, min(widths[-1], SHRUNK_MIN))
+    return tuple(fitted)
+
+
+def _fit(cell: str, width: int) -> str:
+    if cell_len(cell) <= width:
+        return cell + " " * (width - cell_len(cell))
+    return set_cell_size(cell, max(width - 1, 0)) + "…"
