@@ -134,7 +134,7 @@ class RunSettings:
         False,
         kind=Boolean(),
         flag="--allow-long-no-stream",
-        label="allow long no-stream",
+        label="long no-stream",
         help="send a request without streaming even when max_tokens is over the SDK's 10-minute rule for one",
     )
     timeout_overrides: dict[str, float] = settings_table("timeouts", Timeouts, dict)

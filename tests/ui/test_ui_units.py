@@ -116,3 +116,13 @@ def test_the_readme_key_table_is_the_generated_one():
     """Docs and code cannot disagree: the README holds ``markdown_table()`` verbatim."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert markdown_table() in readme
+
+
+def test_every_form_label_fits_its_column_whole():
+    """The settings form's label column is 16 cells: a longer label would be cut, and two
+    cut alike ("breaker …" twice) would leave the user guessing which field is which."""
+    from tui_app.schema import form_fields
+
+    labels = [s.label for s in form_fields("settings")]
+    assert max(len(label) for label in labels) <= 16, labels
+    assert len(set(labels)) == len(labels)

@@ -156,7 +156,7 @@ class RetryPolicy:
         30.0,
         kind=Seconds(),
         flag="--breaker-cooldown",
-        label="breaker cool-down",
+        label="breaker cooldown",
         unit="s",
         help="seconds an open circuit refuses attempts before it lets one probe through",
     )
@@ -164,7 +164,7 @@ class RetryPolicy:
         None,
         kind=Number(1.0, 100.0, none_word="none"),
         flag="--throttle-k",
-        label="adaptive throttle K",
+        label="throttle K",
         doc_default="none",
         help=(
             "adaptive throttling (SRE book): refuse locally with probability "
