@@ -123,7 +123,7 @@ def test_a_three_turn_conversation_with_a_529_in_the_middle_then_replayed(tmux, 
             assert f"follow-up · turn {number}" in screen
     assert "529" in tmux.screen()  # turn 2's failed attempt is still in the attempts panel's history
     tmux("send-keys", "-t", "tui", "C-g")
-    tmux.wait_for("m Replay max")  # the sessions screen (its footer), the newest session under the cursor
+    tmux.wait_for("m Max")  # the sessions screen (its footer), the newest session under the cursor
     tmux("send-keys", "-t", "tui", "m")  # replay the last turn without waits: the whole conversation
     screen = tmux.wait_for("turn 3 of 3")
     assert "REPLAY" in screen or "· done ·" in screen

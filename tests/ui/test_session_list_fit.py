@@ -40,3 +40,22 @@ async def test_at_120_columns_the_list_shows_the_prompt(make_app, started, send_
         row = next(line for line in text.splitlines() if line.startswith("│ 1 "))
         assert "How should a client retry" in row, text  # the prompt has the room
         assert "sonnet-5-5" in row  # the model, without its family-wide "claude-"
+
+
+async def test_every_action_of_the_sessions_screen_is_in_its_footer_at_80_columns(
+    make_app, started, wait_until, screen_text
+):
+    from tui_app.ui.screens.sessions import SessionsScreen
+
+    app, _sim = make_app("happy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: app.screen.id == "sessions", what="the sessions screen")
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        shown = [b for b in SessionsScreen.BINDINGS if getattr(b, "show", True)]
+        assert len(shown) >= 9
+        for binding in shown:
+            assert f" {binding.description}" in f" {footer}", (binding.description, footer)  # type: ignore[union-attr]
+        assert "⏎ Replay" in footer  # what enter does

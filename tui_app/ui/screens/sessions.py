@@ -93,10 +93,11 @@ class SessionsScreen(Screen[SessionChoice | None]):
             "Search",
             id="sessions-search",
             tooltip="Full-text search over prompts and answers.",
+            show=False,  # the search box is on screen, saying so; f1 and the palette list it
         ),
         Binding("enter", "replay('1x')", "Replay", id="sessions-replay", tooltip="Replay at the recorded pace."),
-        Binding("f", "replay('10x')", "Replay 10x", id="sessions-replay-fast", tooltip="Replay ten times faster."),
-        Binding("m", "replay('max')", "Replay max", id="sessions-replay-max", tooltip="Replay without waits."),
+        Binding("f", "replay('10x')", "10×", id="sessions-replay-fast", tooltip="Replay ten times faster."),
+        Binding("m", "replay('max')", "Max", id="sessions-replay-max", tooltip="Replay without waits."),
         Binding(
             "r",
             "rerun",
@@ -157,7 +158,8 @@ class SessionsScreen(Screen[SessionChoice | None]):
             with VerticalScroll(id="session-preview"):
                 yield Static("", id="session-facts", markup=False)
                 yield PreviewAnswer("", id="session-answer")
-        yield KeyFooter(compact=True)
+        # Every action fits an 80-column footer (the palette's ctrl+p works without its hint).
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.list_sessions("")

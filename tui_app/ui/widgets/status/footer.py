@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 class KeyFooter(Footer):
     """A ``Footer`` that recomposes only when its keys, labels or enabled states change."""
 
-    def __init__(self, *, compact: bool = True, id: str | None = None) -> None:
-        super().__init__(compact=compact, id=id)
+    def __init__(self, *, compact: bool = True, show_command_palette: bool = True, id: str | None = None) -> None:
+        super().__init__(compact=compact, show_command_palette=show_command_palette, id=id)
         self._shown: tuple[tuple[str, str, bool], ...] | None = None
 
     def _keys(self, screen: Screen[object]) -> tuple[tuple[str, str, bool], ...]:
