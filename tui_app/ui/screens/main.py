@@ -45,6 +45,10 @@ TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""
 
 
+REPLAY_HIDES = frozenset({"send", "follow_up", "load_profile", "pick_scenario", "refresh_models", "copy_as_code"})
+"""Keys that cannot act during a replay (a send waits for it to end), left out of the footer then."""
+
+
 class MainScreen(Screen[None]):
     """Prompt and settings beside the answer; attempts, status line and keys below."""
 
@@ -317,6 +321,8 @@ class MainScreen(Screen[None]):
             return self.replaying.paused
         if action == "replay_step":
             return self.replaying.active
+        if self.replaying.active and action in REPLAY_HIDES:
+            return False  # an 80-column footer keeps room for Resume and Step
         if action == "follow_up":
             return bool(self.conversation.turns) and not self.is_busy
         if action == "pick_scenario":
