@@ -25,6 +25,7 @@ from .retry.events import AttemptError, AttemptStart, Backoff, Cancelled, Event,
 from .run.backend import Backend
 from .run.choice import BackendChoice
 from .run.controller import RunController
+from .run.links import NO_LINKS, Links
 from .safe_text import one_line, visible
 from .schema import FieldError, flag_error
 
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 
     from .run.controller import Consumer
     from .settings import RunSettings
-    from .store.conversation import History
 
 PREFIX = "claude-tui: "
 UNRECORDED = "this run is not recorded ({problem})"
@@ -56,9 +56,8 @@ class HeadlessOptions:
     """Where the request goes; None = the real API from the environment."""
     seed: int = 0
     """Random seed for simulator scenarios."""
-    follows: int | None = None
-    """The session this run follows up (``--continue``); ``history`` is what it sends before the prompt."""
-    history: History = ()
+    links: Links = NO_LINKS
+    """A follow-up (``--continue``): the turn it follows and the history it sends first."""
 
 
 class HeadlessPrinter:
@@ -184,9 +183,7 @@ async def _run(
         try:
             last = await _with_sigint(
                 controller,
-                controller.execute(
-                    options.prompt, settings, *consumers, follows=options.follows, history=options.history
-                ),
+                controller.execute(options.prompt, settings, *consumers, links=options.links),
             )
         except FieldError as exc:  # a setting the model does not take: nothing was sent
             say(stderr, str(flag_error(exc)), prefix="claude-tui run: ")

@@ -63,7 +63,8 @@ def tmux(isolated_env):
     session("kill-server")
 
 
-def test_real_binary_answers_a_prompt_on_the_simulator(tmux, isolated_env):
+def _env_command(*args: str) -> str:
+    """The shell command tmux runs: claude-tui ARGS with only the test's own environment."""
     env = {
         "TERM": "xterm-256color",
         "CLAUDE_TUI_CONFIG_DIR": os.environ["CLAUDE_TUI_CONFIG_DIR"],
@@ -72,8 +73,11 @@ def test_real_binary_answers_a_prompt_on_the_simulator(tmux, isolated_env):
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
     }
-    command = " ".join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), _binary()])
-    tmux("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", command)
+    return " ".join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), _binary(), *args])
+
+
+def test_real_binary_answers_a_prompt_on_the_simulator(tmux, isolated_env):
+    tmux("new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", _env_command())
     tmux.wait_for("SIMULATOR")
     tmux.wait_for("Type a prompt")
     tmux("send-keys", "-t", "tui", "-l", PROMPT)
@@ -84,18 +88,6 @@ def test_real_binary_answers_a_prompt_on_the_simulator(tmux, isolated_env):
     tmux.wait_for(first_line)  # the answer pane draws on its own timer, maybe a frame later
     assert "· done ·" in tmux.wait_for("· done ·")
     tmux("send-keys", "-t", "tui", "C-q")
-
-
-def _env_command(*args: str) -> str:
-    env = {
-        "TERM": "xterm-256color",
-        "CLAUDE_TUI_CONFIG_DIR": os.environ["CLAUDE_TUI_CONFIG_DIR"],
-        "CLAUDE_TUI_DATA_DIR": os.environ["CLAUDE_TUI_DATA_DIR"],
-        "HOME": os.environ["HOME"],
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-    }
-    return " ".join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), _binary(), *args])
 
 
 def test_a_three_turn_conversation_with_a_529_in_the_middle_then_replayed(tmux, isolated_env, tmp_path):

@@ -158,6 +158,7 @@ def _run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             return _fail(f"--continue {args.follows}: {exc}")
     from ..headless import HeadlessOptions, run_headless
+    from ..run.links import Links
 
     options = HeadlessOptions(
         prompt=prompt,
@@ -167,7 +168,6 @@ def _run(args: argparse.Namespace) -> int:
         record=not args.no_record,
         backend=choice,
         seed=args.seed,
-        follows=args.follows,
-        history=history,
+        links=Links(follows=args.follows, history=history),
     )
     return run_headless(options)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..settings import RunSettings
     from ..simulator import Simulator
     from ..store.sessions import SessionStore
+    from .links import Links
 
 __all__ = ["REAL_API_HINT", "SIM_SCENARIO_DEFAULT", "Backend", "BackendChoice"]
 
@@ -174,9 +175,7 @@ class Backend:
         live = capabilities.from_model_info(info) if info else None
         return live or capabilities.from_table(model)
 
-    def start_recording(
-        self, prompt: str, settings: RunSettings, parent_id: int | None = None, follows: int | None = None
-    ) -> SafeRecorder:
+    def start_recording(self, prompt: str, settings: RunSettings, links: Links | None = None) -> SafeRecorder:
         """A recorder for one run that never raises; a run that cannot be recorded says so once."""
         if self.store is None:
             return SafeRecorder(None, self.notices.append)
@@ -188,9 +187,9 @@ class Backend:
                 system=settings.system,
                 model=settings.model,
                 settings=settings.to_dict(),
-                parent_id=parent_id,
+                parent_id=links.parent_id if links else None,
                 backend=self.recorded_backend(),
-                follows=follows,
+                follows=links.follows if links else None,
             )
         except StoreError as exc:
             self.notices.append(f"this run is not recorded ({exc})")

@@ -14,6 +14,8 @@ import inspect
 import time
 from typing import TYPE_CHECKING, Protocol
 
+from .links import NO_LINKS, Links
+
 if TYPE_CHECKING:  # the event classes load after the TUI's first frame (built only when a run starts)
     from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
 
@@ -117,15 +119,7 @@ class RunController:
         return True
 
     # -- running ------------------------------------------------------------------------
-    async def execute(
-        self,
-        prompt: str,
-        settings: RunSettings,
-        *consumers: Consumer,
-        parent_id: int | None = None,
-        follows: int | None = None,
-        history: History = (),
-    ) -> Event:
+    async def execute(self, prompt: str, settings: RunSettings, *consumers: Consumer, links: Links = NO_LINKS) -> Event:
         """Run to the end, handing every event to the recorder then each consumer; return the last.
 
         Raises ``FieldError`` (one line naming the setting and the fix), before anything is
@@ -140,9 +134,7 @@ class RunController:
             caps = None if problem is not None else await self._check(settings)
             if problem is None and not self._cancel_requested:
                 # In a thread: a locked database makes the first write wait, never the UI.
-                self.recorder = await asyncio.to_thread(
-                    self.backend.start_recording, prompt, settings, parent_id, follows
-                )
+                self.recorder = await asyncio.to_thread(self.backend.start_recording, prompt, settings, links)
             sinks = consumers if self.recorder is None else (self.recorder.record, *consumers)
             if self._cancel_requested:
                 from ..retry.events import Cancelled
@@ -150,7 +142,7 @@ class RunController:
                 return await _emit_all([Cancelled(t=0.0, attempt=0, during="request")], sinks)
             if problem is not None:
                 return await _emit_all(startup_failure(problem, settings), sinks)
-            return await self._drive(prompt, settings, sinks, caps, history)
+            return await self._drive(prompt, settings, sinks, caps, links.history)
         finally:
             try:
                 if self.recorder is not None:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Input, TextArea
 
 from ... import gc_policy
+from ...run.links import NO_LINKS
 from ..conversation import Conversation
 from ..keys import bindings, effective_keys
 from ..replay_state import ReplayState
@@ -37,8 +38,8 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
 
     from ...retry.events import Event
     from ...run.controller import RunController
+    from ...run.links import Links
     from ...settings import RunSettings
-    from ...store.conversation import History
     from ...store.sessions import SessionDetail, SessionPreview
 
 TICK_SECONDS = 0.1
@@ -224,16 +225,8 @@ class MainScreen(Screen[None]):
         """A run or a replay owns the panels: a second one would interleave with it."""
         return self.sending.sending or self.controller.busy or self.replaying.active
 
-    def start_run(
-        self,
-        prompt: str,
-        settings: RunSettings,
-        *,
-        parent_id: int | None = None,
-        follows: int | None = None,
-        history: History = (),
-    ) -> None:
-        self.sending.start_run(prompt, settings, parent_id=parent_id, follows=follows, history=history)
+    def start_run(self, prompt: str, settings: RunSettings, links: Links = NO_LINKS) -> None:
+        self.sending.start_run(prompt, settings, links)
 
     async def show_event(self, event: Event) -> None:
         """The sink for every event of a run (live or replayed): fold it into each panel."""

@@ -84,10 +84,14 @@ class HistoryActions:
         # Exactly the recorded prompt, control characters included: the editor (SafeTextArea)
         # draws stand-ins for them, so what is shown is safe and what is sent is unchanged.
         screen.query_one("#prompt", TextArea).text = session.prompt
+        from ...run.links import Links
+
         history = self._history_before(session)
         if history is None:
             return
-        screen.start_run(session.prompt, settings, parent_id=session.id, follows=session.follows, history=history)
+        screen.start_run(
+            session.prompt, settings, Links(parent_id=session.id, follows=session.follows, history=history)
+        )
 
     def _history_before(self, session: SessionPreview | SessionDetail) -> History | None:
         """What a re-run of a later turn sends before its prompt: the same history (None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import TextArea
 
+from ...run.links import NO_LINKS, Links
 from ...schema import FieldError, by_key
 from ..widgets.request.prompt import PromptPanel
 from ..widgets.response.output import OutputPanel
@@ -18,7 +19,6 @@ from ..widgets.status.status_line import StatusLine
 
 if TYPE_CHECKING:
     from ...settings import RunSettings
-    from ...store.conversation import History
     from .main import MainScreen
 
 
@@ -59,21 +59,11 @@ class SendActions:
         settings = screen.settings_or_notice()
         if settings is None:
             return
-        if follow_up:
-            conversation = screen.conversation
-            self.start_run(prompt, settings, follows=conversation.follows, history=conversation.history)
-        else:
-            self.start_run(prompt, settings)
+        conversation = screen.conversation
+        links = Links(follows=conversation.follows, history=conversation.history) if follow_up else NO_LINKS
+        self.start_run(prompt, settings, links)
 
-    def start_run(
-        self,
-        prompt: str,
-        settings: RunSettings,
-        *,
-        parent_id: int | None = None,
-        follows: int | None = None,
-        history: History = (),
-    ) -> None:
+    def start_run(self, prompt: str, settings: RunSettings, links: Links = NO_LINKS) -> None:
         """Run ``prompt``: a new conversation, or (``history``) the next turn of one."""
         screen = self.screen
         self.sending = True
@@ -81,23 +71,20 @@ class SendActions:
         status = screen.query_one(StatusLine)  # (a replay left the recorded session's there)
         status.model, status.preset = settings.model, settings.preset
         screen.app.remember(last_model=settings.model)  # type: ignore[attr-defined]
-        screen.run_worker(self._run(prompt, settings, parent_id, follows, history), group="run", exit_on_error=False)
+        screen.run_worker(self._run(prompt, settings, links), group="run", exit_on_error=False)
 
-    async def _run(
-        self, prompt: str, settings: RunSettings, parent_id: int | None, follows: int | None, history: History
-    ) -> None:
+    async def _run(self, prompt: str, settings: RunSettings, links: Links) -> None:
         """Consume one run's events into the panels; nothing that happens here crashes the app."""
         screen = self.screen
         try:
             await screen.after_first_frame()  # a send typed ahead of the first frame
+            history = links.history
             note = f"follow-up · turn {len(history) + 1}" if history else None
             await screen.query_one(OutputPanel).begin_turn(prompt, note=note)
             if not screen.backend.is_ready:
                 screen.run_state.loading(screen.clock())
                 screen.render_live()
-            last = await screen.controller.execute(
-                prompt, settings, screen.show_event, parent_id=parent_id, follows=follows, history=history
-            )
+            last = await screen.controller.execute(prompt, settings, screen.show_event, links=links)
             if last.type == "success":  # the conversation goes on from this answer
                 recorder = screen.controller.recorder
                 session_id = recorder.session_id if recorder is not None and recorder.problem is None else None
