@@ -29,6 +29,7 @@ from .. import paths
 from . import backends, schema
 from .errors import SessionNotFound, StoreError
 from .filters import STATUSES, SessionFilter, fts_query, list_query
+from .liveness import pid_alive
 
 if TYPE_CHECKING:  # both import the event classes, which ``sessions list`` never needs
     from collections.abc import Iterator
@@ -411,27 +412,3 @@ def _effective(row: tuple[Any, ...]) -> tuple[Any, ...]:
     writer is gone, the backend's columns into its one field."""
     status = "interrupted" if row[3] == "running" and not pid_alive(row[11]) else row[3]
     return (*row[:3], status, *row[4:12], backends.from_columns(*row[12:16]), row[16])
-
-
-def pid_alive(pid: int | None) -> bool:
-    """Whether the process that wrote a ``running`` session may still be writing it.
-
-    Errs on the side of "alive": a session is only reported interrupted when its writer
-    is surely gone. A reused pid keeps a dead session ``running`` until that pid exits.
-    """
-    if pid is None or pid <= 0:
-        return False
-    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # exists, owned by someone else
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            state = fh.read().rsplit(b")", 1)[1].split()[0]
-        return state != b"Z"  # a zombie has finished writing: it only awaits its parent
-    except (OSError, IndexError):
-        return True

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from rich.cells import cell_len
 from textual import on, work
@@ -24,15 +24,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from ... import present
 from ...safe_text import one_line, visible
-from ...store import backends
 from ...store.errors import StoreError
 from ...store.filters import SessionFilter, parse_words
 from ..widgets.response.markdown_lines import MarkdownLines, render_markdown
 from ..widgets.session_list import ListPage, SessionList
 from ..widgets.status.footer import KeyFooter
 from .dialogs import AskText, PickOne
+from .session_text import facts, list_cells
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,8 +40,7 @@ if TYPE_CHECKING:
     from textual.strip import Strip
     from textual.timer import Timer
 
-    from ...retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success
-    from ...store.sessions import SessionPreview, SessionStore, SessionSummary
+    from ...store.sessions import SessionPreview, SessionStore
 
 PAGE_ROWS = 200
 """Sessions read at a time; the next page is read when the cursor comes near its end."""
@@ -56,8 +54,6 @@ SEARCH_PAUSE = 0.15
 PREVIEW_EVERY = 0.1
 """Seconds between two previews while the cursor keeps moving (a held-down key): each one
 lays out and paints half the screen, and only the one the cursor stops on is read."""
-PROMPT_SHOWN = 2000
-"""Characters of the prompt the preview shows."""
 
 
 class PreviewAnswer(MarkdownLines):
@@ -258,7 +254,7 @@ class SessionsScreen(Screen[SessionChoice | None]):
             return
         if self.current != session_id:  # the list changed (or emptied) while it was read
             return
-        self.query_one("#session-facts", Static).update(visible(_facts(preview, cost)))  # outside text
+        self.query_one("#session-facts", Static).update(visible(facts(preview, cost)))  # outside text
         answer.show_rendered(text, width, lines)
         self.query_one("#session-preview", VerticalScroll).scroll_home(animate=False)
 
@@ -387,52 +383,9 @@ def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage
     worker thread: each cell one line of safe text, each column's width measured."""
     text, filters = parse_words(search)
     sessions = store.list_sessions(text or None, PAGE_ROWS, before=before, filters=filters)
-    rows = [(s.id, tuple(one_line(c) for c in _list_cells(s))) for s in sessions]
+    rows = [(s.id, tuple(one_line(c) for c in list_cells(s))) for s in sessions]
     widths = tuple(max((cell_len(cells[i]) for _id, cells in rows), default=0) for i in range(len(LIST_COLUMNS)))
     return ListPage(rows, widths, more=len(rows) == PAGE_ROWS)
-
-
-def _list_cells(s: SessionSummary) -> tuple[str, ...]:
-    """One session's row in the list, one line each."""
-    prompt = " ".join(s.prompt.split())[:60]
-    when = s.created_at[5:16].replace("T", " ")
-    model = s.model.removeprefix("claude-")  # the part that tells models apart; the preview has the id
-    return (str(s.id), when, s.status, str(s.attempts), model, backends.short(s.backend), prompt)
-
-
-def _facts(p: SessionPreview, cost: str | None = None) -> str:
-    """The header of the preview: what, when, how each attempt ended (wording from ``present``)."""
-    lines = [
-        f"#{p.id} · {p.created_at} · {p.status}" + (f" ({p.error})" if p.error else ""),
-        f"{p.model} · {p.attempts} attempt(s) · {present.seconds(p.elapsed)}"
-        + (f" · {p.input_tokens or 0} in/{p.output_tokens or 0} out" if p.output_tokens is not None else ""),
-    ]
-    lines.append(f"on the {backends.describe(p.backend)}" if p.backend else f"backend {backends.describe(None)}")
-    if cost is not None:
-        lines.append(f"cost {cost}")
-    if p.parent_id is not None:
-        lines.append(f"re-run of #{p.parent_id}")
-    if p.follows is not None:
-        lines.append(f"follows up #{p.follows} (replay plays the whole conversation)")
-    if p.outcomes:  # the attempts timeline: when each attempt ended, and each wait
-        lines += ["", "Attempts:"]
-        lines += [f"{present.seconds(event.t):>8}  {_outcome_line(event)}" for event in p.outcomes]
-    prompt = p.prompt if len(p.prompt) <= PROMPT_SHOWN else p.prompt[:PROMPT_SHOWN] + "…"
-    lines += ["", "Prompt:", prompt, "", "Answer:"]
-    return "\n".join(lines)
-
-
-def _outcome_line(event: Event) -> str:
-    """One attempt's end, as the live panels and ``claude-tui run`` word it."""
-    if event.type == "attempt_error":
-        return present.attempt_error_line(cast("AttemptError", event))
-    if event.type == "backoff":
-        return present.backoff_line(cast("Backoff", event))
-    if event.type == "success":
-        return present.success_line(cast("Success", event))
-    if event.type == "give_up":
-        return present.give_up_line(cast("GiveUp", event))
-    return present.cancelled_line(cast("Cancelled", event))
 
 
 def settings_from_session(data: dict[str, Any], fallback: Any) -> Any:
