@@ -95,3 +95,30 @@ def test_exporting_a_policy_not_compared_is_one_line_exit_2(cli):
     assert (code, out) == (2, "")
     assert "'full-jitter' is not a compared policy (sdk-default, seed-article, claude-tui)" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, monkeypatch, capsys, tmp_path):
+    first = record(cli, monkeypatch, scripted(), *FAST)
+    with Simulator(scripted()) as sim, monkeypatch.context() as patch:
+        patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
+        patch.setenv("ANTHROPIC_API_KEY", "sim-key")
+        assert cli("run", "--continue", str(first), "And with jitter?", *FAST)[0] == 0
+        recorded = [r.body["messages"] for r in sim.requests if r.path == "/v1/messages"][-1]
+    _, out, _ = cli("sessions", "list", "--json")
+    second = json.loads(out)[0]["id"]
+    path = tmp_path / "follow_up.py"
+    assert cli("sessions", "export", str(second), "--output", str(path))[0] == 0  # .py: the program
+    source = path.read_text(encoding="utf-8")
+    assert "HISTORY = [" in source and "MESSAGES = [*HISTORY, " in source
+    check = ruff("check", "--select", RUFF_RULES, "--output-format", "concise", str(path))
+    assert check.returncode == 0, check.stdout
+    assert ruff("format", "--check", str(path)).returncode == 0
+    with Simulator(scripted()) as sim, monkeypatch.context() as patch:
+        patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
+        patch.setenv("ANTHROPIC_API_KEY", "sim-key")
+        capsys.readouterr()
+        code = run_program(path, (), None)
+        out, err = capsys.readouterr()
+        sent = [r.body["messages"] for r in sim.requests if r.path == "/v1/messages"]
+    assert (code, out, len(sent)) == (0, answer_for("And with jitter?"), 1), err
+    assert sent[0] == recorded  # the same conversation the session sent

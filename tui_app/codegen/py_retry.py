@@ -216,12 +216,16 @@ NEXT_WAIT_DEFAULTS = {
 }
 """:data:`GIVE_UP`'s slots without a fallback chain or the "give-up" mid-stream policy."""
 
-GIVE_UP_MID_STREAM = Piece(
-    constants="""\
+
+def give_up_mid_stream(spec: ProgramSpec) -> Piece:
+    """Mid-stream policy "give-up": a failure once the response started ends the run."""
+    from .py_request import first_turns
+
+    constants = f"""\
 # After a failure mid-answer, give up (as the SDK does: it never retries a stream once
 # it has started); every attempt sends the same conversation.
-MESSAGES = [{"role": "user", "content": PROMPT}]""",
-    slots={
+MESSAGES = {first_turns(spec)}"""
+    slots = {
         "MESSAGES": "MESSAGES",
         "CARRIED": "",
         "KEEP": "",
@@ -229,6 +233,5 @@ MESSAGES = [{"role": "user", "content": PROMPT}]""",
         "MID_STREAM_CHECK": """\
 if failure.mid_stream:
     raise GiveUp("a failure after the response started is not retried")""",
-    },
-)
-"""Mid-stream policy "give-up": a failure once the response started ends the run."""
+    }
+    return Piece(constants=constants, slots=slots)

@@ -36,9 +36,9 @@ def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     from ..retry.statuses import RETRYABLE_ERROR_TYPES
 
     mid_stream = {
-        "continue": py_request.carry_on(CONTINUE_INSTRUCTION),
-        "give-up": py_retry.GIVE_UP_MID_STREAM,
-    }.get(spec.policy.mid_stream, py_request.RESTART)
+        "continue": lambda: py_request.carry_on(CONTINUE_INSTRUCTION, spec),
+        "give-up": lambda: py_retry.give_up_mid_stream(spec),
+    }.get(spec.policy.mid_stream, lambda: py_request.restart(spec))()
     return [
         py_request.request(spec),
         py_request.timeouts(spec),

@@ -87,9 +87,13 @@ class ProgramSpec:
     stop_sequences: tuple[str, ...] = ()
     stream: bool = True
     """False: one ``messages.create`` without streaming (``--no-stream``)."""
+    history: tuple[tuple[str, str], ...] = ()
+    """A follow-up turn's conversation so far, (user, assistant) a turn: sent before the prompt."""
 
     @classmethod
-    def from_settings(cls, prompt: str | None, settings: RunSettings) -> ProgramSpec:
+    def from_settings(
+        cls, prompt: str | None, settings: RunSettings, history: tuple[tuple[str, str], ...] = ()
+    ) -> ProgramSpec:
         """``FieldError`` (naming the flag) for a setting the generator cannot write yet."""
         from ..capabilities import from_table, thinking_param
 
@@ -108,6 +112,7 @@ class ProgramSpec:
             temperature=settings.temperature,
             stop_sequences=settings.stop_sequences,
             stream=settings.stream,
+            history=history,
         )
 
 

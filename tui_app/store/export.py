@@ -51,19 +51,17 @@ def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False, 
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
         return to_markdown(detail, earlier)
-    if fmt == "python" and detail.follows is not None:
-        raise ValueError("a follow-up turn's conversation is not written as code yet: export its first turn")
     if fmt == "scenario":
         from .as_scenario import scenario_toml
 
         name = f"session-{detail.id}"
         return scenario_toml(detail.events, name=name, origin=f"session {detail.id}", prompt=detail.prompt)
     if fmt == "python":
-        return as_python(detail, use_async=use_async)
+        return as_python(detail, use_async=use_async, earlier=earlier)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def as_python(detail: SessionDetail, *, use_async: bool = False) -> str:
+def as_python(detail: SessionDetail, *, use_async: bool = False, earlier: Turns = ()) -> str:
     """The program ``claude-tui code`` prints for the session's prompt and recorded settings
     (read by ``settings_from_record``, the one reader of stored settings): the same request,
     the same retries. ``ValueError`` (naming the field) for settings no program writes, or
@@ -74,7 +72,11 @@ def as_python(detail: SessionDetail, *, use_async: bool = False) -> str:
     settings = settings_from_record(detail.settings)
     if detail.system and settings.system is None:  # recorded next to the settings
         settings = settings.with_values({"system": detail.system})
-    return python_program(ProgramSpec.from_settings(detail.prompt, settings), use_async=use_async)
+    unanswered = [f"session {i} ({status})" for i, _prompt, answer, status in earlier if answer is None]
+    if unanswered:
+        raise ValueError(f"an earlier turn has no answer to send as history: {', '.join(unanswered)}")
+    history = tuple((prompt, answer or "") for _i, prompt, answer, _status in earlier)
+    return python_program(ProgramSpec.from_settings(detail.prompt, settings, history), use_async=use_async)
 
 
 def with_cost(data: dict[str, Any]) -> dict[str, Any]:
