@@ -122,3 +122,15 @@ def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, mon
         sent = [r.body["messages"] for r in sim.requests if r.path == "/v1/messages"]
     assert (code, out, len(sent)) == (0, answer_for("And with jitter?"), 1), err
     assert sent[0] == recorded  # the same conversation the session sent
+
+
+def test_a_program_run_without_a_key_says_what_to_set(cli, monkeypatch, capsys, tmp_path):
+    code, source, err = cli("code", PROMPT)
+    assert code == 0, err
+    path = tmp_path / "ask.py"
+    path.write_text(source, encoding="utf-8")
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    capsys.readouterr()
+    assert run_program(path, (), None) == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == ("", "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a simulator)\n")

@@ -80,7 +80,9 @@ async with asyncio.timeout(deadline - time.monotonic()):
 """Async: the attempt is cancelled when the deadline comes, wherever it is."""
 
 OUTPUT = Piece(
-    imports=("import sys",),
+    imports=("import os", "import sys"),
+    constants="# What to say when the program runs without a key.\n"
+    'NO_KEY = "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a simulator)"',
     definitions='''\
 def report(attempt: int, chunks: list[str], failure: Failure, verdict: str) -> None:
     """One line on stderr for each failed attempt."""
@@ -98,6 +100,9 @@ def print_answer(text: str) -> None:
 
 MAIN = """\
 ${ASYNC}def main() -> int:
+    if not os.environ.get("ANTHROPIC_API_KEY"):  # the SDK would raise a TypeError
+        print(NO_KEY, file=sys.stderr)
+        return 2
     # max_retries=0: every attempt is this loop's own. The client reads the key and the
     # URL from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL.
     timeout = $TIMEOUT
