@@ -35,10 +35,12 @@ def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
     from ..retry.runner import CONTINUE_INSTRUCTION
     from ..retry.statuses import RETRYABLE_ERROR_TYPES
 
-    mid_stream = {
-        "continue": lambda: py_request.carry_on(CONTINUE_INSTRUCTION, spec),
-        "give-up": lambda: py_retry.give_up_mid_stream(spec),
-    }.get(spec.policy.mid_stream, lambda: py_request.restart(spec))()
+    if spec.policy.mid_stream == "continue":
+        mid_stream = py_request.carry_on(CONTINUE_INSTRUCTION, spec)
+    elif spec.policy.mid_stream == "give-up":
+        mid_stream = py_retry.give_up_mid_stream(spec)
+    else:
+        mid_stream = py_request.restart(spec)
     return [
         py_request.request(spec),
         py_request.timeouts(spec),

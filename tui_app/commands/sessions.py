@@ -21,7 +21,7 @@ from ..store.filters import BACKENDS, STATUSES
 from . import parse_positive_int, write_out
 
 if TYPE_CHECKING:
-    from ..store.sessions import SessionDetail, SessionStore, SessionSummary
+    from ..store.sessions import SessionStore, SessionSummary
 
 EPILOG = """\
 Sessions are stored in sessions.db in the data directory (CLAUDE_TUI_DATA_DIR overrides it).
@@ -157,28 +157,25 @@ def _local_time(created_at: str) -> str:
 
 
 def _show(store: SessionStore, args: argparse.Namespace) -> int:
+    from ..store.conversation import earlier_turns
     from ..store.export import export_session
 
     detail = store.get_session(args.id)
-    write_out(export_session(detail, "json" if args.json else "md", earlier=_earlier(store, detail)))
+    write_out(export_session(detail, "json" if args.json else "md", earlier=earlier_turns(store, detail)))
     return 0
-
-
-def _earlier(store: SessionStore, detail: SessionDetail) -> list[tuple[int, str, str | None, str]]:
-    """A follow-up's earlier turns, oldest first (none for a first turn)."""
-    return store.chain(detail.id)[:-1] if detail.follows is not None else []
 
 
 def _export(store: SessionStore, args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from ..store.conversation import earlier_turns
     from ..store.export import export_session
     from ..store.export_target import format_for, write_new
 
     fmt = format_for(args.output, args.format)
     try:
         detail = store.get_session(args.id)
-        text = export_session(detail, fmt, use_async=args.use_async, earlier=_earlier(store, detail))
+        text = export_session(detail, fmt, use_async=args.use_async, earlier=earlier_turns(store, detail))
     except ValueError as exc:  # e.g. no attempt to replay, or settings no program writes
         return _fail(f"session {args.id}: {exc}")
     if not args.output or args.output == "-":

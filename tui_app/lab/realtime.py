@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..retry.events import AttemptError, AttemptStart, Backoff, GiveUp, ResponseStart, Success, TextDelta
 from .attempts import CHARS_PER_TOKEN, Outcome
@@ -26,8 +26,6 @@ from .engine import SCRIPTED_INPUT, backoff_rng, client_state, faults_seed
 from .tally import Tally
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
-
     from ..retry.budget import RetryBudget
     from ..retry.events import Event
     from ..retry.failures import Failure
@@ -64,12 +62,16 @@ async def _run(
     limit = asyncio.Semaphore(concurrency or len(arrivals) or 1)
     try:
         async with asyncio.TaskGroup() as group:
-            for i, at in enumerate(arrivals):
-                request = _one(i, at, started, simulators[i].base_url, policy, seed, budget, gate, limit)
-                group.create_task(_tallied(request, tally, policy, calls))
+            runs = [
+                group.create_task(_one(i, at, started, simulators[i].base_url, policy, seed, budget, gate, limit))
+                for i, at in enumerate(arrivals)
+            ]
     finally:
         for sim in simulators:
             sim.stop()
+    for run in runs:  # in arrival order, as the engine counts them
+        began, events = run.result()
+        tally_events(tally, policy, events, began, calls)
     tally.virtual_seconds = time.monotonic() - started
     tally.peak_load = _peak(calls)
     return tally
@@ -108,16 +110,6 @@ async def _one(
             return began, [event async for event in run.events()]
         finally:
             await client.close()
-
-
-async def _tallied(
-    request: Coroutine[Any, Any, tuple[float, list[Event]]],
-    tally: Tally,
-    policy: LabPolicy,
-    calls: list[tuple[float, float]],
-) -> None:
-    began, events = await request
-    tally_events(tally, policy, events, began, calls)
 
 
 def tally_events(

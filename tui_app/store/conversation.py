@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 
 if TYPE_CHECKING:
-    from .sessions import SessionStore
+    from .sessions import SessionStore, SessionSummary
 
 History = tuple[tuple[str, str], ...]
 """(user, assistant) of each earlier turn, oldest first: ``Request.history``."""
@@ -39,6 +39,12 @@ def history_through(store: SessionStore, session_id: int) -> History:
             )
         history.append((prompt, response))
     return tuple(history)
+
+
+def earlier_turns(store: SessionStore, detail: SessionSummary) -> list[tuple[int, str, str | None, str]]:
+    """A follow-up's earlier turns as ``SessionStore.chain`` gives them, oldest first (none
+    for a first turn): what an export shows as its conversation."""
+    return store.chain(detail.id)[:-1] if detail.follows is not None else []
 
 
 def history_before(store: SessionStore, follows: int | None) -> History:

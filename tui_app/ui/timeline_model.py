@@ -290,20 +290,22 @@ def _success(tl: Timeline, e: ev.Success) -> None:
         lane.outcome = f"✓ {e.stop_reason or 'ok'}"
 
 
-def _give_up(tl: Timeline, e: ev.GiveUp) -> None:
+def _end_all(tl: Timeline, t: float, attempt: int) -> Lane | None:
+    """The run ended at ``t`` with no answer: every lane closes; the lane of ``attempt``."""
     tl.finished = True
     for each in tl.lanes.values():
-        each.close(e.t)
-    lane = tl.lanes.get(e.attempt)
+        each.close(t)
+    return tl.lanes.get(attempt)
+
+
+def _give_up(tl: Timeline, e: ev.GiveUp) -> None:
+    lane = _end_all(tl, e.t, e.attempt)
     if lane is not None and not lane.outcome:
         lane.outcome = f"gave up: {e.reason}"
 
 
 def _cancelled(tl: Timeline, e: ev.Cancelled) -> None:
-    tl.finished = True
-    for each in tl.lanes.values():
-        each.close(e.t)
-    lane = tl.lanes.get(e.attempt)
+    lane = _end_all(tl, e.t, e.attempt)
     if lane is not None:
         lane.segments.append(Segment("cancelled", e.t, e.t))
         lane.outcome = "cancelled"

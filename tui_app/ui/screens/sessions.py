@@ -370,12 +370,12 @@ class SessionsScreen(Screen[SessionChoice | None]):
 
 
 def _write_export(store: SessionStore, session_id: int, path: Path) -> None:
+    from ...store.conversation import earlier_turns
     from ...store.export import export_session
     from ...store.export_target import format_for, write_new
 
     detail = store.get_session(session_id)
-    earlier = store.chain(session_id)[:-1] if detail.follows is not None else []
-    write_new(path, export_session(detail, format_for(str(path), None), earlier=earlier))
+    write_new(path, export_session(detail, format_for(str(path), None), earlier=earlier_turns(store, detail)))
 
 
 def _list_page(store: SessionStore, search: str, before: int | None) -> ListPage:
