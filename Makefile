@@ -16,6 +16,12 @@ DEV_STAMP := $(VENV)/.dev-stamp
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 UV_SYNC := $(UV) sync --locked --python $(PYTHON)
+# The tests of the TypeScript programs (`claude-tui code --lang typescript`) type-check and
+# run them with the official SDK, tsc and tsx, installed from tests/typescript's committed
+# package-lock.json (npm ci). Without npm they are skipped, said here; .ci/run installs Node.js.
+NPM ?= npm
+TS_DIR := tests/typescript
+TS_STAMP := $(TS_DIR)/node_modules/.make-stamp
 # Parallel workers for `make test` (pytest-xdist); PYTEST_ARGS adds to them.
 TEST_WORKERS ?= auto
 
@@ -37,7 +43,14 @@ $(DEV_STAMP): pyproject.toml uv.lock | $(UV)
 run: $(RUN_STAMP)
 	$(BIN)/claude-tui $(ARGS)
 
-test: $(DEV_STAMP)
+$(TS_STAMP): $(TS_DIR)/package.json $(TS_DIR)/package-lock.json
+	@if command -v $(NPM) >/dev/null 2>&1; then \
+		$(NPM) ci --prefix $(TS_DIR) --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "make: npm not found: the TypeScript program tests are skipped (install Node.js 20+ and npm)"; \
+	fi
+
+test: $(DEV_STAMP) $(TS_STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # ruff (lint + format check) and mypy, as CI runs them.
@@ -59,4 +72,4 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS) $(TS_DIR)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,11 @@ exception a traceback and exit 1), ``claude-tui run`` through ``tui_app.cli.main
 each run, what a run could leave behind in the test process (:func:`process_state`) must
 be as it was. ``process=True`` runs a real process instead, for the tests whose subject is
 the program or the command as the user starts it.
+
+The TypeScript program (``program="typescript"``) is always a process: ``tsx program.ts``
+with the SDK, tsx and tsc from ``tests/typescript`` (``make test`` installs them with
+``npm ci``). Where Node.js is, it is one of :data:`PROGRAMS`, so every case here runs it
+too; without Node.js it is left out, and ``test_typescript.py`` says so as a skip.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import logging
 import os
 import re
 import runpy
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,14 +37,12 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tui_app.simulator import Scenario, Simulator, Step
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 RUFF_RULES = "E,F,W,I,B,UP"
 """pycodestyle (line length included), pyflakes, isort, bugbear, pyupgrade."""
@@ -53,7 +57,12 @@ def ruff(*args: str) -> subprocess.CompletedProcess[str]:
 PROMPT = "How should a client retry an overloaded API?"
 FAST = ("--base-delay", "0.01", "--max-delay", "0.02", "--read-timeout", "0.5")
 """Backoff waits of a few milliseconds and a short read timeout: stalls cost half a second."""
-PROGRAMS = ("sync", "async")
+TYPESCRIPT_DIR = Path(__file__).parents[1] / "typescript"
+"""package.json and package-lock.json of the SDK, tsx and tsc; tsconfig.json of the checks."""
+TSX = TYPESCRIPT_DIR / "node_modules" / ".bin" / "tsx"
+HAS_NODE = shutil.which("node") is not None
+PROGRAMS = ("sync", "async", "typescript") if HAS_NODE else ("sync", "async")
+"""The generated programs every case compares with ``claude-tui run``."""
 WAIT_TOLERANCE = 1.0
 """Seconds by which a gap between two requests may exceed the wait the client announced
 (the attempt itself, process scheduling on a loaded 2-core machine); never shorter."""
@@ -124,6 +133,15 @@ def run_program(path: Path, args: tuple[str, ...], stdin: str | None) -> int:
     return 0
 
 
+def link_node_modules(folder: Path) -> None:
+    """Let a TypeScript program in ``folder`` import the SDK: Node.js looks for
+    ``node_modules`` beside the file and in its parents."""
+    assert TSX.exists(), f"no {TSX}: run `make test` (it runs npm ci in {TYPESCRIPT_DIR})"
+    link = folder / "node_modules"
+    if not link.exists():
+        link.symlink_to(TYPESCRIPT_DIR / "node_modules", target_is_directory=True)
+
+
 @pytest.fixture
 def generate(cli, tmp_path):
     """``generate(*flags, prompt=PROMPT, program="sync")`` -> path of the program that
@@ -132,10 +150,13 @@ def generate(cli, tmp_path):
 
     def make(*flags: str, prompt: str | None = PROMPT, program: str = "sync") -> Path:
         argv = ["code", *([prompt] if prompt is not None else []), *flags]
-        code, out, err = cli(*argv, *(["--async"] if program == "async" else []))
+        lang = {"async": ["--async"], "typescript": ["--lang", "typescript"]}.get(program, [])
+        code, out, err = cli(*argv, *lang)
         assert code == 0, err
-        path = tmp_path / f"program{next(counter)}_{program}.py"
+        path = tmp_path / f"program{next(counter)}_{program}.{'ts' if program == 'typescript' else 'py'}"
         path.write_text(out, encoding="utf-8")
+        if program == "typescript":
+            link_node_modules(tmp_path)
         return path
 
     return make
@@ -159,6 +180,8 @@ def play(generate, run_cli_in_process, capsys, monkeypatch, isolated_env):
     def as_process(program: str, flags: tuple[str, ...], prompt: str | None, args: tuple[str, ...], stdin: str | None):
         if program == "run":
             command = [sys.executable, "-m", "tui_app", "run", prompt or "-", "--no-record", *flags]
+        elif program == "typescript":
+            command = [str(TSX), str(generate(*flags, prompt=prompt, program=program)), *args]
         else:
             command = [sys.executable, str(generate(*flags, prompt=prompt, program=program)), *args]
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, env=dict(os.environ), timeout=90)
@@ -185,7 +208,8 @@ def play(generate, run_cli_in_process, capsys, monkeypatch, isolated_env):
             with monkeypatch.context() as patch:
                 patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
                 patch.setenv("ANTHROPIC_API_KEY", "sim-key")
-                code, out, err = (as_process if process else in_process)(program, flags, prompt, args, stdin)
+                as_user = process or program == "typescript"
+                code, out, err = (as_process if as_user else in_process)(program, flags, prompt, args, stdin)
             requests = [r for r in sim.requests if (r.method, r.path) == ("POST", "/v1/messages")]
         assert process_state() == before, f"{program} left state behind in the test process"
         times = [stamps.get(id(r), float("nan")) for r in requests]

@@ -1,7 +1,7 @@
 """The generated programs, run against scripted faults, behave like ``claude-tui run``.
 
-Each case runs ``claude-tui run`` and both generated programs (sync and async) on fresh
-simulators playing the same script; ``compare`` asserts the same exit code, the same stdout
+Each case runs ``claude-tui run`` and every generated program (Python sync and async, and
+TypeScript where Node.js is) on fresh simulators playing the same script; ``compare`` asserts the same exit code, the same stdout
 (the exact answer, or nothing), the same number of requests and identical request bodies.
 The assertions here say what that common behaviour is. They run in-process (see
 conftest.py), but for two tests whose subject is the process a user starts: the first case
@@ -110,8 +110,8 @@ def test_the_deadline_ends_a_stalled_attempt(compare):
 def test_x_should_retry_overrides_the_status(compare):
     stop = compare(scripted({"fault": "status", "status": 529, "should_retry": False}), *FAST)
     go_on = compare(scripted({"fault": "status", "status": 400, "should_retry": True}), *FAST)
-    assert [len(o.requests) for o in programs(stop)] == [1, 1]
-    assert [(o.code, len(o.requests)) for o in programs(go_on)] == [(0, 2), (0, 2)]
+    assert [len(o.requests) for o in programs(stop)] == [1] * len(PROGRAMS)
+    assert [(o.code, len(o.requests)) for o in programs(go_on)] == [(0, 2)] * len(PROGRAMS)
 
 
 def test_attempts_run_out(compare):
@@ -190,7 +190,7 @@ def test_give_up_mid_stream_stops_at_the_first_failure_after_the_response_starte
         assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 1)
         assert "after the response started is not retried" in ours.stderr
     before = compare(scripted({"fault": "status", "status": 529}), *FAST, "--mid-stream", "give-up")
-    assert [(o.code, o.stdout, len(o.requests)) for o in programs(before)] == [(0, ANSWER, 2)] * 2
+    assert [(o.code, o.stdout, len(o.requests)) for o in programs(before)] == [(0, ANSWER, 2)] * len(PROGRAMS)
 
 
 def test_fallback_after_two_overloads_names_the_next_model(compare):
@@ -252,7 +252,7 @@ def test_no_stream_the_read_timeout_bounds_the_whole_answer(compare):
         assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 2)
         assert "Timeout" in ours.stderr
     streamed = compare(slow, *flags)
-    assert [(o.code, o.stdout) for o in programs(streamed)] == [(0, answer_for(PROMPT, chars=chars))] * 2
+    assert [(o.code, o.stdout) for o in programs(streamed)] == [(0, answer_for(PROMPT, chars=chars))] * len(PROGRAMS)
 
 
 @pytest.mark.parametrize("fault", ["truncated", "malformed_sse"])

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tui_app.codegen import WRITTEN, ProgramSpec, python_program
 from tui_app.codegen.literals import WIDTH, columns, py_assign, py_str
-from tui_app.codegen.spec import NOT_WRITTEN_YET
+from tui_app.codegen.python import python_program
+from tui_app.codegen.spec import NOT_WRITTEN_YET, WRITTEN, ProgramSpec
 from tui_app.codegen.template import render
 from tui_app.schema import Boolean, FieldError, setting
 from tui_app.settings import RunSettings
@@ -164,7 +164,7 @@ def test_code_takes_exactly_the_request_flags_of_run():
         return {o for action in sub.parser_for(name)._actions for o in action.option_strings}  # type: ignore[attr-defined]
 
     output_of_run = {"--events", "--quiet", "-q", "--no-record", "--sim", "--seed", "--continue"}  # run-only
-    assert flags("code") - {"--async"} == flags("run") - output_of_run
+    assert flags("code") - {"--async", "--lang"} == flags("run") - output_of_run
 
 
 def test_code_from_a_profile_with_flags_on_top(cli):

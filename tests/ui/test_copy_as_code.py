@@ -9,6 +9,7 @@ from tui_app.ui.screens.code import CodeScreen
 async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_app, started, wait_until, cli):
     (code, sync, err), (_, async_, _) = cli("code", "Why retry?"), cli("code", "Why retry?", "--async")
     assert code == 0, err
+    typescript = cli("code", "Why retry?", "--lang", "typescript")[1]
     app, _sim = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
@@ -21,6 +22,15 @@ async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_ap
         assert app.screen.source.rstrip("\n") == async_.rstrip("\n")
         await pilot.press("c")
         assert app.clipboard == app.screen.source
+        await pilot.press("l")  # TypeScript, the same program as --lang typescript
+        assert app.screen.source.rstrip("\n") == typescript.rstrip("\n")
+        assert "TypeScript" in str(app.screen.query_one("#code-title").render())
+        await pilot.press("a")  # no async variant: still the TypeScript program
+        assert app.screen.source.rstrip("\n") == typescript.rstrip("\n")
+        await pilot.press("c")
+        assert app.clipboard == typescript.rstrip("\n") + "\n"
+        await pilot.press("l")
+        assert app.screen.source.rstrip("\n") == async_.rstrip("\n")  # back to Python, still async
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CodeScreen)

@@ -118,47 +118,27 @@ def server_wait(headers: httpx2.Headers) -> float | None:
 
 _STEP = "step = min(MAX_DELAY, BASE_DELAY * 2 ** min(retry - 1, 64))"
 _JITTERS = {
-    "full": (
-        'Full jitter (AWS "Exponential Backoff and Jitter"): drawn\n'
-        "    from 0 up to BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY.",
-        f"{_STEP}\n    return random.uniform(0, step)",
-    ),
-    "equal": (
-        'Equal jitter (AWS "Exponential Backoff and Jitter"): half\n'
-        "    of BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY, plus up to the other half.",
-        f"{_STEP}\n    return step / 2 + random.uniform(0, step / 2)",
-    ),
-    "none": (
-        "No jitter: BASE_DELAY * 2**(retry - 1), capped at\n    MAX_DELAY (every client that failed together retries together).",
-        f"return {_STEP.removeprefix('step = ')}",
-    ),
-    "sdk": (
-        "The official SDK's own backoff (_base_client.py):\n"
-        "    BASE_DELAY * 2**(retry - 1), capped at MAX_DELAY, times 1 - 0.25 * random().",
-        f"{_STEP}\n    return step * (1 - 0.25 * random.random())",
-    ),
-    "additive": (
-        "Exponential plus up to one second: BASE_DELAY *\n    2**(retry - 1) + uniform(0, 1), capped at MAX_DELAY.",
-        "return min(MAX_DELAY, BASE_DELAY * 2 ** min(retry - 1, 64) + random.uniform(0, 1))",
-    ),
-    "decorrelated": (
-        'Decorrelated jitter (AWS "Exponential Backoff and\n'
-        '    Jitter"): drawn between BASE_DELAY and three times the previous wait, capped at\n'
-        "    MAX_DELAY.",
-        "last = previous if previous is not None else BASE_DELAY\n"
-        "    return min(MAX_DELAY, random.uniform(BASE_DELAY, max(BASE_DELAY, last * 3)))",
-    ),
+    "full": f"{_STEP}\n    return random.uniform(0, step)",
+    "equal": f"{_STEP}\n    return step / 2 + random.uniform(0, step / 2)",
+    "none": f"return {_STEP.removeprefix('step = ')}",
+    "sdk": f"{_STEP}\n    return step * (1 - 0.25 * random.random())",
+    "additive": "return min(MAX_DELAY, BASE_DELAY * 2 ** min(retry - 1, 64) + random.uniform(0, 1))",
+    "decorrelated": "last = previous if previous is not None else BASE_DELAY\n"
+    "    return min(MAX_DELAY, random.uniform(BASE_DELAY, max(BASE_DELAY, last * 3)))",
 }
+"""The body of ``backoff`` for each jitter mode (:data:`~.prose.JITTER_DOCS` says it in words)."""
 
 
 def jitter(spec: ProgramSpec) -> Piece:
     """The backoff wait of the policy's jitter mode (only that one: a program, not a menu)."""
-    doc, body = _JITTERS[spec.policy.jitter]
+    from .prose import BACKOFF_DOC, JITTER_DOCS, wrapped
+
+    text = BACKOFF_DOC.format(none="None") + JITTER_DOCS[spec.policy.jitter]
+    doc = "\n".join(wrapped(text, '    """', "    ", width=85))
     definitions = f'''\
 def backoff(retry: int, previous: float | None) -> float:
-    """Seconds to wait after failed attempt `retry` (`previous`: the last backoff wait,
-    None before the first). {doc}"""
-    {body}'''
+{doc}"""
+    {_JITTERS[spec.policy.jitter]}'''
     return Piece(imports=() if spec.policy.jitter == "none" else ("import random",), definitions=definitions)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from ..codegen import LANGUAGES
+
 if TYPE_CHECKING:
     import argparse
 
@@ -23,9 +25,9 @@ saved profile, or a profile-format .toml file (named by its file name).
   claude-tui lab --scenario crowded --requests 200 --arrival burst \\
       --policy none --policy no-jitter --policy full-jitter
 
---export-code P prints, instead of the comparison, the Python program of compared policy P
-(what `claude-tui code` prints for its settings; the program takes its prompt from its
-arguments, or stdin):
+--export-code P prints, instead of the comparison, the Python (or, with --lang typescript,
+TypeScript) program of compared policy P (what `claude-tui code` prints for its settings;
+the program takes its prompt from its arguments, or stdin):
 
   claude-tui lab --scenario crowded --policy sdk-default --policy claude-tui --export-code claude-tui > ask.py
 
@@ -68,7 +70,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--export-code",
         metavar="P",
-        help="print the Python program of compared policy P (one of the --policy names) instead of the comparison",
+        help="print the program of compared policy P (one of the --policy names) instead of the comparison",
+    )
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=LANGUAGES[0],
+        help="with --export-code: python (default) or typescript (@anthropic-ai/sdk, Node.js 20+)",
     )
     p.add_argument(
         "--async",
@@ -128,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"claude-tui lab: {one_line(str(exc))}", file=sys.stderr)
         return 2
     if args.export_code is not None:
-        return export_code(policies, args.export_code, use_async=args.use_async)
+        return export_code(policies, args.export_code, lang=args.lang, use_async=args.use_async)
     arrival = args.arrival if args.arrival == "burst" else float(args.arrival)
     try:
         result = run_lab(
@@ -150,10 +158,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def export_code(policies: list[LabPolicy], name: str, *, use_async: bool) -> int:
+def export_code(policies: list[LabPolicy], name: str, *, lang: str, use_async: bool) -> int:
     """Print the program of the compared policy ``name``: its settings as ``claude-tui
     code`` writes them, the prompt left to the program's arguments (or stdin)."""
-    from ..codegen import ProgramSpec, python_program
+    from ..codegen import program_source
+    from ..codegen.spec import ProgramSpec
     from ..safe_text import one_line
 
     chosen = next((p for p in policies if p.name == name), None)
@@ -162,7 +171,7 @@ def export_code(policies: list[LabPolicy], name: str, *, use_async: bool) -> int
         print(f"claude-tui lab: --export-code: {one_line(name)!r} is not a compared policy ({names})", file=sys.stderr)
         return 2
     try:
-        source = python_program(ProgramSpec.from_settings(None, chosen.settings), use_async=use_async)
+        source = program_source(ProgramSpec.from_settings(None, chosen.settings), lang, use_async=use_async)
     except ValueError as exc:  # a setting no program writes (a retry budget, a breaker)
         print(f"claude-tui lab: policy {name!r}: {one_line(str(exc))}", file=sys.stderr)
         return 2

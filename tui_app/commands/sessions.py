@@ -61,15 +61,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     show.add_argument("id", type=parse_positive_int, metavar="ID")
     show.add_argument("--json", action="store_true", help="JSON with the response and every event")
     export = actions.add_parser(
-        "export", help="write one session as Markdown, JSON, a replayable scenario or a Python program"
+        "export", help="write one session as Markdown, JSON, a replayable scenario or a program"
     )
     export.add_argument("id", type=parse_positive_int, metavar="ID")
     export.add_argument(
         "--format",
-        choices=("md", "json", "scenario", "python"),
+        choices=("md", "json", "scenario", "python", "typescript"),
         help="md, json, scenario (a TOML scenario replaying what the server did, for --sim=FILE), "
-        "or python (the program of the session's request and settings, as `claude-tui code` prints it); "
-        "default: from --output's extension (.json, .md, .toml, .py), else md",
+        "python or typescript (the program of the session's request and settings, as `claude-tui code` "
+        "prints it); default: from --output's extension (.json, .md, .toml, .py, .ts), else md",
     )
     export.add_argument(
         "--async",

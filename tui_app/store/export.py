@@ -33,12 +33,13 @@ if TYPE_CHECKING:
     Turns = Sequence[tuple[int, str, str | None, str]]
     """Earlier turns as ``SessionStore.chain`` gives them: id, prompt, answer, status."""
 
-FORMATS = ("md", "json", "scenario", "python")
+FORMATS = ("md", "json", "scenario", "python", "typescript")
 
 
 def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False, earlier: Turns = ()) -> str:
     """``fmt`` is ``md``, ``json``, ``scenario`` (TOML replaying what the server did, see
-    :mod:`.as_scenario`) or ``python`` (:func:`as_python`); the text ends with a newline.
+    :mod:`.as_scenario`), ``python`` or ``typescript`` (:func:`as_program`); the text ends
+    with a newline.
     ``earlier``: a follow-up's earlier turns (``SessionStore.chain``), which md and json show
     as the conversation."""
     if fmt == "json":
@@ -56,17 +57,18 @@ def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False, 
 
         name = f"session-{detail.id}"
         return scenario_toml(detail.events, name=name, origin=f"session {detail.id}", prompt=detail.prompt)
-    if fmt == "python":
-        return as_python(detail, use_async=use_async, earlier=earlier)
+    if fmt in ("python", "typescript"):
+        return as_program(detail, fmt, use_async=use_async, earlier=earlier)
     raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
 
 
-def as_python(detail: SessionDetail, *, use_async: bool = False, earlier: Turns = ()) -> str:
+def as_program(detail: SessionDetail, lang: str = "python", *, use_async: bool = False, earlier: Turns = ()) -> str:
     """The program ``claude-tui code`` prints for the session's prompt and recorded settings
     (read by ``settings_from_record``, the one reader of stored settings): the same request,
     the same retries. ``ValueError`` (naming the field) for settings no program writes, or
     a record too old or damaged to read."""
-    from ..codegen import ProgramSpec, python_program
+    from ..codegen import program_source
+    from ..codegen.spec import ProgramSpec
     from ..settings import settings_from_record
 
     settings = settings_from_record(detail.settings)
@@ -76,7 +78,8 @@ def as_python(detail: SessionDetail, *, use_async: bool = False, earlier: Turns 
     if unanswered:
         raise ValueError(f"an earlier turn has no answer to send as history: {', '.join(unanswered)}")
     history = tuple((prompt, answer or "") for _i, prompt, answer, _status in earlier)
-    return python_program(ProgramSpec.from_settings(detail.prompt, settings, history), use_async=use_async)
+    spec = ProgramSpec.from_settings(detail.prompt, settings, history)
+    return program_source(spec, lang, use_async=use_async)
 
 
 def with_cost(data: dict[str, Any]) -> dict[str, Any]:

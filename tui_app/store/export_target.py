@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BY_SUFFIX = {".json": "json", ".md": "md", ".markdown": "md", ".toml": "scenario", ".py": "python"}
+BY_SUFFIX = {".json": "json", ".md": "md", ".markdown": "md", ".toml": "scenario", ".py": "python", ".ts": "typescript"}
 DEFAULT_FORMAT = "md"
 
 

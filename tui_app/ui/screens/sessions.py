@@ -323,14 +323,14 @@ class SessionsScreen(Screen[SessionChoice | None]):
             """A name that exists keeps the dialog open: the TUI never overwrites an export."""
             path = in_exports(answer) if answer.strip() else None
             if path is None:
-                return "type a file name (.md, .json, .toml for a scenario, .py for a program)"
+                return "type a file name (.md, .json, .toml for a scenario, .py or .ts for a program)"
             if path.exists():
                 return f"{path} exists: choose another name"
             self.export(session_id, path)
             return None
 
         default = f"session-{session_id}.md"
-        title = "Export to (a bare name goes to the exports folder; .md, .json, .toml, .py)"
+        title = "Export to (a bare name goes to the exports folder; .md, .json, .toml, .py, .ts)"
         self.app.push_screen(AskText(title, value=default, check=check))
 
     @work(group="sessions-export", exit_on_error=False)
