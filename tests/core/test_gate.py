@@ -65,23 +65,36 @@ class Draws(random.Random):
 
 
 def test_throttling_refuses_with_the_sre_books_probability():
+    """requests and accepts are those before the attempt: (requests - K * accepts) /
+    (requests + 1), the + 1 being the attempt itself."""
     clock = Clock()
-    gate = ClientGate(after=0, cooldown=1.0, k=2.0, clock=clock, rng=Draws(0.6, 0.2, 0.5))
-    assert gate.admit() is None  # requests 1, accepts 0: p = 1/2, drew 0.6
-    gate.record(None)  # accepted
-    assert gate.admit() is None  # requests 2, accepts 1: p = 0 (no draw)
+    gate = ClientGate(after=0, cooldown=1.0, k=2.0, clock=clock, rng=Draws(0.6, 0.2, 0.8, 0.5))
+    assert gate.admit() is None  # requests 0, accepts 0: p = 0 (no draw)
     gate.record(overloaded("a"))  # refused by the server: not an accept
-    reason, failure = gate.admit()  # requests 3, accepts 1: p = (3 - 2) / 4, drew 0.2
+    assert gate.admit() is None  # requests 1, accepts 0: p = 1/2, drew 0.6
+    gate.record(overloaded("b"))
+    reason, failure = gate.admit()  # requests 2, accepts 0: p = 2/3, drew 0.2
     assert reason == "throttled"
-    assert failure.message == "adaptive throttling (K = 2): 1 of 3 requests accepted in 120 s: refused with p = 0.25"
-    assert gate.admit() is None  # requests 4 (the refused one counts), accepts 1: p = 2/5, drew 0.5
+    assert failure.message == "adaptive throttling (K = 2): 0 of 2 requests accepted in 120 s: refused with p = 0.67"
+    assert gate.admit() is None  # requests 3 (the refused one counts), accepts 0: p = 3/4, drew 0.8
+    gate.record(None)  # accepted
+    assert gate.admit() is None  # requests 4, accepts 1: p = (4 - 2) / 5, drew 0.5
+
+
+def test_a_fresh_client_sends_its_first_attempt():
+    """No history is no evidence of overload: the first attempt of a process is never
+    throttled (it was, half the time, when the attempt counted among the requests)."""
+    for _ in range(200):
+        assert ClientGate(after=0, cooldown=1.0, k=2.0, clock=Clock()).admit() is None
 
 
 def test_throttling_forgets_what_is_older_than_its_window():
     clock = Clock()
-    gate = ClientGate(after=0, cooldown=1.0, k=2.0, clock=clock, rng=Draws(*[0.99] * 50, 0.1))
-    for _ in range(50):
+    gate = ClientGate(after=0, cooldown=1.0, k=2.0, clock=clock, rng=Draws(*[0.99] * 49, 0.1))
+    for _ in range(50):  # the first needs no draw, the 49 others draw 0.99: all sent
         if gate.admit() is None:
             gate.record(overloaded("x"))
     clock.now = 121.0
+    assert gate.admit() is None  # the 50 overloads forgotten: no history, no draw
+    gate.record(overloaded("y"))
     assert gate.admit()[1].message.endswith("0 of 1 requests accepted in 120 s: refused with p = 0.50")

@@ -14,9 +14,10 @@ closes it. A probe cancelled before it ended tells nothing: the next attempt pro
 
 Adaptive throttling (``throttle_k`` K; Google SRE book, "Handling Overload"): over the last
 :data:`THROTTLE_WINDOW` seconds, with *requests* the attempts the client wanted to send
-(those it refused included) and *accepts* those the server did not refuse as overloaded or
-rate-limited, an attempt is refused locally with probability
-``max(0, (requests - K * accepts) / (requests + 1))``.
+before this one (those it refused included) and *accepts* those the server did not refuse
+as overloaded or rate-limited, an attempt is refused locally with probability
+``max(0, (requests - K * accepts) / (requests + 1))``: the ``+ 1`` is this attempt, so a
+client with no history (a fresh process) sends its first attempt.
 
 A refused attempt ends its call (reason ``circuit_open`` or ``throttled``): retrying what
 the client itself refuses would only spin. The runner and the lab call :meth:`admit`
@@ -80,8 +81,8 @@ class ClientGate:
         for times in (self._requests, self._accepts):
             while times and times[0] <= now - THROTTLE_WINDOW:
                 times.popleft()
+        requests, accepts = len(self._requests), len(self._accepts)  # before this attempt
         self._requests.append(now)
-        requests, accepts = len(self._requests), len(self._accepts)
         chance = max(0.0, (requests - self.k * accepts) / (requests + 1))
         if chance and self._rng.random() < chance:
             if self.probing:
