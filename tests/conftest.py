@@ -199,11 +199,15 @@ def run_cli_in_process(cli, monkeypatch):
     """``run_cli``'s interface (a ``CompletedProcess``), but ``tui_app.cli.main`` in this
     process: for tests of what a command does, not of the process boundary (a process
     imports the SDK again: ~2.5 s of CPU). ``input`` is stdin, ``env`` is added to the
-    environment, both for this call only."""
+    environment, both for this call only. Each call starts, as a process would, with no
+    retry budget or circuit breaker of earlier calls (they are process-wide)."""
+    from tui_app.retry import budget, gate
 
     def run(*args: str | os.PathLike[str], input: str | None = None, env: dict[str, str] | None = None):
         argv = [os.fspath(arg) for arg in args]  # paths too, as ``subprocess`` takes them
         with monkeypatch.context() as patch:
+            patch.setattr(budget, "_SHARED", {})
+            patch.setattr(gate, "_SHARED", {})
             for name, value in (env or {}).items():
                 patch.setenv(name, value)
             patch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8"))

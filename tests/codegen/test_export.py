@@ -50,10 +50,10 @@ def test_the_exported_program_runs_like_the_session(cli, monkeypatch, capsys, tm
 
 
 def test_settings_no_program_writes_are_one_line_exit_2(cli, monkeypatch):
-    session = record(cli, monkeypatch, scripted(), *FAST, "--breaker-after", "3")
+    session = record(cli, monkeypatch, scripted(), *FAST, "--throttle-k", "2")
     code, out, err = cli("sessions", "export", str(session), "--format", "python")
     assert (code, out) == (2, "")
-    assert "--breaker-after cannot be written as code yet" in err and len(err.strip().splitlines()) == 1
+    assert "--throttle-k cannot be written as code yet" in err and len(err.strip().splitlines()) == 1
 
 
 LAB = ("lab", "--scenario", "crowded", "--policy", "sdk-default", "--policy", "seed-article", "--policy", "claude-tui")
@@ -97,7 +97,9 @@ def test_exporting_a_policy_not_compared_is_one_line_exit_2(cli):
     assert len(err.strip().splitlines()) == 1
 
 
-def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, monkeypatch, capsys, tmp_path):
+def record_follow_up(cli, monkeypatch) -> tuple[int, list]:
+    """Two recorded turns (the second ``run --continue`` the first): the second session's
+    id, and the messages its request sent."""
     first = record(cli, monkeypatch, scripted(), *FAST)
     with Simulator(scripted()) as sim, monkeypatch.context() as patch:
         patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
@@ -105,7 +107,11 @@ def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, mon
         assert cli("run", "--continue", str(first), "And with jitter?", *FAST)[0] == 0
         recorded = [r.body["messages"] for r in sim.requests if r.path == "/v1/messages"][-1]
     _, out, _ = cli("sessions", "list", "--json")
-    second = json.loads(out)[0]["id"]
+    return json.loads(out)[0]["id"], recorded
+
+
+def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, monkeypatch, capsys, tmp_path):
+    second, recorded = record_follow_up(cli, monkeypatch)
     path = tmp_path / "follow_up.py"
     assert cli("sessions", "export", str(second), "--output", str(path))[0] == 0  # .py: the program
     source = path.read_text(encoding="utf-8")

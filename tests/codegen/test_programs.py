@@ -260,3 +260,28 @@ def test_no_stream_a_broken_body_is_retried(compare, fault):
     outcomes = compare(scripted({"fault": fault, "after_chars": 40}), *FAST, "--no-stream")
     for ours in programs(outcomes):
         assert (ours.code, ours.stdout, len(ours.requests)) == (0, ANSWER, 2)
+
+
+def test_a_retry_budget_ends_the_call_when_spent(compare):
+    """One request earns 20 % of a retry, plus the minimum of 1: one retry, then the budget
+    is spent (the core's words), though attempts are left."""
+    three = scripted(*[{"fault": "status", "status": 529}] * 3)
+    outcomes = compare(three, *FAST, "--retry-budget", "0.2", "--retry-budget-min", "1")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 2)
+        assert "giving up: the retry budget is spent: 1 retries for 1 requests" in ours.stderr
+    generous = compare(three, *FAST, "--retry-budget", "0.2", "--retry-budget-min", "3")
+    assert [(o.code, len(o.requests)) for o in programs(generous)] == [(0, 4)] * len(PROGRAMS)
+
+
+def test_a_circuit_breaker_refuses_the_attempt_after_its_overloads(compare):
+    """Two 529s in a row open the circuit: the third attempt is not sent; an answer
+    between the overloads keeps it closed."""
+    three = scripted(*[{"fault": "status", "status": 529}] * 3)
+    outcomes = compare(three, *FAST, "--breaker-after", "2")
+    for ours in programs(outcomes):
+        assert (ours.code, ours.stdout, len(ours.requests)) == (1, "", 2)
+        assert "attempt 3 not sent: the circuit is open after 2 overloads in a row" in ours.stderr
+    mixed = scripted({"fault": "status", "status": 529}, {"fault": "status", "status": 500})
+    apart = compare(mixed, *FAST, "--breaker-after", "2")
+    assert [(o.code, o.stdout, len(o.requests)) for o in programs(apart)] == [(0, ANSWER, 3)] * len(PROGRAMS)

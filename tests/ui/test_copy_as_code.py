@@ -37,12 +37,12 @@ async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_ap
 
 
 async def test_a_setting_code_cannot_write_is_a_notice(make_app, started):
-    """The circuit breaker (state shared by a process's requests) is not written as code."""
-    app, _sim = make_app(settings=RunSettings().with_values({"retry.breaker_after": 3}))
+    """Adaptive throttling (at random, from a history of the process's requests) is not written as code."""
+    app, _sim = make_app(settings=RunSettings().with_values({"retry.throttle_k": 2.0}))
     async with app.run_test(size=(120, 40)) as pilot:
         await started(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert not isinstance(app.screen, CodeScreen)
         [notice] = [n.message for n in app._notifications if n.title == "Not written as code"]
-        assert "--breaker-after" in notice and "cannot be written as code yet" in notice
+        assert "--throttle-k" in notice and "cannot be written as code yet" in notice

@@ -111,10 +111,12 @@ ${ASYNC}def main() -> int:
         previous: float | None = None  # the last backoff wait
         $CARRIED
         $CHAIN
+        $NOTE_REQUEST
         attempt = 0
         while True:
             attempt += 1
             chunks: list[str] = []  # this attempt's text, whole or not
+            $ADMIT
             try:
                 $CALL
             except Exception as exc:
@@ -122,8 +124,10 @@ ${ASYNC}def main() -> int:
                 if failure is None:
                     raise  # a bug in this program: another attempt would not fix it
             else:
+                $RECORD_ANSWER
                 print_answer($ANSWER)
                 return 0
+            $RECORD_FAILURE
             $KEEP
             $FALL_BACK
             try:

@@ -183,6 +183,7 @@ def next_wait(
         wait, why = backoff(attempt, previous), "backoff"
     if wait >= left:  # never sleep past the deadline: say so now instead
         raise GiveUp(f"{why} asks for {wait:.1f} s, {left:.1f} s before the deadline")
+    $BUDGET_CHECK
     return wait, why''',
 )
 """The give-up rules, in the core's order: deadline, not retryable, attempts, a wait too long.

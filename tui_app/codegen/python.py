@@ -1,7 +1,7 @@
 """The Python program of a run's settings: which pieces, in which order, sync or async.
 
-To give the program a new setting, add its piece (or a variant of one) in :func:`pieces`
-and fill the slots it needs; the other pieces stay as they are (slots a piece may leave
+To give the program a new setting, add its piece (or a variant of one) to :func:`parts`
+(and to :func:`.layout.pieces`, which picks by the settings) and fill the slots it needs; the other pieces stay as they are (slots a piece may leave
 unfilled get their defaults here). The constants of the core (the retried error types, the
 "continue" instruction) are read from the core itself, and the rest from the effective
 policy, so the program cannot drift from what ``claude-tui run`` does.
@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import py_fallback, py_loop, py_request, py_retry
+from . import py_fallback, py_gate, py_loop, py_request, py_retry
+from .layout import Parts, pieces
 from .template import assemble
 
 if TYPE_CHECKING:
     from .spec import ProgramSpec
-    from .template import Piece
 
 
 def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
@@ -26,35 +26,32 @@ def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
         **(py_loop.ASYNC if use_async else py_loop.SYNC),
         **py_retry.NEXT_WAIT_DEFAULTS,
         **py_fallback.NO_FALLBACK,
+        **py_gate.NO_GATE,
     }
-    return assemble(docstring(spec, use_async), pieces(spec, use_async), py_loop.MAIN, values)
+    return assemble(docstring(spec, use_async), pieces(spec, parts(use_async)), py_loop.MAIN, values)
 
 
-def pieces(spec: ProgramSpec, use_async: bool) -> list[Piece]:
-    """One piece per concern, in the order the program reads (definitions before use)."""
-    from ..retry.runner import CONTINUE_INSTRUCTION
-    from ..retry.statuses import RETRYABLE_ERROR_TYPES
-
-    if spec.policy.mid_stream == "continue":
-        mid_stream = py_request.carry_on(CONTINUE_INSTRUCTION, spec)
-    elif spec.policy.mid_stream == "give-up":
-        mid_stream = py_retry.give_up_mid_stream(spec)
-    else:
-        mid_stream = py_request.restart(spec)
-    return [
-        py_request.request(spec),
-        py_request.timeouts(spec),
-        py_retry.policy(spec),
-        mid_stream,
-        *([py_fallback.fallback(spec)] if spec.policy.fallback else []),
-        py_request.ATTEMPT if spec.stream else py_request.WHOLE,
-        py_retry.classify(spec, RETRYABLE_ERROR_TYPES),
-        py_retry.SERVER_WAIT,
-        py_retry.jitter(spec),
-        py_retry.GIVE_UP,
-        py_loop.deadline(use_async, spec.stream),
-        py_loop.OUTPUT,
-    ]
+def parts(use_async: bool) -> Parts:
+    """The Python piece of each concern (sync or async: only the deadline differs)."""
+    return Parts(
+        request=py_request.request,
+        timeouts=py_request.timeouts,
+        policy=py_retry.policy,
+        restart=py_request.restart,
+        carry_on=py_request.carry_on,
+        give_up_mid_stream=py_retry.give_up_mid_stream,
+        fallback=py_fallback.fallback,
+        budget=py_gate.budget,
+        breaker=py_gate.breaker,
+        streamed=py_request.ATTEMPT,
+        whole=py_request.WHOLE,
+        classify=py_retry.classify,
+        server_wait=py_retry.SERVER_WAIT,
+        jitter=py_retry.jitter,
+        give_up=py_retry.GIVE_UP,
+        timing=lambda spec: py_loop.deadline(use_async, spec.stream),
+        output=py_loop.OUTPUT,
+    )
 
 
 def docstring(spec: ProgramSpec, use_async: bool) -> str:

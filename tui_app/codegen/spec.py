@@ -42,23 +42,20 @@ WRITTEN = frozenset(
         "retry.fallback_after",
         "retry.retry_statuses",
         "retry.server_hints",
+        "retry.retry_budget",
+        "retry.retry_budget_min",
+        "retry.breaker_after",
+        "retry.breaker_cooldown",
         "stream",
         "allow_long_no_stream",
         "simulator.scenario",
     }
 )
-NOT_WRITTEN_YET = frozenset(
-    {
-        "retry.retry_budget",
-        "retry.retry_budget_min",
-        "retry.breaker_after",
-        "retry.breaker_cooldown",
-        "retry.throttle_k",
-    }
-)
-"""Settings the generator refuses (away from their default): the retry budget, the circuit
-breaker and adaptive throttling keep state across the requests of a process, which a
-program that asks once has no use for."""
+NOT_WRITTEN_YET = frozenset({"retry.throttle_k"})
+"""Settings the generator refuses (away from their default): adaptive throttling refuses
+attempts at random from a history of the process's requests, which a program that asks
+once never has (the retry budget and the circuit breaker are written, as process-wide
+objects: see :mod:`.py_gate`)."""
 """The settings the generator writes into a program (by profile key). A setting added to the
 schema later is accepted while it has its default value, refused otherwise."""
 VALUES_NOT_WRITTEN_YET: dict[str, frozenset[object]] = {}

@@ -101,12 +101,15 @@ async function main(): Promise<number> {
   let previous: number | undefined; // the last backoff wait
   @@CARRIED
   @@CHAIN
+  @@NOTE_REQUEST
   for (let attempt = 1; ; attempt++) {
     const chunks: string[] = []; // this attempt's text, whole or not
+    @@ADMIT
     const watch = new Watchdog(deadline);
     let failure: Failure | null;
     try {
       const answer = await ask(client, @@MODEL, @@MESSAGES, chunks, watch);
+      @@RECORD_ANSWER
       printAnswer(@@ANSWER);
       return 0;
     } catch (error) {
@@ -117,6 +120,7 @@ async function main(): Promise<number> {
     } finally {
       watch.stop();
     }
+    @@RECORD_FAILURE
     @@KEEP
     @@FALL_BACK
     let wait: number;

@@ -144,6 +144,16 @@ function conversation(carried: string): Anthropic.MessageParam[] {{
     return Piece(constants=constants + ts_assign("CONTINUE", instruction), definitions=definitions, slots=slots)
 
 
+ASK = """\
+async function ask(
+  client: Anthropic,
+  model: string,
+  messages: Anthropic.MessageParam[],
+  chunks: string[],
+  watch: Watchdog,
+): Promise<string> {"""
+"""The signature of one attempt, streamed or whole."""
+
 BROKEN = """\
 /** The response ended short of a whole answer (the SDK throws nothing for that). */
 class BrokenAnswer extends Error {
@@ -158,13 +168,9 @@ ATTEMPT = Piece(
  * One attempt: stream the answer into `chunks` and return it. Only a stream that ends
  * with message_stop after a stop reason holds a whole answer.
  */
-async function ask(
-  client: Anthropic,
-  model: string,
-  messages: Anthropic.MessageParam[],
-  chunks: string[],
-  watch: Watchdog,
-): Promise<string> {
+"""
+    + ASK
+    + """
   let stopReason: string | null = null;
   let stopped = false;
   const stream = await client.messages.create(
@@ -208,13 +214,9 @@ WHOLE = Piece(
  * read here, so one cut short (a reset) or not a whole message (bad JSON, no stop
  * reason) is a failed attempt, retried like a broken stream.
  */
-async function ask(
-  client: Anthropic,
-  model: string,
-  messages: Anthropic.MessageParam[],
-  chunks: string[],
-  watch: Watchdog,
-): Promise<string> {
+"""
+    + ASK
+    + """
   const response = await client.messages
     .create(
       {

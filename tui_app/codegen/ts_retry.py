@@ -207,6 +207,7 @@ function nextWait(
     // never sleep past the deadline: say so now instead
     throw new GiveUp(`${why} asks for ${wait.toFixed(1)} s, ${left.toFixed(1)} s before the deadline`);
   }
+  @@BUDGET_CHECK
   return [wait, why];
 }""",
 )
@@ -309,7 +310,3 @@ if (movedOn) {
 }""",
     }
     return Piece(constants=constants, definitions=_MODELS, slots=slots)
-
-
-NO_FALLBACK = {"MODEL": "MODEL", "CHAIN": "", "FALL_BACK": "", "FALLBACK_NOTE": ""}
-"""The slots :func:`fallback` fills, for a program without fallback models."""

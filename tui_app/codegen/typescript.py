@@ -1,9 +1,8 @@
 """The TypeScript program of a run's settings (``claude-tui code --lang typescript``).
 
-The same pieces, in the same order, as :mod:`.python` — request, timeouts, policy,
-mid-stream, fallback, attempt, classify, server wait, jitter, give-up, output — written for
-the official ``@anthropic-ai/sdk`` on Node.js, plus the :data:`~.ts_loop.WATCHDOG` that
-times each attempt (fetch() has no read timeout). There is one program, not two: the SDK
+The same concerns, in the same order (:mod:`.layout`), as :mod:`.python`, written for the
+official ``@anthropic-ai/sdk`` on Node.js; an attempt is timed by the
+:data:`~.ts_loop.WATCHDOG` (fetch() has no read timeout). There is one program, not two: the SDK
 is async only. Only erasable TypeScript is written (no enums, no parameter properties), so
 Node.js 22.18+ runs the file as it is, and ``npx tsx`` runs it on Node.js 20.
 """
@@ -13,49 +12,52 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import ts_loop, ts_request, ts_retry
+from . import py_fallback, py_gate, ts_gate, ts_loop, ts_request, ts_retry
+from .layout import Parts, pieces
 from .template import TYPESCRIPT, assemble
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from .spec import ProgramSpec
-    from .template import Piece
 
 
 def typescript_program(spec: ProgramSpec) -> str:
     """The source of a self-contained program (Node.js 20+, needs only ``@anthropic-ai/sdk``)."""
-    values = {**ts_retry.NEXT_WAIT_DEFAULTS, **ts_retry.NO_FALLBACK}
+    # The slots a program without fallback, budget or breaker leaves empty: the Python
+    # program's, by the same names.
+    values = {**ts_retry.NEXT_WAIT_DEFAULTS, **py_fallback.NO_FALLBACK, **py_gate.NO_GATE}
     return assemble(
-        docstring(spec), pieces(spec), ts_loop.MAIN, values, syntax=TYPESCRIPT, imports=import_block, blank_lines=1
+        docstring(spec),
+        pieces(spec, PARTS),
+        ts_loop.MAIN,
+        values,
+        syntax=TYPESCRIPT,
+        imports=import_block,
+        blank_lines=1,
     )
 
 
-def pieces(spec: ProgramSpec) -> list[Piece]:
-    """One piece per concern, in the order the program reads."""
-    from ..retry.runner import CONTINUE_INSTRUCTION
-    from ..retry.statuses import RETRYABLE_ERROR_TYPES
-
-    if spec.policy.mid_stream == "continue":
-        mid_stream = ts_request.carry_on(CONTINUE_INSTRUCTION, spec)
-    elif spec.policy.mid_stream == "give-up":
-        mid_stream = ts_retry.give_up_mid_stream(spec)
-    else:
-        mid_stream = ts_request.restart(spec)
-    return [
-        ts_request.request(spec),
-        ts_request.timeouts(spec),
-        ts_retry.policy(spec),
-        mid_stream,
-        *([ts_retry.fallback(spec)] if spec.policy.fallback else []),
-        ts_loop.WATCHDOG,
-        ts_request.ATTEMPT if spec.stream else ts_request.WHOLE,
-        ts_retry.classify(spec, RETRYABLE_ERROR_TYPES),
-        ts_retry.SERVER_WAIT,
-        ts_retry.jitter(spec),
-        ts_retry.GIVE_UP,
-        ts_loop.OUTPUT,
-    ]
+PARTS = Parts(
+    request=ts_request.request,
+    timeouts=ts_request.timeouts,
+    policy=ts_retry.policy,
+    restart=ts_request.restart,
+    carry_on=ts_request.carry_on,
+    give_up_mid_stream=ts_retry.give_up_mid_stream,
+    fallback=ts_retry.fallback,
+    budget=ts_gate.budget,
+    breaker=ts_gate.breaker,
+    streamed=ts_request.ATTEMPT,
+    whole=ts_request.WHOLE,
+    classify=ts_retry.classify,
+    server_wait=ts_retry.SERVER_WAIT,
+    jitter=ts_retry.jitter,
+    give_up=ts_retry.GIVE_UP,
+    timing=lambda _spec: ts_loop.WATCHDOG,
+    output=ts_loop.OUTPUT,
+)
+"""The TypeScript piece of each concern."""
 
 
 def import_block(lines: Iterable[str]) -> str:
@@ -78,7 +80,8 @@ def docstring(spec: ProgramSpec) -> str:
  * 0 with a whole answer, 1 when it gives up, 2 without a key.
  *
  * Run: npx tsx THIS_FILE{args}
- * (Node.js 22.18+ runs it as it is: node THIS_FILE{args})
+ * Node.js 22.18+ runs it as it is: node THIS_FILE{args} (named .mts, or in a package
+ * whose package.json says "type": "module", it runs without a module-type warning).
  *
  * Rehearse it offline against injected faults: run `claude-tui simulate --scenario
  * {scenario}` and export what it prints (ANTHROPIC_BASE_URL and a key).

@@ -18,15 +18,15 @@ if TYPE_CHECKING:
     import argparse
 
 EPILOG = """\
-The Python program needs only the anthropic SDK: anthropic.Timeout(connect, read, write, pool),
-max_retries=0 and a retry loop equivalent to claude-tui's (retried statuses and transport
-failures, x-should-retry, retry-after capped by the deadline, the jitter, failures
-mid-stream (restart, continue or give up; a stream without message_stop is no answer),
-fallback models, streaming or not). The retry budget, the circuit breaker and adaptive
-throttling (state shared by a process's requests) are refused. With no PROMPT it reads its
-prompt from its own arguments, or stdin. --lang typescript writes the same program for
-@anthropic-ai/sdk on Node.js 20+ (fetch() times no connect, write or pool: READ_TIMEOUT
-and DEADLINE bound an attempt).
+The Python program needs only the anthropic SDK: anthropic.Timeout(connect, read, write,
+pool), max_retries=0 and a retry loop equivalent to claude-tui's (retried statuses and
+transport failures, x-should-retry, retry-after capped by the deadline, the jitter,
+failures mid-stream (restart, continue or give up; a stream without message_stop is no
+answer), fallback models, streaming or not, the retry budget and the circuit breaker
+(module-level objects: shared by every call once in your code). Adaptive throttling is
+refused. With no PROMPT it reads its prompt from its own arguments, or stdin.
+--lang typescript writes the same program for @anthropic-ai/sdk on Node.js 20+ (fetch()
+times no connect, write or pool: READ_TIMEOUT and DEADLINE bound an attempt).
 
   claude-tui code "Hello" --max-attempts 6 > ask.py && python ask.py
   claude-tui code "Hello" --lang typescript > ask.ts && npx tsx ask.ts

@@ -14,7 +14,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-BY_SUFFIX = {".json": "json", ".md": "md", ".markdown": "md", ".toml": "scenario", ".py": "python", ".ts": "typescript"}
+BY_SUFFIX = {
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".toml": "scenario",
+    ".py": "python",
+    ".ts": "typescript",
+    ".mts": "typescript",
+}
 DEFAULT_FORMAT = "md"
 
 
