@@ -18,7 +18,7 @@ import pytest
 
 from tui_app.codegen.literals import WIDTH, columns, ts_assign, ts_int_set
 from tui_app.codegen.spec import ProgramSpec
-from tui_app.codegen.typescript import typescript_program
+from tui_app.codegen.typescript import SDK_TESTED, typescript_program
 from tui_app.settings import RunSettings
 from tui_app.simulator import Simulator, answer_for
 
@@ -106,6 +106,14 @@ def test_literals_are_the_values_exactly(tmp_path):
     assert read_texts == texts
     assert [set(values) for values in read_sets] == SETS
     assert all(columns(line) <= WIDTH for text in lines + sets for line in text.splitlines())
+
+
+def test_the_sdk_the_program_names_is_the_one_the_tests_run():
+    lock = json.loads((TYPESCRIPT_DIR / "package-lock.json").read_text(encoding="utf-8"))
+    assert lock["packages"]["node_modules/@anthropic-ai/sdk"]["version"] == SDK_TESTED
+    assert f"(tested with {SDK_TESTED}: `npm install @anthropic-ai/sdk`)" in typescript_program(
+        ProgramSpec.from_settings("Hi", RunSettings())
+    )
 
 
 def test_async_is_refused_for_typescript_with_one_line(cli):

@@ -31,9 +31,12 @@ async def test_the_modal_shows_what_claude_tui_code_prints_and_copies_it(make_ap
         assert app.clipboard == typescript.rstrip("\n") + "\n"
         await pilot.press("l")
         assert app.screen.source.rstrip("\n") == async_.rstrip("\n")  # back to Python, still async
-        await pilot.press("escape")
+        await pilot.press("l", "escape")  # closed on TypeScript
         await pilot.pause()
         assert not isinstance(app.screen, CodeScreen)
+        await pilot.press("ctrl+n")  # opens on what it showed last
+        await wait_until(pilot, lambda: isinstance(app.screen, CodeScreen), what="the code modal again")
+        assert app.screen.source.rstrip("\n") == typescript.rstrip("\n")
 
 
 async def test_a_setting_code_cannot_write_is_a_notice(make_app, started):

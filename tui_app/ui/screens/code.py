@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from ...codegen.spec import ProgramSpec
 
 
-class CodeScreen(ModalScreen[None]):
-    """The program for ``spec``; c copies it, a toggles async, l the language, escape closes."""
+class CodeScreen(ModalScreen[tuple[str, bool]]):
+    """The program for ``spec``; c copies it, a toggles async, l the language, escape closes
+    (with the language and async-ness shown last, for the next time)."""
 
     BINDINGS = [
         Binding("escape,q", "close", "Close", id="code-close", tooltip="Close."),
@@ -80,4 +81,4 @@ class CodeScreen(ModalScreen[None]):
         self.query_one("#code-title", Label).update(self._title())
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss((self._lang, self._async))

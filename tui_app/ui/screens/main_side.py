@@ -34,6 +34,8 @@ class SideActions:
         self._scenario_spec: str = "" if chosen in (SIM_SCENARIO_DEFAULT, TUI_SCENARIO_DEFAULT) else chosen
         """The scenario chosen for the simulator (a name or a file), saved with a profile;
         empty while it plays its default."""
+        self._code_choice: tuple[str, bool] = ("python", False)
+        """The language and async-ness "Copy as code" showed last: it opens on them again."""
 
     def flush_notices(self) -> None:
         """Tell the user what the backend noticed (store problems, unrecorded runs)."""
@@ -64,7 +66,12 @@ class SideActions:
         except FieldError as exc:
             self.screen.notify(str(exc), title="Not written as code", severity="warning")
             return
-        self.screen.app.push_screen(CodeScreen(spec))
+        lang, use_async = self._code_choice
+        self.screen.app.push_screen(CodeScreen(spec, lang=lang, use_async=use_async), self._remember_code_choice)
+
+    def _remember_code_choice(self, choice: tuple[str, bool] | None) -> None:
+        if choice is not None:
+            self._code_choice = choice
 
     def advise(self) -> None:
         """Show the timeout advisor's verdict on the settings as edited (unchanged while a
