@@ -72,17 +72,14 @@ def timeouts(spec: ProgramSpec) -> Piece:
     t = spec.timeouts
     changed = " with changes" if get_preset(spec.preset).timeouts != t else ""
     during = "and the silence between two events of the stream" if spec.stream else "and, without streaming, all of it"
+    others = ", ".join(f"{name} {getattr(t, name):g} s" for name in ("connect", "write", "pool"))
     text = (
         f'The longest silence of one attempt, in seconds (preset "{spec.preset}"{changed}): it bounds '
         f"the wait for the response (its connect included) {during}. fetch() cannot time "
-        f"the connect, a write or the pool apart ({_others(t)} in claude-tui): DEADLINE bounds them."
+        f"the connect, a write or the pool apart ({others} in claude-tui): DEADLINE bounds them."
     )
     constants = "\n".join([*wrapped(text, "// ", "// "), f"const READ_TIMEOUT = {ts_seconds(t.read)};"])
     return Piece(constants=constants)
-
-
-def _others(t: object) -> str:
-    return ", ".join(f"{name} {getattr(t, name):g} s" for name in ("connect", "write", "pool"))
 
 
 def history_lines(history: tuple[tuple[str, str], ...]) -> list[str]:
