@@ -172,7 +172,7 @@ def export_code(policies: list[LabPolicy], name: str, *, lang: str, use_async: b
         return 2
     try:
         source = program_source(ProgramSpec.from_settings(None, chosen.settings), lang, use_async=use_async)
-    except ValueError as exc:  # a setting no program writes (a retry budget, a breaker)
+    except ValueError as exc:  # a setting no program writes (adaptive throttling)
         print(f"claude-tui lab: policy {name!r}: {one_line(str(exc))}", file=sys.stderr)
         return 2
     sys.stdout.write(source)
