@@ -29,6 +29,7 @@ from ..widgets.status.banner import SimulatorBanner, real_api_hint
 from ..widgets.status.footer import KeyFooter
 from ..widgets.status.status_line import StatusLine
 from .main_history import HistoryActions
+from .main_keys import breakpoint_classes, key_acts
 from .main_send import SendActions
 from .main_side import SideActions
 from .main_steering import SteeringActions
@@ -44,10 +45,6 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""
-
-
-REPLAY_HIDES = frozenset({"send", "follow_up", "load_profile", "pick_scenario", "refresh_models", "copy_as_code"})
-"""Keys that cannot act during a replay (a send waits for it to end), left out of the footer then."""
 
 
 class MainScreen(Screen[None]):
@@ -301,26 +298,8 @@ class MainScreen(Screen[None]):
         return self.steering.hint()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Steering keys appear in the footer only while they can act (False hides them):
-        an 80-column footer has room for about ten keys, so it shows those that apply now.
-        The command palette and the README list every key."""
-        if action in ("retry_now", "retry_with_settings"):
-            return bool(self.controller.phase == "backoff")
-        if action == "cancel":
-            return bool(self.is_busy)
-        if action == "replay_pause":
-            return self.replaying.active and not self.replaying.paused
-        if action == "replay_resume":
-            return self.replaying.paused
-        if action == "replay_step":
-            return self.replaying.active
-        if self.replaying.active and action in REPLAY_HIDES:
-            return False  # an 80-column footer keeps room for Resume and Step
-        if action == "follow_up":
-            return bool(self.conversation.turns) and not self.is_busy
-        if action == "pick_scenario":
-            return bool(self.backend.choice.kind == "simulator")
-        return True
+        """Steering keys appear in the footer only while they can act (``main_keys``)."""
+        return key_acts(self, action)
 
     # -- secondary actions (``main_side``, ``main_history``) -----------------------------------
     def action_copy_answer(self) -> None:
@@ -416,13 +395,3 @@ class MainScreen(Screen[None]):
         if event.select.id == "preset" and event.value != event.select.NULL:
             self.query_one(StatusLine).preset = str(event.value)
         self.side.advise()
-
-
-def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]] | None) -> set[str]:
-    """The class Textual gives a screen this wide (the last breakpoint at or under ``width``).
-
-    Set before the first styling pass: when Textual sets it on the first resize instead,
-    every widget of the screen is styled a second time before the first frame.
-    """
-    fitting = [name for at, name in sorted(breakpoints or []) if width >= at]
-    return set(fitting[-1:])
