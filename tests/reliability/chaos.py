@@ -19,7 +19,7 @@ from tui_app.retry.failures import FAILURE_KINDS
 from tui_app.simulator import answer_for
 
 if TYPE_CHECKING:
-    from tui_app.store.sessions import SessionDetail
+    from tui_app.store.records import SessionDetail
 
 STATUS_OF_OUTCOME = {"success": "ok", "give_up": "failed", "cancelled": "cancelled"}
 

@@ -16,7 +16,7 @@ from . import parse_positive_int
 if TYPE_CHECKING:
     import argparse
 
-    from ..store.sessions import SessionDetail
+    from ..store.records import SessionDetail
 
 SPEEDS = {"1": 1.0, "2": 2.0, "10": 10.0, "max": None}
 

@@ -21,7 +21,8 @@ from ..store.filters import BACKENDS, STATUSES
 from . import parse_positive_int, write_out
 
 if TYPE_CHECKING:
-    from ..store.sessions import SessionStore, SessionSummary
+    from ..store.records import SessionSummary
+    from ..store.sessions import SessionStore
 
 EPILOG = """\
 Sessions are stored in sessions.db in the data directory (CLAUDE_TUI_DATA_DIR overrides it).

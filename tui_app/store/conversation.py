@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from .errors import StoreError
 
 if TYPE_CHECKING:
-    from .sessions import SessionStore, SessionSummary
+    from .records import SessionSummary
+    from .sessions import SessionStore
 
 History = tuple[tuple[str, str], ...]
 """(user, assistant) of each earlier turn, oldest first: ``Request.history``."""

@@ -28,7 +28,7 @@ from . import backends
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from .sessions import SessionDetail
+    from .records import SessionDetail
 
     Turns = Sequence[tuple[int, str, str | None, str]]
     """Earlier turns as ``SessionStore.chain`` gives them: id, prompt, answer, status."""

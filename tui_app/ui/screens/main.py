@@ -41,7 +41,7 @@ if TYPE_CHECKING:  # the event classes load after the first frame (panels dispat
     from ...run.controller import RunController
     from ...run.links import Links
     from ...settings import RunSettings
-    from ...store.sessions import SessionDetail, SessionPreview
+    from ...store.records import SessionDetail, SessionPreview
 
 TICK_SECONDS = 0.1
 """How often the countdown, elapsed time and streamed-characters cells repaint."""

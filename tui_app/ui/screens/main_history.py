@@ -21,7 +21,8 @@ from ..widgets.status.status_line import StatusLine
 
 if TYPE_CHECKING:
     from ...store.conversation import History
-    from ...store.sessions import SessionDetail, SessionPreview, SessionStore
+    from ...store.records import SessionDetail, SessionPreview
+    from ...store.sessions import SessionStore
     from .main import MainScreen
     from .sessions import SessionChoice
 

@@ -12,7 +12,7 @@ from ...store import backends
 
 if TYPE_CHECKING:
     from ...retry.events import AttemptError, Backoff, Cancelled, Event, GiveUp, Success
-    from ...store.sessions import SessionPreview, SessionSummary
+    from ...store.records import SessionPreview, SessionSummary
 
 PROMPT_SHOWN = 2000
 """Characters of the prompt the preview shows."""

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from textual.strip import Strip
     from textual.timer import Timer
 
-    from ...store.sessions import SessionPreview, SessionStore
+    from ...store.records import SessionPreview
+    from ...store.sessions import SessionStore
 
 PAGE_ROWS = 200
 """Sessions read at a time; the next page is read when the cursor comes near its end."""
