@@ -87,3 +87,13 @@ def default_model() -> str:
     """The newest Sonnet-class model the installed SDK knows (any model if it lists none)."""
     models = sdk_models()  # the fallback list when the SDK is missing: never empty
     return newest(models) or models[0]
+
+
+_FAMILY = re.compile(r"^claude-(?:\d+-\d+-)?([a-z]+)")
+
+
+def model_family(model: str) -> str | None:
+    """``claude-sonnet-5-5`` and ``claude-3-5-sonnet`` -> ``sonnet``; None for other ids
+    (the key of the lab's speeds and of the price table's families)."""
+    found = _FAMILY.match(model)
+    return found.group(1) if found else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.samples import success
-from tui_app.lab.prices import load_prices
+from tui_app.prices import load_prices
 from tui_app.retry.events import AttemptStart, RunStart
 from tui_app.store.export import export_session
 from tui_app.store.sessions import SessionStore

@@ -175,7 +175,7 @@ def _result(
     *,
     real_time: bool = False,
 ) -> LabResult:
-    from .prices import load_prices
+    from ..prices import load_prices
 
     prices = load_prices()
     notes = []

@@ -9,7 +9,7 @@ a server slot, which is what contention depends on, not any absolute latency cla
 
 from __future__ import annotations
 
-import re
+from ..models import model_family
 
 FAMILY_SPEED: dict[str, tuple[float, float]] = {
     "haiku": (0.5, 120.0),
@@ -18,14 +18,6 @@ FAMILY_SPEED: dict[str, tuple[float, float]] = {
 }
 """Family -> (seconds to the first token, output tokens per second)."""
 DEFAULT_SPEED = FAMILY_SPEED["sonnet"]
-
-_FAMILY = re.compile(r"^claude-(?:\d+-\d+-)?([a-z]+)")
-
-
-def model_family(model: str) -> str | None:
-    """``claude-sonnet-5-5`` and ``claude-3-5-sonnet`` -> ``sonnet``; None for other ids."""
-    found = _FAMILY.match(model)
-    return found.group(1) if found else None
 
 
 def model_speed(model: str) -> tuple[float, float]:

@@ -17,13 +17,13 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..prices import load_prices
 from .attempts import tokens
-from .prices import load_prices
 from .timeline import LoadTimeline
 
 if TYPE_CHECKING:
+    from ..prices import Price
     from .attempts import Outcome
-    from .prices import Price
 
 
 @dataclass(slots=True)

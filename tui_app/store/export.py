@@ -85,7 +85,7 @@ def as_program(detail: SessionDetail, lang: str = "python", *, use_async: bool =
 def with_cost(data: dict[str, Any]) -> dict[str, Any]:
     """A session's JSON with ``cost_usd``: its answer's tokens at the price table's price
     for its model (``null`` without an answer or a price)."""
-    from ..lab.prices import answer_cost
+    from ..prices import answer_cost
 
     found = answer_cost(data["model"], data["input_tokens"], data["output_tokens"])
     return {**data, "cost_usd": round(found[0], 6) if found else None}
@@ -142,7 +142,7 @@ def _facts(d: SessionDetail) -> str:
 
 def cost_line(model: str, input_tokens: int | None, output_tokens: int | None) -> str | None:
     """``$0.0123 (answer's tokens at $3/$15 per Mtok, the family's price)``, or None."""
-    from ..lab.prices import answer_cost
+    from ..prices import answer_cost
 
     found = answer_cost(model, input_tokens, output_tokens)
     if found is None:

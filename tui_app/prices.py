@@ -3,6 +3,10 @@
 Each figure carries its source and date in the file. A model missing from ``[models]``
 takes its family's last known price (``[families]``), which the report names as an
 assumption; a model of no known family has no price (its cost is reported as unknown).
+
+Used by the lab (a policy's cost) and by the session history (a session's cost): a module
+of its own, not the lab's, so ``sessions list --json`` and ``sessions show`` do not import
+the lab and the simulator (about 90 ms) to price an answer.
 """
 
 from __future__ import annotations
@@ -13,13 +17,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from ..simulator.steps import ScenarioError
-from .speeds import model_family
+from .models import model_family
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 _DATED = re.compile(r"-\d{8}$")
+
+
+class PriceTableError(ValueError):
+    """The price table is broken; the message is one line naming the file and the field."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +62,7 @@ class PriceTable:
 
 def price_file() -> Path:
     """The user's copy in the config dir if there is one, else the shipped table."""
-    from ..paths import assets_dir, config_dir
+    from .paths import assets_dir, config_dir
 
     own = config_dir() / "prices.toml"
     return own if own.is_file() else assets_dir() / "prices.toml"
@@ -63,16 +70,16 @@ def price_file() -> Path:
 
 @cache
 def load_prices(path: Path | None = None) -> PriceTable:
-    """Parse and check a price table; ``ScenarioError`` (one line naming the field) if broken."""
+    """Parse and check a price table; ``PriceTableError`` (one line naming the field) if broken."""
     path = path or price_file()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot read the price table: {exc}") from None
+        raise PriceTableError(f"{path}: cannot read the price table: {exc}") from None
     tables = {name: data.get(name, {}) for name in ("models", "families")}
     for key in data:
         if key not in tables:
-            raise ScenarioError(f'{path}: {key}: unknown table (use [models."ID"] or [families.NAME])')
+            raise PriceTableError(f'{path}: {key}: unknown table (use [models."ID"] or [families.NAME])')
     return PriceTable(
         {k: _price(v, f"models.{k}", path) for k, v in tables["models"].items()},
         {k: _price(v, f"families.{k}", path) for k, v in tables["families"].items()},
@@ -82,14 +89,14 @@ def load_prices(path: Path | None = None) -> PriceTable:
 
 def _price(entry: Any, where: str, path: Path) -> Price:
     if not isinstance(entry, dict) or set(entry) != {"input", "output", "source", "date"}:
-        raise ScenarioError(f"{path}: {where}: needs exactly input, output, source and date (add the missing ones)")
+        raise PriceTableError(f"{path}: {where}: needs exactly input, output, source and date (add the missing ones)")
     for key in ("input", "output"):
         value = entry[key]
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1e6:
-            raise ScenarioError(f"{path}: {where}.{key}: must be USD per million tokens, not {value!r}")
+            raise PriceTableError(f"{path}: {where}.{key}: must be USD per million tokens, not {value!r}")
     for key in ("source", "date"):
         if not isinstance(entry[key], str) or not entry[key].strip():
-            raise ScenarioError(f"{path}: {where}.{key}: must say where the figure comes from / when")
+            raise PriceTableError(f"{path}: {where}.{key}: must say where the figure comes from / when")
     return Price(float(entry["input"]), float(entry["output"]), entry["source"], entry["date"])
 
 
@@ -101,7 +108,7 @@ def answer_cost(model: str, input_tokens: int | None, output_tokens: int | None)
         return None
     try:
         price = load_prices().price(model)
-    except ScenarioError:  # a broken price table of the user's: no cost, never a failure
+    except PriceTableError:  # a broken price table of the user's: no cost, never a failure
         return None
     if price is None:
         return None
