@@ -21,6 +21,21 @@ if TYPE_CHECKING:
     Make = Callable[[ProgramSpec], Piece]
 
 
+OPTIONAL_SLOTS = {
+    "MODEL": "MODEL",
+    "CHAIN": "",
+    "FALL_BACK": "",
+    "FALLBACK_NOTE": "",
+    "NOTE_REQUEST": "",
+    "BUDGET_CHECK": "",
+    "ADMIT": "",
+    "RECORD_ANSWER": "",
+    "RECORD_FAILURE": "",
+}
+"""What the main loop's slots hold when :func:`pieces` leaves the fallback, budget and
+breaker pieces out (the same names in both languages; each piece fills its own)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Parts:
     """One language's piece for each concern."""

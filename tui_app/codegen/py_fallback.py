@@ -81,7 +81,3 @@ if moved_on:
     verdict += f"; {moved_on}"''',
     }
     return Piece(constants=constants, definitions=_MODELS, slots=slots)
-
-
-NO_FALLBACK = {"MODEL": "MODEL", "CHAIN": "", "FALL_BACK": "", "FALLBACK_NOTE": ""}
-"""The slots :func:`fallback` fills, for a program without fallback models."""

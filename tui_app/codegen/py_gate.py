@@ -142,7 +142,3 @@ if refused:  # not sent: retrying what this client refuses would only spin
         "RECORD_FAILURE": "BREAKER.record(failure)",
     }
     return Piece(imports=("import sys", "import time"), constants=constants, definitions=definitions, slots=slots)
-
-
-NO_GATE = {"NOTE_REQUEST": "", "BUDGET_CHECK": "", "ADMIT": "", "RECORD_ANSWER": "", "RECORD_FAILURE": ""}
-"""The slots :func:`budget` and :func:`breaker` fill, for a program with neither."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .conversation import PYTHON, first_turns, history_lines
 from .literals import py_assign, py_seconds, py_str
 from .template import Piece
 
@@ -29,7 +30,7 @@ def request(spec: ProgramSpec) -> Piece:
         ]
     else:
         lines.append(py_assign("PROMPT", spec.prompt))
-    lines += history_lines(spec.history)
+    lines += history_lines(spec.history, PYTHON)
     options, arguments = request_options(spec)
     arguments = (["system=SYSTEM,"] if spec.system is not None else []) + arguments
     constants = "\n".join(lines + options)
@@ -88,34 +89,12 @@ anthropic.Timeout(
     return Piece(imports=("import anthropic",), constants=constants, slots={"TIMEOUT": timeout})
 
 
-def history_lines(history: tuple[tuple[str, str], ...]) -> list[str]:
-    """A follow-up turn's conversation so far, one named constant a message (long texts
-    wrap as ``py_assign`` wraps them), then the list of turns sent before the prompt."""
-    if not history:
-        return []
-    lines = ["# The conversation so far (this is a follow-up turn), sent before PROMPT every time."]
-    turns = []
-    for number, (user, assistant) in enumerate(history, 1):
-        lines += [py_assign(f"TURN_{number}_USER", user), py_assign(f"TURN_{number}_ANSWER", assistant)]
-        turns += [
-            f'    {{"role": "user", "content": TURN_{number}_USER}},',
-            f'    {{"role": "assistant", "content": TURN_{number}_ANSWER}},',
-        ]
-    return [*lines, "HISTORY = [", *turns, "]"]
-
-
-def first_turns(spec: ProgramSpec) -> str:
-    """The messages every attempt starts with: the conversation so far, then the prompt."""
-    prompt = '{"role": "user", "content": PROMPT}'
-    return f"[*HISTORY, {prompt}]" if spec.history else f"[{prompt}]"
-
-
 def restart(spec: ProgramSpec) -> Piece:
     """Mid-stream policy "restart": every attempt asks from scratch; a partial answer is dropped."""
     constants = f"""\
 # After a failure mid-answer, start over: every attempt sends the same conversation, and
 # the text of one that failed is dropped.
-MESSAGES = {first_turns(spec)}"""
+MESSAGES = {first_turns(spec, PYTHON)}"""
     return Piece(constants=constants, slots={"MESSAGES": "MESSAGES", "CARRIED": "", "KEEP": "", "ANSWER": "answer"})
 
 
@@ -140,7 +119,7 @@ def conversation(carried: str) -> list[dict[str, str]]:
         "KEEP": 'carried += "".join(chunks)',
         "ANSWER": "carried + answer",
     }
-    definitions = definitions.replace("FIRST_TURNS", first_turns(spec))
+    definitions = definitions.replace("FIRST_TURNS", first_turns(spec, PYTHON))
     return Piece(constants=constants + py_assign("CONTINUE", instruction), definitions=definitions, slots=slots)
 
 

@@ -200,12 +200,12 @@ NEXT_WAIT_DEFAULTS = {
 
 def give_up_mid_stream(spec: ProgramSpec) -> Piece:
     """Mid-stream policy "give-up": a failure once the response started ends the run."""
-    from .py_request import first_turns
+    from .conversation import PYTHON, first_turns
 
     constants = f"""\
 # After a failure mid-answer, give up (as the SDK does: it never retries a stream once
 # it has started); every attempt sends the same conversation.
-MESSAGES = {first_turns(spec)}"""
+MESSAGES = {first_turns(spec, PYTHON)}"""
     slots = {
         "MESSAGES": "MESSAGES",
         "CARRIED": "",

@@ -9,12 +9,13 @@ policy, so the program cannot drift from what ``claude-tui run`` does.
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from .. import __version__
 from . import py_fallback, py_gate, py_loop, py_request, py_retry
-from .layout import Parts, pieces
+from .layout import OPTIONAL_SLOTS, Parts, pieces
 from .template import assemble
 
 if TYPE_CHECKING:
@@ -26,8 +27,7 @@ def python_program(spec: ProgramSpec, *, use_async: bool = False) -> str:
     values = {
         **(py_loop.ASYNC if use_async else py_loop.SYNC),
         **py_retry.NEXT_WAIT_DEFAULTS,
-        **py_fallback.NO_FALLBACK,
-        **py_gate.NO_GATE,
+        **OPTIONAL_SLOTS,
     }
     return assemble(docstring(spec, use_async), pieces(spec, parts(use_async)), py_loop.MAIN, values)
 
@@ -55,12 +55,20 @@ def parts(use_async: bool) -> Parts:
     )
 
 
+@cache
+def sdk_version() -> str:
+    """The installed ``anthropic``: the one claude-tui runs, and the tests run every program
+    with. Read once: the TUI's modal makes a program per key press (``a``, ``l``), and
+    reading it searches the path's package metadata."""
+    return version("anthropic")
+
+
 def docstring(spec: ProgramSpec, use_async: bool) -> str:
     """What the program is, what it needs, how to run it (and rehearse it offline)."""
     client = "AsyncAnthropic" if use_async else "Anthropic"
     usage = "python THIS_FILE" if spec.prompt is not None else "python THIS_FILE PROMPT (or the prompt on stdin)"
     scenario = spec.scenario or "overload-storm"
-    sdk = version("anthropic")  # the one claude-tui runs (and the tests run every program) with
+    sdk = sdk_version()
     return f'''\
 """Ask Claude once, retrying as claude-tui would: its settings as your own program.
 

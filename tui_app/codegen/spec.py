@@ -58,8 +58,6 @@ once never has (the retry budget and the circuit breaker are written, as process
 objects: see :mod:`.py_gate`)."""
 """The settings the generator writes into a program (by profile key). A setting added to the
 schema later is accepted while it has its default value, refused otherwise."""
-VALUES_NOT_WRITTEN_YET: dict[str, frozenset[object]] = {}
-"""Values of written settings that the generator cannot write yet (refused like a setting)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +116,7 @@ def refuse_unwritten(settings: RunSettings) -> None:
     defaults = type(settings)().values(effective=True)
     known = by_key(settings.schema())
     for key, value in settings.values(effective=True).items():
-        unwritten = key not in WRITTEN or value in VALUES_NOT_WRITTEN_YET.get(key, ())
-        if unwritten and value != defaults.get(key):
+        if key not in WRITTEN and value != defaults.get(key):
             flag = known[key].flag
             if value is False:  # a switch turned off: name the flag the user wrote
                 flag = f"--no-{flag[2:]}"

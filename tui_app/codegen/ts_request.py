@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .conversation import TYPESCRIPT, first_turns, history_lines
 from .literals import ts_assign, ts_seconds, ts_str
 from .template import Piece
 
@@ -33,7 +34,7 @@ def request(spec: ProgramSpec) -> Piece:
         imports.append('import { readFileSync } from "node:fs";')
     else:
         lines.append(ts_assign("PROMPT", spec.prompt))
-    lines += history_lines(spec.history)
+    lines += history_lines(spec.history, TYPESCRIPT)
     options, arguments = request_options(spec)
     arguments = (["system: SYSTEM,"] if spec.system is not None else []) + arguments
     constants = "\n".join(lines + options)
@@ -82,31 +83,9 @@ def timeouts(spec: ProgramSpec) -> Piece:
     return Piece(constants=constants)
 
 
-def history_lines(history: tuple[tuple[str, str], ...]) -> list[str]:
-    """A follow-up turn's conversation so far: one named constant a message, then the
-    list of turns sent before the prompt (as :func:`.py_request.history_lines`)."""
-    if not history:
-        return []
-    lines = ["// The conversation so far (this is a follow-up turn), sent before PROMPT every time."]
-    turns = []
-    for number, (user, assistant) in enumerate(history, 1):
-        lines += [ts_assign(f"TURN_{number}_USER", user), ts_assign(f"TURN_{number}_ANSWER", assistant)]
-        turns += [
-            f'  {{ role: "user", content: TURN_{number}_USER }},',
-            f'  {{ role: "assistant", content: TURN_{number}_ANSWER }},',
-        ]
-    return [*lines, "const HISTORY: Anthropic.MessageParam[] = [", *turns, "];"]
-
-
-def first_turns(spec: ProgramSpec) -> str:
-    """The messages every attempt starts with: the conversation so far, then the prompt."""
-    prompt = '{ role: "user", content: PROMPT }'
-    return f"[...HISTORY, {prompt}]" if spec.history else f"[{prompt}]"
-
-
 def same_messages(spec: ProgramSpec, comment: str) -> Piece:
     """Mid-stream policies "restart" and "give-up": every attempt sends the same messages."""
-    constants = f"{comment}\nconst MESSAGES: Anthropic.MessageParam[] = {first_turns(spec)};"
+    constants = f"{comment}\nconst MESSAGES: Anthropic.MessageParam[] = {first_turns(spec, TYPESCRIPT)};"
     return Piece(constants=constants, slots={"MESSAGES": "MESSAGES", "CARRIED": "", "KEEP": "", "ANSWER": "answer"})
 
 
@@ -126,7 +105,7 @@ def carry_on(instruction: str, spec: ProgramSpec) -> Piece:
     definitions = f"""\
 /** The prompt; after a failure mid-answer, the text so far and a request to go on from it. */
 function conversation(carried: string): Anthropic.MessageParam[] {{
-  const turns: Anthropic.MessageParam[] = {first_turns(spec)};
+  const turns: Anthropic.MessageParam[] = {first_turns(spec, TYPESCRIPT)};
   if (carried) {{
     turns.push({{ role: "assistant", content: carried }}, {{ role: "user", content: CONTINUE }});
   }}

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from . import py_fallback, py_gate, ts_gate, ts_loop, ts_request, ts_retry
-from .layout import Parts, pieces
+from . import ts_gate, ts_loop, ts_request, ts_retry
+from .layout import OPTIONAL_SLOTS, Parts, pieces
 from .template import TYPESCRIPT, assemble
 
 if TYPE_CHECKING:
@@ -29,9 +29,7 @@ a test keeps the two equal), named in the program's comment."""
 
 def typescript_program(spec: ProgramSpec) -> str:
     """The source of a self-contained program (Node.js 20+, needs only ``@anthropic-ai/sdk``)."""
-    # The slots a program without fallback, budget or breaker leaves empty: the Python
-    # program's, by the same names.
-    values = {**ts_retry.NEXT_WAIT_DEFAULTS, **py_fallback.NO_FALLBACK, **py_gate.NO_GATE}
+    values = {**ts_retry.NEXT_WAIT_DEFAULTS, **OPTIONAL_SLOTS}
     return assemble(
         docstring(spec),
         pieces(spec, PARTS),

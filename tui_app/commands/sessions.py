@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..safe_text import one_line
+from ..store.export_target import FORMATS
 from ..store.filters import BACKENDS, STATUSES
 from . import parse_positive_int, write_out
 
@@ -67,7 +68,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     export.add_argument("id", type=parse_positive_int, metavar="ID")
     export.add_argument(
         "--format",
-        choices=("md", "json", "scenario", "python", "typescript"),
+        choices=FORMATS,
         help="md, json, scenario (a TOML scenario replaying what the server did, for --sim=FILE), "
         "python or typescript (the program of the session's request and settings, as `claude-tui code` "
         "prints it); default: from --output's extension (.json, .md, .toml, .py, .ts), else md",

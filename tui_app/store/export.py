@@ -24,6 +24,7 @@ from ..retry.events import (
     TextDelta,
 )
 from . import backends
+from .export_target import FORMATS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
     Turns = Sequence[tuple[int, str, str | None, str]]
     """Earlier turns as ``SessionStore.chain`` gives them: id, prompt, answer, status."""
-
-FORMATS = ("md", "json", "scenario", "python", "typescript")
 
 
 def export_session(detail: SessionDetail, fmt: str, *, use_async: bool = False, earlier: Turns = ()) -> str:

@@ -2,7 +2,7 @@
 screen share, so that neither writes somewhere, or something, the user did not ask for.
 
 - The format follows the file's extension (``.json``, ``.md``, ``.toml`` a scenario, ``.py``
-  a program) unless one is named; stdout is Markdown unless one is named.
+  or ``.ts`` / ``.mts`` a program) unless one is named; stdout is Markdown unless one is named.
 - An existing file is never overwritten unless asked (``--force``).
 - The TUI puts a bare file name in the exports folder (``paths.exports_dir``), never in
   whatever directory the app was started from; a path with a directory in it is taken as
@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+FORMATS = ("md", "json", "scenario", "python", "typescript")
+"""Every export format (``sessions export --format``), read by the parser: import-light here."""
 BY_SUFFIX = {
     ".json": "json",
     ".md": "md",
